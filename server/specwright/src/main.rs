@@ -1,0 +1,2 @@
+use tower_lsp_server as _;
+fn main() {}
