@@ -38,6 +38,12 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Where the id list of a citation line starts (byte offset in `line`), if
+/// the line has a `Requirements:` or `Validates:` label.
+pub fn citation_list_start(line: &str) -> Option<usize> {
+    LABEL.find(line).map(|m| m.end())
+}
+
 /// The citations a line holds.
 pub(crate) fn citations_in_line(
     text: &str,
