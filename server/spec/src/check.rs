@@ -410,7 +410,8 @@ fn check_metadata(spec: &Spec, out: &mut Analysis) {
 }
 
 fn check_missing_documents(spec: &Spec, out: &mut Analysis) {
-    let Some((anchor, _)) = spec.documents().next() else { return };
+    // Anchored on the first document present, else on the missing requirements.md.
+    let anchor = spec.documents().next().map_or(DocKind::Requirements, |(k, _)| k);
     let mut missing = |doc_present: bool, severity: Severity, message: String| {
         if !doc_present {
             out.diagnostics.push(Diagnostic { doc: anchor, range: Range::line_start(0), severity, code: Code::MissingDocument, message });

@@ -141,6 +141,9 @@ static REQUIREMENT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NUMBERED_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,6})[.)]\s+(.+)$").expect("valid regex"));
+/// `### 1.2 Title`: in the numbered style, a heading that defines an id itself.
+static NUMBERED_SUBHEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,6})\.(\d{1,6})\.?\s+(.+)$").expect("valid regex"));
 /// `1. text`, `1.1. text`, `1.1 text`, `- 1. text`, `**1.1** text`.
 static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[-*+]\s+)?(\**)(\d{1,6})(?:\.(\d{1,6}))?(?:\.|\))?\**\s+(\S.*)$").expect("valid regex")
@@ -231,6 +234,34 @@ impl<'t> Parser<'t> {
             self.doc.title = Some(title.to_string());
         }
         let lower = title.to_lowercase();
+        if let Some(c) = self.numbered_subheading(level, title) {
+            let (Ok(n), Ok(m)) = (c[1].parse::<u32>(), c[2].parse::<u32>()) else { return };
+            let span = (title_start + c.get(1).map_or(0, |g| g.start()), title_start + c.get(2).map_or(0, |g| g.end()));
+            if self.doc.requirements.last().is_none_or(|r| r.number != n) || self.requirement_level.is_none() {
+                // The id's requirement has no heading of its own: one is implied.
+                self.close_requirement(line.number);
+                let number_range = self.index.range(self.text, line.at(span.0), line.at(span.0 + c[1].len()));
+                self.doc.requirements.push(Requirement {
+                    number: n,
+                    title: None,
+                    heading_range: range,
+                    number_range,
+                    range,
+                    user_story: None,
+                    criteria: Vec::new(),
+                });
+                self.requirement_level = Some(level.saturating_sub(1));
+            }
+            let text = c[3].trim().to_string();
+            let number_range = self.index.range(self.text, line.at(span.0), line.at(span.1));
+            if let Some(req) = self.doc.requirements.last_mut() {
+                // A heading names a topic, not a statement: it is not held to EARS.
+                let ears = ears_pattern(&text).or(Some(EarsPattern::Ubiquitous));
+                req.criteria.push(Criterion { requirement: n, number: m, role: CriterionRole::Acceptance, text, range, number_range, ears });
+            }
+            self.in_criteria = false;
+            return;
+        }
         if let Some((number, number_span, name)) = self.requirement_heading(level, title) {
             self.close_requirement(line.number);
             let number_range = self.index.range(
@@ -263,6 +294,13 @@ impl<'t> Parser<'t> {
             self.in_criteria = false;
         }
         self.in_glossary = lower.contains("glossary") || lower.contains("terminology");
+    }
+
+    fn numbered_subheading<'h>(&self, level: u8, title: &'h str) -> Option<regex::Captures<'h>> {
+        match self.flavor {
+            Flavor::Feature { numbered_style: true } if (3..=4).contains(&level) => NUMBERED_SUBHEADING.captures(title),
+            _ => None,
+        }
     }
 
     /// The requirement a heading opens: (number, span of the number in the

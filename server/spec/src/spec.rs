@@ -222,18 +222,15 @@ impl Spec {
         self.dir.join(kind.file_name())
     }
 
-    /// Whether the folder holds anything Specwright reads.
+    /// Whether the folder is still a spec folder on disk (holds any file).
     pub fn is_spec(&self) -> bool {
-        self.document(DocKind::Requirements).is_some()
-            || self.document(DocKind::Bugfix).is_some()
-            || self.design.is_some()
-            || self.tasks.is_some()
-            || self.config.is_some()
+        self.documents().next().is_some() || has_file(&self.dir)
     }
 }
 
-/// The spec folders under `<root>/.kiro/specs/`, sorted by name. Loose files
-/// and folders without spec documents are skipped.
+/// The spec folders under `<root>/.kiro/specs/`, sorted. A folder counts
+/// when it holds at least one file (so a folder of loose notes is reported
+/// as missing its documents); loose files beside the folders are skipped.
 pub fn discover_specs(root: &Path) -> Vec<PathBuf> {
     let specs_dir = root.join(".kiro").join("specs");
     let Ok(entries) = std::fs::read_dir(&specs_dir) else {
@@ -242,10 +239,14 @@ pub fn discover_specs(root: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_dir() && DocKind::ALL.iter().any(|k| p.join(k.file_name()).is_file()))
+        .filter(|p| p.is_dir() && has_file(p))
         .collect();
     dirs.sort();
     dirs
+}
+
+fn has_file(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| e.path().is_file())))
 }
 
 /// If `path` is a document of a spec folder (`…/.kiro/specs/<name>/<file>`),

@@ -1,2 +1,70 @@
-use tower_lsp_server as _;
-fn main() {}
+//! `specwright`: the language server (`specwright lsp`) and the command-line
+//! tool (`specwright check`). Nothing but the protocol or the command's
+//! report is written to stdout; logs go to stderr through `tracing`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use specwright::check::{self, Format};
+use specwright::lsp;
+
+#[derive(Parser)]
+#[command(name = "specwright", version, about = "Spec-driven development for every editor: a language server for Kiro specs")]
+struct Cli {
+    /// Run the language server over stdio (what `specwright lsp` does).
+    #[arg(long, global = true)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server over stdio.
+    Lsp,
+    /// Check every spec under DIR/.kiro/ and print diagnostics. Exits 1 when
+    /// there is an error-level diagnostic, 0 otherwise.
+    Check {
+        /// Workspace folders to check (default: the current folder). A folder
+        /// without `.kiro/` is searched for nested ones.
+        #[arg(value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SPECWRIGHT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match cli.command {
+        Some(Command::Check { dirs, format }) => check::run(&dirs, format),
+        Some(Command::Lsp) => run_server(),
+        None if cli.stdio => run_server(),
+        None => {
+            use clap::CommandFactory;
+            eprint!("{}", Cli::command().render_help());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_server() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(lsp::run_stdio());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,287 @@
+//! `specwright check`: loads every spec under the given folders, checks
+//! them, and prints a report as text, JSON or SARIF.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+use specwright_spec::{Analysis, Code, Range, Severity, Spec, SpecKind, Summary, analyze, discover_specs};
+
+
+/// How `specwright check` prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: severity[code]: message`, like a compiler.
+    Text,
+    /// The report of `schemas/check-report.schema.json`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+}
+
+/// Folders never searched for nested `.kiro/` folders.
+const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "vendor", "dist", "build", ".git"];
+const MAX_DEPTH: usize = 4;
+
+/// A checked spec: where it is, what it contains, what was found.
+pub struct Checked {
+    /// The spec folder relative to the checked folder, with `/` separators.
+    pub rel_dir: String,
+    pub spec: Spec,
+    pub analysis: Analysis,
+}
+
+/// Every `.kiro/` workspace under `dir`: `dir` itself when it has one, else
+/// the nearest ones below it (for monorepos and collections).
+pub fn workspaces(dir: &Path) -> Vec<PathBuf> {
+    if dir.join(".kiro").is_dir() {
+        return vec![dir.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let mut children: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| !n.starts_with('.') && !SKIPPED_DIRS.contains(&n)))
+            .collect();
+        children.sort();
+        for child in children.into_iter().rev() {
+            if child.join(".kiro").is_dir() {
+                out.push(child);
+            } else if depth + 1 < MAX_DEPTH {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Loads and checks every spec under `dir`, on all cores.
+pub fn check_dir(dir: &Path) -> Vec<Checked> {
+    let spec_dirs: Vec<PathBuf> = workspaces(dir).iter().flat_map(|w| discover_specs(w)).collect();
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(spec_dirs.len()));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(spec_dirs.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(spec_dir) = spec_dirs.get(i) else { break };
+                    let spec = Spec::load(spec_dir);
+                    let analysis = analyze(&spec);
+                    let rel_dir = relative(dir, spec_dir);
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push((i, Checked { rel_dir, spec, analysis }));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, c)| c).collect()
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    if s.is_empty() { ".".into() } else { s }
+}
+
+pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
+    let dirs = if dirs.is_empty() { vec![PathBuf::from(".")] } else { dirs.to_vec() };
+    for d in &dirs {
+        if !d.is_dir() {
+            eprintln!("error: {} is not a folder", d.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut reports = Vec::new();
+    for d in &dirs {
+        let checked = check_dir(d);
+        // With several folders, paths are prefixed by the folder given.
+        let prefix = if dirs.len() > 1 { format!("{}/", d.display()) } else { String::new() };
+        reports.push((prefix, checked));
+    }
+    let report = Report::new(&reports);
+    let out = match format {
+        Format::Text => render_text(&report),
+        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif(&report)).unwrap_or_default() + "\n",
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+    if report.summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// The JSON report (`schemas/check-report.schema.json`).
+#[derive(Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub specs: Vec<SpecReport>,
+    pub diagnostics: Vec<DiagnosticReport>,
+    pub summary: Totals,
+}
+
+#[derive(Serialize)]
+pub struct SpecReport {
+    pub name: String,
+    pub path: String,
+    pub kind: SpecKind,
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub documents: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct DiagnosticReport {
+    pub path: String,
+    pub range: Range,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+}
+
+#[derive(Serialize, Default)]
+pub struct Totals {
+    pub specs: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub information: usize,
+    pub hints: usize,
+}
+
+impl Report {
+    fn new(reports: &[(String, Vec<Checked>)]) -> Self {
+        let mut specs = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut summary = Totals::default();
+        for (prefix, checked) in reports {
+            for c in checked {
+                let path = format!("{prefix}{}", c.rel_dir);
+                specs.push(SpecReport {
+                    name: c.spec.name.clone(),
+                    path: path.clone(),
+                    kind: c.spec.kind(),
+                    summary: c.analysis.summary.clone(),
+                    documents: c.spec.documents().map(|(k, _)| k.file_name().to_string()).collect(),
+                });
+                for d in &c.analysis.diagnostics {
+                    match d.severity {
+                        Severity::Error => summary.errors += 1,
+                        Severity::Warning => summary.warnings += 1,
+                        Severity::Information => summary.information += 1,
+                        Severity::Hint => summary.hints += 1,
+                    }
+                    diagnostics.push(DiagnosticReport {
+                        path: format!("{path}/{}", d.doc.file_name()),
+                        range: d.range,
+                        severity: d.severity,
+                        code: d.code,
+                        message: d.message.clone(),
+                    });
+                }
+            }
+        }
+        summary.specs = specs.len();
+        Self { version: 1, specs, diagnostics, summary }
+    }
+}
+
+fn render_text(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}]: {}\n",
+            d.path,
+            d.range.start.line + 1,
+            d.range.start.character + 1,
+            d.severity.as_str(),
+            d.code.as_str(),
+            d.message
+        ));
+    }
+    let s = &report.summary;
+    out.push_str(&format!(
+        "checked {} spec{}: {} error{}, {} warning{}, {} note{}\n",
+        s.specs,
+        plural(s.specs),
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings),
+        s.information + s.hints,
+        plural(s.information + s.hints)
+    ));
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn sarif(report: &Report) -> serde_json::Value {
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information | Severity::Hint => "note",
+    };
+    let rules: Vec<serde_json::Value> = Code::ALL
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.as_str(),
+                "name": c.as_str(),
+                "shortDescription": { "text": c.description() },
+                "defaultConfiguration": { "level": level(c.default_severity()) },
+                "helpUri": format!("https://github.com/specwright/specwright#{}", c.as_str()),
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+            serde_json::json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": d.path, "uriBaseId": "%SRCROOT%" },
+                        "region": {
+                            "startLine": d.range.start.line + 1,
+                            "startColumn": d.range.start.character + 1,
+                            "endLine": d.range.end.line + 1,
+                            "endColumn": d.range.end.character + 1,
+                        }
+                    }
+                }]
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "specwright",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/specwright/specwright",
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }]
+    })
+}

@@ -1,0 +1,108 @@
+//! Conversions between the spec model's types and LSP's. The only place
+//! that knows both (rust-analyzer's `to_proto`/`from_proto`).
+
+use std::path::{Path, PathBuf};
+
+use specwright_spec::query::{OutlineItem, OutlineKind};
+use specwright_spec::{LineIndex, Severity};
+use tower_lsp_server::ls_types as lsp;
+
+pub fn position(p: specwright_spec::Position) -> lsp::Position {
+    lsp::Position::new(p.line, p.character)
+}
+
+pub fn range(r: specwright_spec::Range) -> lsp::Range {
+    lsp::Range::new(position(r.start), position(r.end))
+}
+
+pub fn from_position(p: lsp::Position) -> specwright_spec::Position {
+    specwright_spec::Position::new(p.line, p.character)
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(d: &specwright_spec::Diagnostic) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        source: Some("specwright".to_string()),
+        message: d.message.clone(),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+pub fn uri(path: &Path) -> Option<lsp::Uri> {
+    lsp::Uri::from_file_path(path)
+}
+
+pub fn path(uri: &lsp::Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+pub fn symbol_kind(k: OutlineKind) -> lsp::SymbolKind {
+    match k {
+        OutlineKind::Section => lsp::SymbolKind::NAMESPACE,
+        OutlineKind::Requirement => lsp::SymbolKind::INTERFACE,
+        OutlineKind::Criterion => lsp::SymbolKind::FIELD,
+        OutlineKind::Property => lsp::SymbolKind::PROPERTY,
+        OutlineKind::Task => lsp::SymbolKind::EVENT,
+        OutlineKind::Diagram => lsp::SymbolKind::OBJECT,
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol.
+pub fn document_symbol(item: &OutlineItem) -> lsp::DocumentSymbol {
+    let selection = if item.range.start <= item.selection_range.start && item.selection_range.end <= item.range.end {
+        item.selection_range
+    } else {
+        item.range
+    };
+    lsp::DocumentSymbol {
+        name: if item.name.trim().is_empty() { "(untitled)".to_string() } else { item.name.clone() },
+        detail: item.detail.clone(),
+        kind: symbol_kind(item.kind),
+        tags: None,
+        deprecated: None,
+        range: range(item.range),
+        selection_range: range(selection),
+        children: (!item.children.is_empty()).then(|| item.children.iter().map(document_symbol).collect()),
+    }
+}
+
+/// Applies an incremental (or full) content change to `text`.
+pub fn apply_change(text: &mut String, change: &lsp::TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text.clone(),
+        Some(r) => {
+            let index = LineIndex::new(text);
+            let start = index.offset(text, from_position(r.start));
+            let end = index.offset(text, from_position(r.end)).max(start);
+            text.replace_range(start..end, &change.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incremental_changes_use_utf16_columns() {
+        let mut text = "- [ ] 🎃 x\n".to_string();
+        let change = lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range::new(lsp::Position::new(0, 8), lsp::Position::new(0, 9))),
+            range_length: None,
+            text: "y".into(),
+        };
+        apply_change(&mut text, &change);
+        assert_eq!(text, "- [ ] 🎃 y\n");
+    }
+}

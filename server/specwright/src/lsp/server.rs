@@ -1,0 +1,369 @@
+//! The `LanguageServer` implementation: each method converts its
+//! parameters, takes a snapshot or applies a change to the [`World`], and
+//! calls a handler. State changes happen before the first `.await` of a
+//! notification; the world's lock is never held across one.
+
+use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use specwright_spec::{DocKind, spec_document};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::world::{Changed, SpecSnapshot, World};
+use super::{convert, ext, handlers};
+
+/// What the client can do, flattened once at `initialize`.
+#[derive(Debug, Default, Clone, Copy)]
+struct ClientFlags {
+    dynamic_watchers: bool,
+    versioned_edits: bool,
+}
+
+pub struct Server {
+    client: Client,
+    world: Arc<RwLock<World>>,
+    flags: RwLock<ClientFlags>,
+    /// Documents that currently have diagnostics published, to clear them
+    /// when the document disappears.
+    published: Mutex<HashSet<PathBuf>>,
+}
+
+/// Runs `f`, turning a panic into a JSON-RPC internal error so that one bad
+/// request never takes the server down.
+fn shield<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        tracing::error!("{what} panicked: {message}");
+        let mut e = Error::internal_error();
+        e.message = format!("{what} failed: {message}").into();
+        e
+    })
+}
+
+impl Server {
+    pub fn new(client: Client) -> Self {
+        Self { client, world: Arc::default(), flags: RwLock::default(), published: Mutex::default() }
+    }
+
+    fn world(&self) -> std::sync::RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn world_mut(&self) -> std::sync::RwLockWriteGuard<'_, World> {
+        self.world.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn snapshot(&self, uri: &lsp::Uri) -> Option<(SpecSnapshot, DocKind)> {
+        let path = convert::path(uri)?;
+        self.world().snapshot_for(&path)
+    }
+
+    /// Publishes the diagnostics of every document of the changed specs and
+    /// clears those of removed documents.
+    async fn publish(&self, changed: Changed) {
+        let mut batches: Vec<(PathBuf, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
+        {
+            let world = self.world();
+            let mut published = self.published.lock().unwrap_or_else(|e| e.into_inner());
+            for dir in &changed.specs {
+                let snap = world.snapshot(dir);
+                for kind in DocKind::ALL {
+                    let path = dir.join(kind.file_name());
+                    let present = snap.as_ref().is_some_and(|s| s.spec.document(kind).is_some());
+                    if present {
+                        let diags = snap
+                            .as_ref()
+                            .map(|s| s.analysis.diagnostics.iter().filter(|d| d.doc == kind).map(convert::diagnostic).collect())
+                            .unwrap_or_default();
+                        batches.push((path.clone(), diags, world.version(&path)));
+                        published.insert(path);
+                    } else if published.remove(&path) {
+                        batches.push((path, Vec::new(), None));
+                    }
+                }
+            }
+            for path in changed.removed {
+                if published.remove(&path) {
+                    batches.push((path, Vec::new(), None));
+                }
+            }
+        }
+        for (path, diags, version) in batches {
+            if let Some(uri) = convert::uri(&path) {
+                self.client.publish_diagnostics(uri, diags, version).await;
+            }
+        }
+    }
+
+    async fn register_watchers(&self) {
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String("**/.kiro/**".into()),
+                kind: None,
+            }],
+        };
+        let registration = lsp::Registration {
+            id: "specwright-watch-kiro".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("could not register file watchers: {e}");
+        }
+    }
+
+    /// `specwright/specs`.
+    pub async fn specs(&self, params: ext::SpecsParams) -> Result<ext::SpecsResult> {
+        let root_filter = params.root.as_deref().and_then(|r| r.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
+        let world = self.world();
+        shield("specwright/specs", || {
+            let specs = world
+                .specs
+                .iter()
+                .filter(|(dir, _)| root_filter.as_ref().is_none_or(|r| dir.starts_with(r)))
+                .filter_map(|(dir, snap)| handlers::spec_info(snap, world.root_of(dir).map(PathBuf::as_path)))
+                .collect();
+            ext::SpecsResult { specs }
+        })
+    }
+
+    async fn set_task_status(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
+        let params: ext::SetTaskStatusParams = args
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::invalid_params("expected one argument {uri, taskId, status}"))
+            .and_then(|v| serde_json::from_value(v).map_err(|e| Error::invalid_params(e.to_string())))?;
+        let uri: lsp::Uri = params.uri.parse().map_err(|_| Error::invalid_params(format!("not a URI: {}", params.uri)))?;
+        let path = convert::path(&uri).ok_or_else(|| Error::invalid_params("the URI is not a file"))?;
+        let (edit, version) = {
+            let world = self.world();
+            let (snap, _) =
+                world.snapshot_for(&path).ok_or_else(|| Error::invalid_params(format!("{} is not part of a spec", params.uri)))?;
+            let edit = handlers::status_edit(&snap.spec, &params.task_id, &params.status).map_err(Error::invalid_params)?;
+            (edit, world.version(&path))
+        };
+        let tasks_uri = convert::uri(&path).unwrap_or(uri);
+        let workspace_edit = if self.flags.read().map(|f| f.versioned_edits).unwrap_or(false) {
+            lsp::WorkspaceEdit {
+                document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: tasks_uri, version },
+                    edits: vec![lsp::OneOf::Left(edit)],
+                }])),
+                ..lsp::WorkspaceEdit::default()
+            }
+        } else {
+            lsp::WorkspaceEdit { changes: Some([(tasks_uri, vec![edit])].into_iter().collect()), ..lsp::WorkspaceEdit::default() }
+        };
+        let response = self.client.apply_edit(workspace_edit).await?;
+        if !response.applied {
+            let reason = response.failure_reason.unwrap_or_else(|| "the editor refused the edit".into());
+            self.client.show_message(lsp::MessageType::WARNING, format!("Task status not changed: {reason}")).await;
+        }
+        Ok(serde_json::to_value(ext::SetTaskStatusResult { applied: response.applied }).ok())
+    }
+}
+
+fn roots_from(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = &params.workspace_folders {
+        return folders.iter().filter_map(|f| convert::path(&f.uri)).collect();
+    }
+    #[allow(deprecated)] // root_uri is the fallback for clients without workspace folders.
+    params.root_uri.as_ref().and_then(convert::path).into_iter().collect()
+}
+
+fn doc_uri_path(uri: &lsp::Uri) -> Option<PathBuf> {
+    convert::path(uri).filter(|p| spec_document(p).is_some())
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let caps = &params.capabilities;
+        let workspace = caps.workspace.as_ref();
+        let flags = ClientFlags {
+            dynamic_watchers: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            versioned_edits: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+        };
+        if let Ok(mut f) = self.flags.write() {
+            *f = flags;
+        }
+        self.world_mut().roots = roots_from(&params);
+        Ok(lsp::InitializeResult {
+            capabilities: capabilities(),
+            server_info: Some(lsp::ServerInfo { name: "specwright".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        let changed = self.world_mut().scan_roots();
+        tracing::info!("loaded {} specs", changed.specs.len());
+        if self.flags.read().map(|f| f.dynamic_watchers).unwrap_or(false) {
+            self.register_watchers().await;
+        }
+        self.publish(changed).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let Some(path) = doc_uri_path(&doc.uri) else { return };
+        let dir = self.world_mut().set_text(&path, doc.text, doc.version);
+        self.publish(Changed { specs: dir.into_iter().collect(), removed: Vec::new() }).await;
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
+        let dir = {
+            let mut world = self.world_mut();
+            let mut text = world.open.get(&path).map(|d| d.text.clone()).unwrap_or_default();
+            for change in &params.content_changes {
+                convert::apply_change(&mut text, change);
+            }
+            world.set_text(&path, text, params.text_document.version)
+        };
+        self.publish(Changed { specs: dir.into_iter().collect(), removed: Vec::new() }).await;
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
+        let dir = self.world_mut().close(&path);
+        self.publish(Changed { specs: dir.into_iter().collect(), removed: Vec::new() }).await;
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let paths: Vec<PathBuf> = params.changes.iter().filter_map(|c| convert::path(&c.uri)).collect();
+        let changed = self.world_mut().files_changed(&paths);
+        self.publish(changed).await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let changed = {
+            let mut world = self.world_mut();
+            let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| convert::path(&f.uri)).collect();
+            world.roots.retain(|r| !removed.contains(r));
+            world.roots.extend(params.event.added.iter().filter_map(|f| convert::path(&f.uri)));
+            let stale: Vec<PathBuf> = world.specs.keys().filter(|d| removed.iter().any(|r| d.starts_with(r))).cloned().collect();
+            let mut cleared = Vec::new();
+            for dir in stale {
+                world.specs.remove(&dir);
+                cleared.extend(DocKind::ALL.iter().map(|k| dir.join(k.file_name())));
+            }
+            let mut changed = world.scan_roots();
+            changed.removed = cleared;
+            changed
+        };
+        self.publish(changed).await;
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let p = params.text_document_position_params;
+        let Some((snap, kind)) = self.snapshot(&p.text_document.uri) else { return Ok(None) };
+        shield("hover", || handlers::hover(&snap, kind, p.position))
+    }
+
+    async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let Some((snap, kind)) = self.snapshot(&p.text_document.uri) else { return Ok(None) };
+        shield("definition", || handlers::definition(&snap, kind, p.position))
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let p = params.text_document_position;
+        let Some((snap, kind)) = self.snapshot(&p.text_document.uri) else { return Ok(None) };
+        let include = params.context.include_declaration;
+        shield("references", || Some(handlers::references(&snap, kind, p.position, include)))
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+        let p = params.text_document_position;
+        let Some((snap, kind)) = self.snapshot(&p.text_document.uri) else { return Ok(None) };
+        shield("completion", || handlers::completion(&snap, kind, p.position))
+    }
+
+    async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let Some((snap, kind)) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        shield("documentSymbol", || Some(handlers::document_symbols(&snap, kind)))
+    }
+
+    async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        let snaps: Vec<SpecSnapshot> = self.world().specs.values().cloned().collect();
+        shield("workspace/symbol", || {
+            Some(lsp::WorkspaceSymbolResponse::Nested(handlers::workspace_symbols(snaps.iter(), &params.query)))
+        })
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        let uri = params.text_document.uri;
+        let Some((snap, kind)) = self.snapshot(&uri) else { return Ok(None) };
+        shield("codeLens", || Some(handlers::code_lenses(&snap, kind, &uri)))
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some((snap, kind)) = self.snapshot(&uri) else { return Ok(None) };
+        shield("codeAction", || Some(handlers::code_actions(&snap, kind, &uri, params.range)))
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
+        match params.command.as_str() {
+            ext::SET_TASK_STATUS => self.set_task_status(params.arguments).await,
+            other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
+        }
+    }
+}
+
+fn capabilities() -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(lsp::PositionEncodingKind::UTF16),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+            save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+            ..lsp::TextDocumentSyncOptions::default()
+        })),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![":".into(), ",".into(), " ".into()]),
+            ..lsp::CompletionOptions::default()
+        }),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::new("refactor.rewrite.taskStatus")]),
+            ..lsp::CodeActionOptions::default()
+        })),
+        execute_command_provider: Some(lsp::ExecuteCommandOptions {
+            commands: ext::COMMANDS.iter().map(|c| c.to_string()).collect(),
+            ..lsp::ExecuteCommandOptions::default()
+        }),
+        workspace: Some(lsp::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(lsp::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..lsp::ServerCapabilities::default()
+    }
+}
+

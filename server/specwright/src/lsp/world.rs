@@ -1,0 +1,156 @@
+//! The server's state: workspace folders, the specs found in them, and the
+//! documents the editor has open. Handlers read an immutable snapshot of
+//! one spec ([`SpecSnapshot`]); notifications mutate the world under a
+//! short lock that is never held across an `.await`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use specwright_spec::{Analysis, DocKind, Spec, analyze, discover_specs, spec_document};
+
+/// A spec with its analysis, shared with handlers as a snapshot.
+#[derive(Debug, Clone)]
+pub struct SpecSnapshot {
+    pub spec: Arc<Spec>,
+    pub analysis: Arc<Analysis>,
+}
+
+impl SpecSnapshot {
+    fn new(spec: Spec) -> Self {
+        let analysis = analyze(&spec);
+        Self { spec: Arc::new(spec), analysis: Arc::new(analysis) }
+    }
+}
+
+/// A document the editor has open: its text is the truth, not the disk's.
+#[derive(Debug, Clone)]
+pub struct OpenDocument {
+    pub version: i32,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct World {
+    pub roots: Vec<PathBuf>,
+    /// Spec folder → spec.
+    pub specs: BTreeMap<PathBuf, SpecSnapshot>,
+    /// Open spec documents by path.
+    pub open: HashMap<PathBuf, OpenDocument>,
+}
+
+/// Which documents of a spec to (re)publish diagnostics for, and which to clear.
+#[derive(Debug, Default)]
+pub struct Changed {
+    pub specs: Vec<PathBuf>,
+    /// Documents that disappeared: their diagnostics must be cleared.
+    pub removed: Vec<PathBuf>,
+}
+
+impl World {
+    /// Loads every spec of every workspace folder from disk (open documents win).
+    pub fn scan_roots(&mut self) -> Changed {
+        let mut changed = Changed::default();
+        let dirs: Vec<PathBuf> = self.roots.iter().flat_map(|r| discover_specs(r)).collect();
+        for dir in dirs {
+            self.reload_spec(&dir);
+            changed.specs.push(dir);
+        }
+        changed
+    }
+
+    pub fn snapshot(&self, dir: &Path) -> Option<SpecSnapshot> {
+        self.specs.get(dir).cloned()
+    }
+
+    /// The spec a document belongs to, with the document's kind.
+    pub fn snapshot_for(&self, path: &Path) -> Option<(SpecSnapshot, DocKind)> {
+        let (dir, kind) = spec_document(path)?;
+        let snap = self.specs.get(&dir)?.clone();
+        // Bugfix specs answer for bugfix.md through the requirements model.
+        Some((snap, kind))
+    }
+
+    /// The version of an open document.
+    pub fn version(&self, path: &Path) -> Option<i32> {
+        self.open.get(path).map(|d| d.version)
+    }
+
+    /// Reads a spec folder from disk, overlaying open documents.
+    fn reload_spec(&mut self, dir: &Path) {
+        let mut spec = Spec::load(dir);
+        for kind in DocKind::ALL {
+            if let Some(open) = self.open.get(&dir.join(kind.file_name())) {
+                spec.set_document(kind, Some(open.text.clone()));
+            }
+        }
+        if spec.is_spec() {
+            self.specs.insert(dir.to_path_buf(), SpecSnapshot::new(spec));
+        } else {
+            self.specs.remove(dir);
+        }
+    }
+
+    /// Applies a new text for a spec document (open, changed), re-parsing
+    /// that document only and re-checking its spec. Returns the spec folder.
+    pub fn set_text(&mut self, path: &Path, text: String, version: i32) -> Option<PathBuf> {
+        let (dir, kind) = spec_document(path)?;
+        self.open.insert(path.to_path_buf(), OpenDocument { version, text: text.clone() });
+        match self.specs.get_mut(&dir) {
+            Some(snap) => {
+                let spec = Arc::make_mut(&mut snap.spec);
+                spec.set_document(kind, Some(text));
+                snap.analysis = Arc::new(analyze(spec));
+            }
+            None => self.reload_spec(&dir),
+        }
+        Some(dir)
+    }
+
+    /// The editor closed a document: the disk's text is the truth again.
+    pub fn close(&mut self, path: &Path) -> Option<PathBuf> {
+        self.open.remove(path)?;
+        let (dir, _) = spec_document(path)?;
+        self.reload_spec(&dir);
+        Some(dir)
+    }
+
+    /// Files changed on disk (watched files, saves by other programs).
+    pub fn files_changed(&mut self, paths: &[PathBuf]) -> Changed {
+        let mut changed = Changed::default();
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for path in paths {
+            if let Some((dir, _)) = spec_document(path) {
+                if !path.exists() {
+                    changed.removed.push(path.clone());
+                }
+                dirs.push(dir);
+            } else if let Some(dir) = self.spec_dir_of_folder(path) {
+                // A spec folder itself was created or deleted.
+                if !path.exists() {
+                    changed.removed.extend(DocKind::ALL.iter().map(|k| dir.join(k.file_name())));
+                }
+                dirs.push(dir);
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            self.reload_spec(&dir);
+            changed.specs.push(dir);
+        }
+        changed
+    }
+
+    /// `…/.kiro/specs/<name>` itself.
+    fn spec_dir_of_folder(&self, path: &Path) -> Option<PathBuf> {
+        let specs = path.parent()?;
+        let kiro = specs.parent()?;
+        (specs.file_name()? == "specs" && kiro.file_name()? == ".kiro").then(|| path.to_path_buf())
+    }
+
+    /// The workspace folder that contains `path`.
+    pub fn root_of(&self, path: &Path) -> Option<&PathBuf> {
+        self.roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.as_os_str().len())
+    }
+}
