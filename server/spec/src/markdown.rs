@@ -46,7 +46,8 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
     let mut fence: Option<(u8, usize)> = None; // (fence char, run length)
     for (number, &(start, line)) in raw.iter().enumerate() {
         let number = crate::text::to_u32(number);
-        let kind = if wrapper.is_some_and(|(a, b)| number as usize == a || number as usize == b) {
+        let is_wrapper = wrapper.is_some_and(|(a, b)| number as usize == a || number as usize == b);
+        let kind = if is_wrapper {
             LineKind::Text
         } else if let Some((ch, len)) = fence {
             if is_fence_close(line, ch, len) {
@@ -63,7 +64,10 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
         } else {
             LineKind::Text
         };
-        out.push(Line { number, start, text: line, kind });
+        // The wrapper's fences read as blank lines, so that the closing one
+        // does not continue the last criterion or detail.
+        let text = if is_wrapper { "" } else { line };
+        out.push(Line { number, start, text, kind });
     }
     out
 }
