@@ -78,7 +78,9 @@ impl Code {
     /// The usual severity (a missing later document is information only).
     pub fn default_severity(self) -> Severity {
         match self {
-            Self::DanglingReference | Self::DuplicateId | Self::MalformedConfig | Self::UnreadableFile => Severity::Error,
+            Self::DanglingReference | Self::DuplicateId | Self::MalformedConfig | Self::UnreadableFile => {
+                Severity::Error
+            }
             _ => Severity::Warning,
         }
     }
@@ -86,14 +88,24 @@ impl Code {
     /// One sentence on what the code means.
     pub fn description(self) -> &'static str {
         match self {
-            Self::DanglingReference => "A task or design property cites a requirement or criterion id that requirements.md does not define.",
+            Self::DanglingReference => {
+                "A task or design property cites a requirement or criterion id that requirements.md does not define."
+            }
             Self::UncoveredCriterion => "An acceptance criterion that no task in tasks.md cites.",
-            Self::NotEars => "An acceptance criterion that does not follow an EARS template (WHEN/IF/WHILE/WHERE … THE system SHALL …).",
+            Self::NotEars => {
+                "An acceptance criterion that does not follow an EARS template (WHEN/IF/WHILE/WHERE … THE system SHALL …)."
+            }
             Self::DuplicateId => "Two requirements, criteria or tasks share a number.",
-            Self::ParentDoneWithOpenSubtask => "A task is marked done while one of its required sub-tasks is still open.",
+            Self::ParentDoneWithOpenSubtask => {
+                "A task is marked done while one of its required sub-tasks is still open."
+            }
             Self::MissingDocument => "The spec folder lacks requirements.md (or bugfix.md), design.md or tasks.md.",
-            Self::MalformedConfig => ".config.kiro or .tasks-meta.json is not valid JSON or has fields of the wrong type.",
-            Self::MalformedDependencyGraph => "The Task Dependency Graph block is not valid JSON or names tasks that do not exist.",
+            Self::MalformedConfig => {
+                ".config.kiro or .tasks-meta.json is not valid JSON or has fields of the wrong type."
+            }
+            Self::MalformedDependencyGraph => {
+                "The Task Dependency Graph block is not valid JSON or names tasks that do not exist."
+            }
             Self::UnreadableFile => "A spec file could not be read.",
         }
     }
@@ -198,7 +210,10 @@ impl<'a> IdIndex<'a> {
     pub fn covered_criteria(&self, id: ReqId) -> Vec<ReqId> {
         match id.criterion {
             Some(_) => vec![id],
-            None => self.requirement(id.requirement).map(|r| r.criteria.iter().map(Criterion::id).collect()).unwrap_or_default(),
+            None => self
+                .requirement(id.requirement)
+                .map(|r| r.criteria.iter().map(Criterion::id).collect())
+                .unwrap_or_default(),
         }
     }
 }
@@ -215,10 +230,12 @@ pub struct Analysis {
 impl Analysis {
     /// The tasks that cite any criterion of requirement `n`, sorted.
     pub fn tasks_covering_requirement(&self, spec: &Spec, n: u32) -> Vec<usize> {
-        let Some(req) = spec.requirements.as_ref().and_then(|r| r.model.requirements.iter().find(|r| r.number == n)) else {
+        let Some(req) = spec.requirements.as_ref().and_then(|r| r.model.requirements.iter().find(|r| r.number == n))
+        else {
             return Vec::new();
         };
-        let set: BTreeSet<usize> = req.criteria.iter().filter_map(|c| self.coverage.get(&c.id())).flatten().copied().collect();
+        let set: BTreeSet<usize> =
+            req.criteria.iter().filter_map(|c| self.coverage.get(&c.id())).flatten().copied().collect();
         set.into_iter().collect()
     }
 }
@@ -273,18 +290,24 @@ pub fn analyze(spec: &Spec) -> Analysis {
     for req in &reqs.requirements {
         if let Some(first) = seen_requirements.insert(req.number, req.heading_range.start.line) {
             if !spec.from_bugfix {
-                out.diagnostics.push(diag(req_kind, req.number_range, Code::DuplicateId, format!(
-                    "Requirement {} is defined twice (first on line {})", req.number, first + 1
-                )));
+                out.diagnostics.push(diag(
+                    req_kind,
+                    req.number_range,
+                    Code::DuplicateId,
+                    format!("Requirement {} is defined twice (first on line {})", req.number, first + 1),
+                ));
             }
             seen_requirements.insert(req.number, first);
         }
         for c in &req.criteria {
             let id = c.id();
             if let Some(first) = seen_criteria.get(&id) {
-                out.diagnostics.push(diag(req_kind, c.number_range, Code::DuplicateId, format!(
-                    "criterion {id} is defined twice (first on line {})", first + 1
-                )));
+                out.diagnostics.push(diag(
+                    req_kind,
+                    c.number_range,
+                    Code::DuplicateId,
+                    format!("criterion {id} is defined twice (first on line {})", first + 1),
+                ));
             } else {
                 seen_criteria.insert(id, c.range.start.line);
             }
@@ -294,9 +317,12 @@ pub fn analyze(spec: &Spec) -> Analysis {
             if !out.coverage.contains_key(&id) {
                 out.summary.uncovered.push(id);
                 if spec.tasks.is_some() {
-                    out.diagnostics.push(diag(req_kind, c.range, Code::UncoveredCriterion, format!(
-                        "criterion {id} is not covered by any task in tasks.md"
-                    )));
+                    out.diagnostics.push(diag(
+                        req_kind,
+                        c.range,
+                        Code::UncoveredCriterion,
+                        format!("criterion {id} is not covered by any task in tasks.md"),
+                    ));
                 }
             }
             if c.ears.is_none() {
@@ -315,8 +341,17 @@ pub fn analyze(spec: &Spec) -> Analysis {
     check_metadata(spec, &mut out);
     check_missing_documents(spec, &mut out);
     for (path, reason) in &spec.unreadable {
-        let kind = path.file_name().and_then(|n| n.to_str()).and_then(DocKind::from_file_name).unwrap_or(DocKind::Requirements);
-        out.diagnostics.push(diag(kind, Range::line_start(0), Code::UnreadableFile, format!("{} could not be read: {reason}", kind.file_name())));
+        let kind = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(DocKind::from_file_name)
+            .unwrap_or(DocKind::Requirements);
+        out.diagnostics.push(diag(
+            kind,
+            Range::line_start(0),
+            Code::UnreadableFile,
+            format!("{} could not be read: {reason}", kind.file_name()),
+        ));
     }
     out.diagnostics.sort_by(|a, b| (a.doc, a.range.start, a.code).cmp(&(b.doc, b.range.start, b.code)));
     out
@@ -339,7 +374,9 @@ fn dangling_diagnostic(citation: &Citation, missing: &[ReqId], index: &IdIndex<'
     };
     if let Some(req) = missing.first().and_then(|id| id.criterion.and_then(|_| index.requirement(id.requirement))) {
         match (req.criteria.first(), req.criteria.last()) {
-            (Some(a), Some(b)) => message.push_str(&format!(" (Requirement {} has criteria {}–{})", req.number, a.id(), b.id())),
+            (Some(a), Some(b)) => {
+                message.push_str(&format!(" (Requirement {} has criteria {}–{})", req.number, a.id(), b.id()))
+            }
             _ => message.push_str(&format!(" (Requirement {} has no criteria)", req.number)),
         }
     }
@@ -362,9 +399,12 @@ fn check_tasks(tasks: &crate::tasks::Tasks, out: &mut Analysis) {
         }
         if let Some(number) = task.number.as_deref() {
             if let Some(first) = seen.get(number) {
-                out.diagnostics.push(diag(DocKind::Tasks, task.line_range, Code::DuplicateId, format!(
-                    "task {number} is numbered twice (first on line {})", first + 1
-                )));
+                out.diagnostics.push(diag(
+                    DocKind::Tasks,
+                    task.line_range,
+                    Code::DuplicateId,
+                    format!("task {number} is numbered twice (first on line {})", first + 1),
+                ));
             } else {
                 seen.insert(number, task.line_range.start.line);
             }
@@ -376,23 +416,33 @@ fn check_tasks(tasks: &crate::tasks::Tasks, out: &mut Analysis) {
                 .map(|c| format!("{} ({})", tasks.tasks[c].id(), tasks.tasks[c].status.label()))
                 .collect();
             if !open.is_empty() {
-                out.diagnostics.push(diag(DocKind::Tasks, task.marker_range, Code::ParentDoneWithOpenSubtask, format!(
-                    "task {} is marked done but sub-task {} is not", task.id(), open.join(", ")
-                )));
+                out.diagnostics.push(diag(
+                    DocKind::Tasks,
+                    task.marker_range,
+                    Code::ParentDoneWithOpenSubtask,
+                    format!("task {} is marked done but sub-task {} is not", task.id(), open.join(", ")),
+                ));
             }
         }
     }
     if let Some(graph) = &tasks.dependency_graph {
         if let Some(error) = &graph.error {
-            out.diagnostics.push(diag(DocKind::Tasks, graph.range, Code::MalformedDependencyGraph, format!(
-                "the Task Dependency Graph cannot be read: {error}"
-            )));
+            out.diagnostics.push(diag(
+                DocKind::Tasks,
+                graph.range,
+                Code::MalformedDependencyGraph,
+                format!("the Task Dependency Graph cannot be read: {error}"),
+            ));
         } else {
-            let unknown: Vec<&str> = graph.waves.iter().flatten().map(String::as_str).filter(|id| tasks.find(id).is_none()).collect();
+            let unknown: Vec<&str> =
+                graph.waves.iter().flatten().map(String::as_str).filter(|id| tasks.find(id).is_none()).collect();
             if !unknown.is_empty() {
-                out.diagnostics.push(diag(DocKind::Tasks, graph.range, Code::MalformedDependencyGraph, format!(
-                    "the Task Dependency Graph names tasks that do not exist: {}", unknown.join(", ")
-                )));
+                out.diagnostics.push(diag(
+                    DocKind::Tasks,
+                    graph.range,
+                    Code::MalformedDependencyGraph,
+                    format!("the Task Dependency Graph names tasks that do not exist: {}", unknown.join(", ")),
+                ));
             }
         }
     }
@@ -405,7 +455,12 @@ fn check_metadata(spec: &Spec, out: &mut Analysis) {
         .flat_map(|c| c.problems.iter().map(|p| (DocKind::Config, p)))
         .chain(spec.tasks_meta.iter().flat_map(|m| m.problems.iter().map(|p| (DocKind::TasksMeta, p))));
     for (kind, problem) in problems {
-        out.diagnostics.push(diag(kind, problem.range, Code::MalformedConfig, format!("{}: {}", kind.file_name(), problem.message)));
+        out.diagnostics.push(diag(
+            kind,
+            problem.range,
+            Code::MalformedConfig,
+            format!("{}: {}", kind.file_name(), problem.message),
+        ));
     }
 }
 
@@ -414,7 +469,13 @@ fn check_missing_documents(spec: &Spec, out: &mut Analysis) {
     let anchor = spec.documents().next().map_or(DocKind::Requirements, |(k, _)| k);
     let mut missing = |doc_present: bool, severity: Severity, message: String| {
         if !doc_present {
-            out.diagnostics.push(Diagnostic { doc: anchor, range: Range::line_start(0), severity, code: Code::MissingDocument, message });
+            out.diagnostics.push(Diagnostic {
+                doc: anchor,
+                range: Range::line_start(0),
+                severity,
+                code: Code::MissingDocument,
+                message,
+            });
         }
     };
     let design_first = spec.config.as_ref().and_then(|c| c.value.workflow_type.as_deref()) == Some("design-first");

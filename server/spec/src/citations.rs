@@ -81,7 +81,10 @@ mod tests {
     fn cite(line: &str) -> Vec<(String, CitationTarget)> {
         let index = LineIndex::new(line);
         let l = lines(line)[0];
-        citations_in_line(line, &index, &l, CitationSource::Tasks, None).into_iter().map(|c| (c.text, c.target)).collect()
+        citations_in_line(line, &index, &l, CitationSource::Tasks, None)
+            .into_iter()
+            .map(|c| (c.text, c.target))
+            .collect()
     }
 
     #[test]

@@ -59,7 +59,11 @@ pub fn parse_config(text: &str, index: &LineIndex) -> (SpecConfig, Vec<ConfigPro
     if let Some(w) = &config.workflow_type {
         if !matches!(w.as_str(), "requirements-first" | "design-first") {
             problems.push(ConfigProblem {
-                range: key_range(text, index, if object.contains_key("workflowType") { "workflowType" } else { "generationMode" }),
+                range: key_range(
+                    text,
+                    index,
+                    if object.contains_key("workflowType") { "workflowType" } else { "generationMode" },
+                ),
                 message: format!("workflow \"{w}\" is not \"requirements-first\" or \"design-first\""),
             });
         }

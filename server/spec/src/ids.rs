@@ -106,11 +106,8 @@ pub fn parse_citation_list(list: &str) -> Vec<CitationItem<'_>> {
                 _ => trimmed,
             };
             let target = parse_target(core);
-            let (text, end) = if matches!(target, CitationTarget::FreeText) {
-                (trimmed, end)
-            } else {
-                (core, start + core.len())
-            };
+            let (text, end) =
+                if matches!(target, CitationTarget::FreeText) { (trimmed, end) } else { (core, start + core.len()) };
             items.push(CitationItem { text, start, end, target });
         }
     }
@@ -167,7 +164,10 @@ mod tests {
                 CitationTarget::FreeText,
             ]
         );
-        assert_eq!(targets("FR-1.1-FR-1.3"), vec![CitationTarget::Range(ReqId::criterion(1, 1), ReqId::criterion(1, 3))]);
+        assert_eq!(
+            targets("FR-1.1-FR-1.3"),
+            vec![CitationTarget::Range(ReqId::criterion(1, 1), ReqId::criterion(1, 3))]
+        );
         assert_eq!(targets("2.2 (accessibility)"), vec![CitationTarget::Id(ReqId::criterion(2, 2))]);
     }
 

@@ -13,7 +13,10 @@ use crate::text::{Position, Range};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// A cited item in tasks.md or design.md; the index into that document's citations.
-    Citation { doc: DocKind, index: usize },
+    Citation {
+        doc: DocKind,
+        index: usize,
+    },
     Criterion(ReqId),
     Requirement(u32),
     /// A task, by index.
@@ -122,7 +125,12 @@ pub fn hover(spec: &Spec, analysis: &Analysis, id: ReqId) -> Option<String> {
     };
     let task_names = |tasks: &[usize]| -> String {
         let tasks_doc = spec.tasks.as_ref().map(|t| &t.model);
-        tasks.iter().filter_map(|&i| tasks_doc.and_then(|t| t.tasks.get(i))).map(|t| t.id()).collect::<Vec<_>>().join(", ")
+        tasks
+            .iter()
+            .filter_map(|&i| tasks_doc.and_then(|t| t.tasks.get(i)))
+            .map(|t| t.id())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let mut out = String::new();
     match id.criterion {
@@ -131,7 +139,9 @@ pub fn hover(spec: &Spec, analysis: &Analysis, id: ReqId) -> Option<String> {
             out.push_str(&format!("**{id}** · {req_title}\n\n{}\n", c.text));
             if c.role.is_requirement() {
                 match analysis.coverage.get(&id) {
-                    Some(tasks) if !tasks.is_empty() => out.push_str(&format!("\nCovered by task {}\n", task_names(tasks))),
+                    Some(tasks) if !tasks.is_empty() => {
+                        out.push_str(&format!("\nCovered by task {}\n", task_names(tasks)))
+                    }
                     _ => out.push_str("\nNot covered by any task\n"),
                 }
             }
@@ -166,7 +176,10 @@ pub fn completion_ids(spec: &Spec) -> Vec<(ReqId, String)> {
     let Some(reqs) = spec.requirements.as_ref() else { return Vec::new() };
     let mut out = Vec::new();
     for req in &reqs.model.requirements {
-        out.push((ReqId::requirement(req.number), req.title.clone().unwrap_or_else(|| format!("Requirement {}", req.number))));
+        out.push((
+            ReqId::requirement(req.number),
+            req.title.clone().unwrap_or_else(|| format!("Requirement {}", req.number)),
+        ));
         for c in &req.criteria {
             out.push((c.id(), c.text.clone()));
         }
@@ -253,7 +266,7 @@ pub fn outline(spec: &Spec, doc: DocKind) -> Vec<OutlineItem> {
                 flat.push((7, item(format!("Diagram {}", i + 1), OutlineKind::Diagram, *m)));
             }
             flat.sort_by_key(|(_, i)| i.range.start);
-            nest(flat, design.doc.index.line_count())
+            nest(flat, design.doc.index.position(&design.doc.text, design.doc.text.len()))
         }
         DocKind::Tasks => {
             let Some(tasks) = &spec.tasks else { return Vec::new() };
@@ -289,10 +302,9 @@ fn item(name: String, kind: OutlineKind, range: Range) -> OutlineItem {
 
 /// Nests headings by level; a section's range runs to the next heading of
 /// the same or a higher level.
-fn nest(flat: Vec<(u8, OutlineItem)>, line_count: usize) -> Vec<OutlineItem> {
+fn nest(flat: Vec<(u8, OutlineItem)>, end_of_doc: Position) -> Vec<OutlineItem> {
     let mut stack: Vec<(u8, OutlineItem)> = Vec::new();
     let mut roots = Vec::new();
-    let end_of_doc = Position::new(crate::text::to_u32(line_count), 0);
     let close = |stack: &mut Vec<(u8, OutlineItem)>, roots: &mut Vec<OutlineItem>, end: Position| {
         if let Some((_, mut done)) = stack.pop() {
             if done.kind != OutlineKind::Diagram {
@@ -326,12 +338,20 @@ pub fn symbols(spec: &Spec) -> Vec<(String, OutlineKind, Location)> {
                 Some(t) => format!("{}: Requirement {} {t}", spec.name, r.number),
                 None => format!("{}: Requirement {}", spec.name, r.number),
             };
-            out.push((name, OutlineKind::Requirement, Location { doc: spec.requirements_kind(), range: r.heading_range }));
+            out.push((
+                name,
+                OutlineKind::Requirement,
+                Location { doc: spec.requirements_kind(), range: r.heading_range },
+            ));
         }
     }
     if let Some(tasks) = &spec.tasks {
         for t in &tasks.model.tasks {
-            out.push((format!("{}: Task {} {}", spec.name, t.id(), t.title), OutlineKind::Task, Location { doc: DocKind::Tasks, range: t.line_range }));
+            out.push((
+                format!("{}: Task {} {}", spec.name, t.id(), t.title),
+                OutlineKind::Task,
+                Location { doc: DocKind::Tasks, range: t.line_range },
+            ));
         }
     }
     out
@@ -343,4 +363,3 @@ fn truncate(s: &str, max: usize) -> String {
         None => s.to_string(),
     }
 }
-

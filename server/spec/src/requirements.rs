@@ -136,9 +136,8 @@ pub struct GlossaryTerm {
     pub range: Range,
 }
 
-static REQUIREMENT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:requirement)\s*(\d{1,6})\b\s*(?:[:.\-–—)]\s*)?(.*)$").expect("valid regex")
-});
+static REQUIREMENT_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:requirement)\s*(\d{1,6})\b\s*(?:[:.\-–—)]\s*)?(.*)$").expect("valid regex"));
 static NUMBERED_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,6})[.)]\s+(.+)$").expect("valid regex"));
 /// `### 1.2 Title`: in the numbered style, a heading that defines an id itself.
@@ -148,8 +147,7 @@ static NUMBERED_SUBHEADING: LazyLock<Regex> =
 static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[-*+]\s+)?(\**)(\d{1,6})(?:\.(\d{1,6}))?(?:\.|\))?\**\s+(\S.*)$").expect("valid regex")
 });
-static BULLET_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^( {0,1})[-*+]\s+(\S.*)$").expect("valid regex"));
+static BULLET_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^( {0,1})[-*+]\s+(\S.*)$").expect("valid regex"));
 static USER_STORY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*[*_]*(?i:user story)[*_]*\s*:?[*_]*\s*:?\s*(.*)$").expect("valid regex"));
 static GLOSSARY_TERM: LazyLock<Regex> = LazyLock::new(|| {
@@ -257,18 +255,23 @@ impl<'t> Parser<'t> {
             if let Some(req) = self.doc.requirements.last_mut() {
                 // A heading names a topic, not a statement: it is not held to EARS.
                 let ears = ears_pattern(&text).or(Some(EarsPattern::Ubiquitous));
-                req.criteria.push(Criterion { requirement: n, number: m, role: CriterionRole::Acceptance, text, range, number_range, ears });
+                req.criteria.push(Criterion {
+                    requirement: n,
+                    number: m,
+                    role: CriterionRole::Acceptance,
+                    text,
+                    range,
+                    number_range,
+                    ears,
+                });
             }
             self.in_criteria = false;
             return;
         }
         if let Some((number, number_span, name)) = self.requirement_heading(level, title) {
             self.close_requirement(line.number);
-            let number_range = self.index.range(
-                self.text,
-                line.at(title_start + number_span.0),
-                line.at(title_start + number_span.1),
-            );
+            let number_range =
+                self.index.range(self.text, line.at(title_start + number_span.0), line.at(title_start + number_span.1));
             self.doc.requirements.push(Requirement {
                 number,
                 title: name,

@@ -22,7 +22,8 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 6] = [Self::Requirements, Self::Bugfix, Self::Design, Self::Tasks, Self::Config, Self::TasksMeta];
+    pub const ALL: [DocKind; 6] =
+        [Self::Requirements, Self::Bugfix, Self::Design, Self::Tasks, Self::Config, Self::TasksMeta];
 
     pub fn file_name(self) -> &'static str {
         match self {
@@ -128,7 +129,8 @@ impl Spec {
             let path = dir.join(kind.file_name());
             match std::fs::read(&path) {
                 Ok(bytes) => {
-                    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    let text =
+                        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                     spec.set_document(kind, Some(text));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -236,11 +238,8 @@ pub fn discover_specs(root: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(&specs_dir) else {
         return Vec::new();
     };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && has_file(p))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir() && has_file(p)).collect();
     dirs.sort();
     dirs
 }

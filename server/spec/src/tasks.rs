@@ -188,7 +188,8 @@ pub fn parse_tasks(text: &str, index: &LineIndex) -> Tasks {
         }
         if let Some(c) = TASK_LINE.captures(line.text) {
             let (Some(indent), Some(marker), Some(rest)) = (c.get(1), c.get(2), c.get(4)) else { continue };
-            let status = marker.as_str().chars().next().and_then(TaskStatus::from_marker).unwrap_or(TaskStatus::NotStarted);
+            let status =
+                marker.as_str().chars().next().and_then(TaskStatus::from_marker).unwrap_or(TaskStatus::NotStarted);
             let (number, title) = match TASK_NUMBER.captures(rest.as_str()) {
                 Some(n) => (Some(n[1].to_string()), n[2].trim().to_string()),
                 None => (None, rest.as_str().trim().to_string()),

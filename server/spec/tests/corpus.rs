@@ -160,10 +160,19 @@ fn whole_corpus_loads() {
             tasks += analysis.summary.tasks + analysis.summary.subtasks;
             for d in &analysis.diagnostics {
                 let Some(doc) = spec.document(d.doc) else {
-                    assert_eq!(d.code, specwright_spec::Code::MissingDocument, "{}: diagnostic on a missing document", dir.display());
+                    assert_eq!(
+                        d.code,
+                        specwright_spec::Code::MissingDocument,
+                        "{}: diagnostic on a missing document",
+                        dir.display()
+                    );
                     continue;
                 };
-                assert!((d.range.start.line as usize) < doc.index.line_count(), "{}: range out of the document", dir.display());
+                assert!(
+                    (d.range.start.line as usize) < doc.index.line_count(),
+                    "{}: range out of the document",
+                    dir.display()
+                );
                 assert!(d.range.start <= d.range.end);
             }
         }

@@ -25,11 +25,8 @@ fn spec(files: &[(DocKind, &str)]) -> Spec {
 
 fn render(d: &Diagnostic) -> String {
     let (s, e) = (d.range.start, d.range.end);
-    let end = if s.line == e.line {
-        format!("{}", e.character + 1)
-    } else {
-        format!("{}:{}", e.line + 1, e.character + 1)
-    };
+    let end =
+        if s.line == e.line { format!("{}", e.character + 1) } else { format!("{}:{}", e.line + 1, e.character + 1) };
     format!(
         "{}:{}:{}-{} {}[{}] {}",
         d.doc.file_name(),

@@ -168,7 +168,8 @@ fn ears_patterns() {
 7. The System logs in
 8. WHEN asked the System answers
 ";
-    let patterns: Vec<Option<EarsPattern>> = requirements(text).requirements[0].criteria.iter().map(|c| c.ears).collect();
+    let patterns: Vec<Option<EarsPattern>> =
+        requirements(text).requirements[0].criteria.iter().map(|c| c.ears).collect();
     assert_eq!(
         patterns,
         [
@@ -284,7 +285,8 @@ fn fenced_examples_are_not_read_as_criteria() {
 
 #[test]
 fn crlf_line_endings() {
-    let text = "### Requirement 1: Sign in\r\n\r\n#### Acceptance Criteria\r\n\r\n1. THE System SHALL open a session\r\n";
+    let text =
+        "### Requirement 1: Sign in\r\n\r\n#### Acceptance Criteria\r\n\r\n1. THE System SHALL open a session\r\n";
     let doc = requirements(text);
     let req = &doc.requirements[0];
     assert_eq!(req.title.as_deref(), Some("Sign in"));

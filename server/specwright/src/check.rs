@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 use specwright_spec::{Analysis, Code, Range, Severity, Spec, SpecKind, Summary, analyze, discover_specs};
 
-
 /// How `specwright check` prints its report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -48,7 +47,11 @@ pub fn workspaces(dir: &Path) -> Vec<PathBuf> {
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
             .map(|e| e.path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| !n.starts_with('.') && !SKIPPED_DIRS.contains(&n)))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('.') && !SKIPPED_DIRS.contains(&n))
+            })
             .collect();
         children.sort();
         for child in children.into_iter().rev() {
@@ -106,7 +109,12 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
     for d in &dirs {
         let checked = check_dir(d);
         // With several folders, paths are prefixed by the folder given.
-        let prefix = if dirs.len() > 1 { format!("{}/", d.display()) } else { String::new() };
+        // A trailing separator in the folder given is not repeated (`a/` gives `a/.kiro/...`).
+        let prefix = if dirs.len() > 1 {
+            format!("{}/", d.to_string_lossy().replace('\\', "/").trim_end_matches('/'))
+        } else {
+            String::new()
+        };
         reports.push((prefix, checked));
     }
     let report = Report::new(&reports);
@@ -258,7 +266,7 @@ fn sarif(report: &Report) -> serde_json::Value {
                 "message": { "text": d.message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": d.path, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": uri_reference(&d.path), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": d.range.start.line + 1,
                             "startColumn": d.range.start.character + 1,
@@ -284,4 +292,18 @@ fn sarif(report: &Report) -> serde_json::Value {
             "results": results,
         }]
     })
+}
+
+/// A relative path as a URI reference, as SARIF requires of `artifactLocation.uri`:
+/// every byte but unreserved characters and `/` percent-encoded (`my spec` gives `my%20spec`).
+fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -10,7 +10,11 @@ use specwright::check::{self, Format};
 use specwright::lsp;
 
 #[derive(Parser)]
-#[command(name = "specwright", version, about = "Spec-driven development for every editor: a language server for Kiro specs")]
+#[command(
+    name = "specwright",
+    version,
+    about = "Spec-driven development for every editor: a language server for Kiro specs"
+)]
 struct Cli {
     /// Run the language server over stdio (what `specwright lsp` does).
     #[arg(long, global = true)]
@@ -66,5 +70,7 @@ fn run_server() -> ExitCode {
         }
     };
     runtime.block_on(lsp::run_stdio());
+    // A read of stdin may still be pending in the runtime; do not wait on it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     ExitCode::SUCCESS
 }

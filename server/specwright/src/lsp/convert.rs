@@ -98,7 +98,7 @@ mod tests {
     fn incremental_changes_use_utf16_columns() {
         let mut text = "- [ ] 🎃 x\n".to_string();
         let change = lsp::TextDocumentContentChangeEvent {
-            range: Some(lsp::Range::new(lsp::Position::new(0, 8), lsp::Position::new(0, 9))),
+            range: Some(lsp::Range::new(lsp::Position::new(0, 9), lsp::Position::new(0, 10))),
             range_length: None,
             text: "y".into(),
         };

@@ -23,7 +23,9 @@ pub fn hover(snap: &SpecSnapshot, doc: DocKind, pos: lsp::Position) -> Option<ls
             let ids = query::ids_of(spec, target);
             if ids.is_empty() {
                 let value = match c.target {
-                    specwright_spec::CitationTarget::FreeText => format!("`{}` is free text, not a requirement id", c.text),
+                    specwright_spec::CitationTarget::FreeText => {
+                        format!("`{}` is free text, not a requirement id", c.text)
+                    }
                     _ => format!("`{}` does not exist in {}", c.text, spec.requirements_kind().file_name()),
                 };
                 return Some(markdown_hover(value, Some(c.range)));
@@ -34,7 +36,8 @@ pub fn hover(snap: &SpecSnapshot, doc: DocKind, pos: lsp::Position) -> Option<ls
         Target::Task(_) => return None,
     };
     const MAX: usize = 6;
-    let mut parts: Vec<String> = ids.iter().take(MAX).filter_map(|&id| query::hover(spec, &snap.analysis, id)).collect();
+    let mut parts: Vec<String> =
+        ids.iter().take(MAX).filter_map(|&id| query::hover(spec, &snap.analysis, id)).collect();
     if ids.len() > MAX {
         parts.push(format!("… and {} more", ids.len() - MAX));
     }
@@ -66,7 +69,12 @@ pub fn definition(snap: &SpecSnapshot, doc: DocKind, pos: lsp::Position) -> Opti
     }
 }
 
-pub fn references(snap: &SpecSnapshot, doc: DocKind, pos: lsp::Position, include_declaration: bool) -> Vec<lsp::Location> {
+pub fn references(
+    snap: &SpecSnapshot,
+    doc: DocKind,
+    pos: lsp::Position,
+    include_declaration: bool,
+) -> Vec<lsp::Location> {
     let spec = &snap.spec;
     let Some(target) = query::target_at(spec, doc, convert::from_position(pos)) else { return Vec::new() };
     let ids: Vec<ReqId> = query::ids_of(spec, target);
@@ -93,7 +101,11 @@ pub fn completion(snap: &SpecSnapshot, doc: DocKind, pos: lsp::Position) -> Opti
         .enumerate()
         .map(|(i, (id, text))| lsp::CompletionItem {
             label: id.to_string(),
-            kind: Some(if id.criterion.is_some() { lsp::CompletionItemKind::FIELD } else { lsp::CompletionItemKind::INTERFACE }),
+            kind: Some(if id.criterion.is_some() {
+                lsp::CompletionItemKind::FIELD
+            } else {
+                lsp::CompletionItemKind::INTERFACE
+            }),
             detail: Some(text),
             sort_text: Some(format!("{i:06}")),
             ..lsp::CompletionItem::default()
@@ -106,7 +118,10 @@ pub fn document_symbols(snap: &SpecSnapshot, doc: DocKind) -> lsp::DocumentSymbo
     lsp::DocumentSymbolResponse::Nested(query::outline(&snap.spec, doc).iter().map(convert::document_symbol).collect())
 }
 
-pub fn workspace_symbols<'a>(snaps: impl Iterator<Item = &'a SpecSnapshot>, query_text: &str) -> Vec<lsp::WorkspaceSymbol> {
+pub fn workspace_symbols<'a>(
+    snaps: impl Iterator<Item = &'a SpecSnapshot>,
+    query_text: &str,
+) -> Vec<lsp::WorkspaceSymbol> {
     let needle = query_text.to_lowercase();
     let mut out = Vec::new();
     for snap in snaps {
@@ -153,7 +168,11 @@ pub fn code_lenses(snap: &SpecSnapshot, doc: DocKind, uri: &lsp::Uri) -> Vec<lsp
                 let title = match (tasks.len(), uncovered) {
                     (0, _) => "not covered by any task".to_string(),
                     (n, 0) => format!("covered by {n} task{}", plural(n)),
-                    (n, u) => format!("covered by {n} task{} · {u} criterion{} uncovered", plural(n), if u == 1 { "" } else { "s" }),
+                    (n, u) => format!(
+                        "covered by {n} task{} · {u} criterion{} uncovered",
+                        plural(n),
+                        if u == 1 { "" } else { "s" }
+                    ),
                 };
                 out.push(lens(req.heading_range, title, None));
             }
@@ -211,7 +230,12 @@ fn set_status_command(uri: &lsp::Uri, task_id: &str, status: TaskStatus, title: 
     }
 }
 
-pub fn code_actions(snap: &SpecSnapshot, doc: DocKind, uri: &lsp::Uri, range: lsp::Range) -> Vec<lsp::CodeActionOrCommand> {
+pub fn code_actions(
+    snap: &SpecSnapshot,
+    doc: DocKind,
+    uri: &lsp::Uri,
+    range: lsp::Range,
+) -> Vec<lsp::CodeActionOrCommand> {
     let mut out = Vec::new();
     if doc != DocKind::Tasks {
         return out;
@@ -238,15 +262,17 @@ pub fn code_actions(snap: &SpecSnapshot, doc: DocKind, uri: &lsp::Uri, range: ls
 pub fn status_edit(spec: &Spec, task_id: &str, status: &str) -> Result<lsp::TextEdit, String> {
     let status = TaskStatus::parse(status)
         .ok_or_else(|| format!("unknown status '{status}': use not-started, in-progress, queued or done"))?;
-    let (range, text) =
-        query::status_edit(spec, task_id, status).ok_or_else(|| format!("no task '{task_id}' in tasks.md of spec '{}'", spec.name))?;
+    let (range, text) = query::status_edit(spec, task_id, status)
+        .ok_or_else(|| format!("no task '{task_id}' in tasks.md of spec '{}'", spec.name))?;
     Ok(lsp::TextEdit { range: convert::range(range), new_text: text })
 }
 
 pub fn spec_info(snap: &SpecSnapshot, root: Option<&std::path::Path>) -> Option<ext::SpecInfo> {
     let spec = &snap.spec;
     let s = &snap.analysis.summary;
-    let doc_uri = |kind: DocKind| spec.document(kind).and_then(|_| convert::uri(&spec.path(kind))).map(|u| u.as_str().to_string());
+    let doc_uri = |kind: DocKind| {
+        spec.document(kind).and_then(|_| convert::uri(&spec.path(kind))).map(|u| u.as_str().to_string())
+    };
     let count = |sev: specwright_spec::Severity| snap.analysis.diagnostics.iter().filter(|d| d.severity == sev).count();
     Some(ext::SpecInfo {
         name: spec.name.clone(),

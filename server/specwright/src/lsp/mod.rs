@@ -3,6 +3,7 @@
 
 mod convert;
 pub mod ext;
+mod frames;
 mod handlers;
 mod server;
 mod world;
@@ -23,7 +24,17 @@ where
     O: tokio::io::AsyncWrite,
 {
     let (service, socket) = service();
-    Transport::new(input, output, socket).serve(service).await;
+    // Messages go through `frames::forward_valid` so that one undecodable
+    // message does not end the session (see `frames`).
+    let (to_transport, transport_input) = tokio::io::duplex(1 << 16);
+    let transport = Transport::new(transport_input, output, socket).serve(service);
+    let forward = frames::forward_valid(input, to_transport);
+    tokio::pin!(transport, forward);
+    tokio::select! {
+        () = &mut transport => {}
+        // The input ended: the transport sees the end and finishes its work.
+        () = &mut forward => transport.await,
+    }
 }
 
 /// Serves LSP over stdin and stdout until the client exits.

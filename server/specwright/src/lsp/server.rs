@@ -81,7 +81,14 @@ impl Server {
                     if present {
                         let diags = snap
                             .as_ref()
-                            .map(|s| s.analysis.diagnostics.iter().filter(|d| d.doc == kind).map(convert::diagnostic).collect())
+                            .map(|s| {
+                                s.analysis
+                                    .diagnostics
+                                    .iter()
+                                    .filter(|d| d.doc == kind)
+                                    .map(convert::diagnostic)
+                                    .collect()
+                            })
                             .unwrap_or_default();
                         batches.push((path.clone(), diags, world.version(&path)));
                         published.insert(path);
@@ -122,7 +129,8 @@ impl Server {
 
     /// `specwright/specs`.
     pub async fn specs(&self, params: ext::SpecsParams) -> Result<ext::SpecsResult> {
-        let root_filter = params.root.as_deref().and_then(|r| r.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
+        let root_filter =
+            params.root.as_deref().and_then(|r| r.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
         let world = self.world();
         shield("specwright/specs", || {
             let specs = world
@@ -141,16 +149,22 @@ impl Server {
             .next()
             .ok_or_else(|| Error::invalid_params("expected one argument {uri, taskId, status}"))
             .and_then(|v| serde_json::from_value(v).map_err(|e| Error::invalid_params(e.to_string())))?;
-        let uri: lsp::Uri = params.uri.parse().map_err(|_| Error::invalid_params(format!("not a URI: {}", params.uri)))?;
+        let uri: lsp::Uri =
+            params.uri.parse().map_err(|_| Error::invalid_params(format!("not a URI: {}", params.uri)))?;
         let path = convert::path(&uri).ok_or_else(|| Error::invalid_params("the URI is not a file"))?;
-        let (edit, version) = {
+        // Any document of the spec names it; the edit always goes to its tasks.md.
+        let (edit, tasks_path, version) = {
             let world = self.world();
-            let (snap, _) =
-                world.snapshot_for(&path).ok_or_else(|| Error::invalid_params(format!("{} is not part of a spec", params.uri)))?;
-            let edit = handlers::status_edit(&snap.spec, &params.task_id, &params.status).map_err(Error::invalid_params)?;
-            (edit, world.version(&path))
+            let (snap, _) = world
+                .snapshot_for(&path)
+                .ok_or_else(|| Error::invalid_params(format!("{} is not part of a spec", params.uri)))?;
+            let edit =
+                handlers::status_edit(&snap.spec, &params.task_id, &params.status).map_err(Error::invalid_params)?;
+            let tasks_path = snap.spec.path(DocKind::Tasks);
+            let version = world.version(&tasks_path);
+            (edit, tasks_path, version)
         };
-        let tasks_uri = convert::uri(&path).unwrap_or(uri);
+        let tasks_uri = convert::uri(&tasks_path).unwrap_or(uri);
         let workspace_edit = if self.flags.read().map(|f| f.versioned_edits).unwrap_or(false) {
             lsp::WorkspaceEdit {
                 document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
@@ -160,7 +174,10 @@ impl Server {
                 ..lsp::WorkspaceEdit::default()
             }
         } else {
-            lsp::WorkspaceEdit { changes: Some([(tasks_uri, vec![edit])].into_iter().collect()), ..lsp::WorkspaceEdit::default() }
+            lsp::WorkspaceEdit {
+                changes: Some([(tasks_uri, vec![edit])].into_iter().collect()),
+                ..lsp::WorkspaceEdit::default()
+            }
         };
         let response = self.client.apply_edit(workspace_edit).await?;
         if !response.applied {
@@ -203,7 +220,10 @@ impl LanguageServer for Server {
         self.world_mut().roots = roots_from(&params);
         Ok(lsp::InitializeResult {
             capabilities: capabilities(),
-            server_info: Some(lsp::ServerInfo { name: "specwright".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(lsp::ServerInfo {
+                name: "specwright".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             offset_encoding: None,
         })
     }
@@ -259,7 +279,8 @@ impl LanguageServer for Server {
             let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| convert::path(&f.uri)).collect();
             world.roots.retain(|r| !removed.contains(r));
             world.roots.extend(params.event.added.iter().filter_map(|f| convert::path(&f.uri)));
-            let stale: Vec<PathBuf> = world.specs.keys().filter(|d| removed.iter().any(|r| d.starts_with(r))).cloned().collect();
+            let stale: Vec<PathBuf> =
+                world.specs.keys().filter(|d| removed.iter().any(|r| d.starts_with(r))).cloned().collect();
             let mut cleared = Vec::new();
             for dir in stale {
                 world.specs.remove(&dir);
@@ -366,4 +387,3 @@ fn capabilities() -> lsp::ServerCapabilities {
         ..lsp::ServerCapabilities::default()
     }
 }
-

@@ -1,0 +1,986 @@
+//! `specwright check` and the binary's command line, run as a user runs
+//! them: the real executable on small workspaces written to a temporary
+//! folder. Also keeps `schemas/` in sync with the code: the JSON report is
+//! validated against `schemas/check-report.schema.json`, and the names in
+//! `schemas/protocol.json` must equal `lsp::ext::METHODS` and `COMMANDS`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+use specwright_spec::Code;
+
+// ---------------------------------------------------------------------------
+// Fixtures and running the binary
+// ---------------------------------------------------------------------------
+
+/// A folder under the system's temp dir, removed on drop.
+struct Fixture {
+    root: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let root = std::env::temp_dir().join(format!("specwright-cli-{}-{name}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("create the fixture folder");
+        Self { root }
+    }
+
+    /// Writes `contents` to `rel` (a `/`-separated path), creating folders.
+    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
+        std::fs::write(&path, contents).expect("write a fixture file");
+        self
+    }
+
+    fn mkdir(&self, rel: &str) -> &Self {
+        std::fs::create_dir_all(self.root.join(rel)).expect("create a folder");
+        self
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_specwright"));
+    cmd.env_remove("SPECWRIGHT_LOG").env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `specwright ARGS` in `cwd`.
+fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    bin().args(args).current_dir(cwd).output().expect("run specwright")
+}
+
+/// Runs `specwright ARGS` in the fixture's root.
+fn run(fx: &Fixture, args: &[&str]) -> Output {
+    run_in(&fx.root, args)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or_else(|| panic!("specwright was killed by a signal; stderr:\n{}", stderr(out)))
+}
+
+/// Parses stdout as JSON, with the output in the panic message if it is not.
+fn json_of(out: &Output) -> Value {
+    let text = stdout(out);
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{text}\nstderr:\n{}", stderr(out)))
+}
+
+fn check_json(fx: &Fixture, dir: &str) -> (i32, Value) {
+    let out = run(fx, &["check", dir, "--format", "json"]);
+    let value = json_of(&out);
+    validate_report(&value);
+    (code(&out), value)
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read_json(rel: &str) -> Value {
+    let path = repo_root().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------
+// Spec texts
+// ---------------------------------------------------------------------------
+
+const CLEAN_REQUIREMENTS: &str = "# Requirements Document
+
+## Requirements
+
+### Requirement 1: Greeting
+
+**User Story:** As a user, I want a greeting, so that I feel welcome.
+
+#### Acceptance Criteria
+
+1. WHEN the user opens the app, THE App SHALL show a greeting.
+2. THE App SHALL log each greeting.
+";
+
+const CLEAN_DESIGN: &str = "# Design Document
+
+## Overview
+
+Shows a greeting.
+
+## Correctness Properties
+
+### Property 1: Greeting shown
+
+*For any* user **Validates: Requirements 1.1**
+";
+
+const CLEAN_TASKS: &str = "# Implementation Plan
+
+- [x] 1. Show the greeting
+  - _Requirements: 1.1_
+- [ ] 2. Log it
+  - _Requirements: 1.2_
+";
+
+/// Two requirements; 2.2 uncovered; 1.8 (design.md, after non-ASCII text)
+/// and 1.9 (tasks.md) dangling.
+const DEMO_REQUIREMENTS: &str = "# Requirements Document
+
+## Requirements
+
+### Requirement 1: Greeting
+
+**User Story:** As a user, I want a greeting, so that I feel welcome.
+
+#### Acceptance Criteria
+
+1. WHEN the user opens the app, THE App SHALL show a greeting.
+2. THE App SHALL log each greeting.
+
+### Requirement 2: Farewell
+
+**User Story:** As a user, I want a farewell, so that I know I left.
+
+#### Acceptance Criteria
+
+1. WHEN the user closes the app, THE App SHALL show a farewell.
+2. IF the user closes the app twice, THEN THE App SHALL show the farewell once.
+";
+
+/// Line 10 (0-based) cites 1.8 after `ünïcödé 😀`: its UTF-16 column differs
+/// from its byte and char columns.
+const DEMO_DESIGN: &str = "# Design Document
+
+## Overview
+
+Greets and says goodbye.
+
+## Correctness Properties
+
+### Property 1: Greeting shown
+
+*For any* user ünïcödé 😀 **Validates: Requirements 1.8**
+";
+
+const DEMO_TASKS: &str = "# Implementation Plan
+
+- [ ] 1. Greet the user
+  - [x] 1.1 Show the greeting
+- _Requirements: 1.9_
+  - [ ]* 1.2 Log the greeting
+    - _Requirements: 1.1-1.2_
+- [-] 2. Say goodbye
+  - _Requirements: 2.1_
+";
+
+fn clean_spec(fx: &Fixture, base: &str, name: &str) {
+    fx.write(&format!("{base}.kiro/specs/{name}/requirements.md"), CLEAN_REQUIREMENTS)
+        .write(&format!("{base}.kiro/specs/{name}/design.md"), CLEAN_DESIGN)
+        .write(&format!("{base}.kiro/specs/{name}/tasks.md"), CLEAN_TASKS);
+}
+
+fn demo_spec(fx: &Fixture, base: &str, name: &str) {
+    fx.write(&format!("{base}.kiro/specs/{name}/requirements.md"), DEMO_REQUIREMENTS)
+        .write(&format!("{base}.kiro/specs/{name}/design.md"), DEMO_DESIGN)
+        .write(&format!("{base}.kiro/specs/{name}/tasks.md"), DEMO_TASKS);
+}
+
+/// The 0-based UTF-16 column of `needle` in line `line` of `text`.
+fn utf16_col(text: &str, line: usize, needle: &str) -> u64 {
+    let l = text.lines().nth(line).expect("the line exists");
+    let byte = l.find(needle).expect("the needle is on the line");
+    l[..byte].encode_utf16().count() as u64
+}
+
+// ---------------------------------------------------------------------------
+// Text output
+// ---------------------------------------------------------------------------
+
+/// One line of the text format: `path:line:col: severity[code]: message`.
+#[derive(Debug, PartialEq, Eq)]
+struct TextLine {
+    path: String,
+    line: u64,
+    col: u64,
+    severity: String,
+    code: String,
+    message: String,
+}
+
+fn parse_text_line(s: &str) -> Option<TextLine> {
+    // The path may not contain `:` in these fixtures; the message may.
+    let (location, rest) = s.split_once(": ")?;
+    let mut parts = location.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let path = parts.next()?.to_string();
+    let (head, message) = rest.split_once(": ")?;
+    let (severity, code) = head.strip_suffix(']')?.split_once('[')?;
+    let ok = matches!(severity, "error" | "warning" | "information" | "hint")
+        && Code::ALL.iter().any(|c| c.as_str() == code)
+        && line >= 1
+        && col >= 1
+        && !message.is_empty();
+    ok.then(|| TextLine { path, line, col, severity: severity.into(), code: code.into(), message: message.into() })
+}
+
+/// Splits text output into diagnostic lines and the final summary line,
+/// failing on any line of another form.
+fn parse_text(out: &str) -> (Vec<TextLine>, String) {
+    let mut lines: Vec<&str> = out.lines().collect();
+    assert!(out.ends_with('\n'), "output ends with a newline: {out:?}");
+    let summary = lines.pop().expect("a summary line").to_string();
+    assert!(summary.starts_with("checked "), "last line is the summary: {summary:?}");
+    let diags = lines
+        .iter()
+        .map(|l| parse_text_line(l).unwrap_or_else(|| panic!("not `path:line:col: severity[code]: message`: {l:?}")))
+        .collect();
+    (diags, summary)
+}
+
+#[test]
+fn clean_spec_exits_0_with_only_a_summary() {
+    let fx = Fixture::new("clean");
+    clean_spec(&fx, "", "greeting");
+    let out = run(&fx, &["check", "."]);
+    assert_eq!(code(&out), 0, "stdout:\n{}\nstderr:\n{}", stdout(&out), stderr(&out));
+    assert_eq!(stdout(&out), "checked 1 spec: 0 errors, 0 warnings, 0 notes\n");
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn dangling_reference_exits_1_with_compiler_style_lines() {
+    let fx = Fixture::new("dangling");
+    demo_spec(&fx, "", "demo");
+    let dir = fx.root.to_str().expect("a UTF-8 temp path");
+    let out = run_in(Path::new("/"), &["check", dir]);
+    assert_eq!(code(&out), 1, "stderr:\n{}", stderr(&out));
+    let text = stdout(&out);
+    let (diags, summary) = parse_text(&text);
+    assert_eq!(summary, "checked 1 spec: 2 errors, 1 warning, 0 notes");
+    // Paths are relative to DIR (not absolute, not relative to the cwd).
+    let design_col = utf16_col(DEMO_DESIGN, 10, "1.8") + 1;
+    let expected = [
+        (".kiro/specs/demo/requirements.md", 21, 1, "warning", "uncovered-criterion", "criterion 2.2"),
+        (".kiro/specs/demo/design.md", 11, design_col, "error", "dangling-reference", "requirement 1.8 does not exist"),
+        (".kiro/specs/demo/tasks.md", 5, 18, "error", "dangling-reference", "requirement 1.9 does not exist"),
+    ];
+    assert_eq!(diags.len(), expected.len(), "{text}");
+    for (d, (path, line, col, severity, code, message)) in diags.iter().zip(expected) {
+        assert_eq!(
+            (d.path.as_str(), d.line, d.col, d.severity.as_str(), d.code.as_str()),
+            (path, line, col, severity, code),
+            "{text}"
+        );
+        assert!(d.message.starts_with(message), "{:?} starts with {message:?}", d.message);
+    }
+    assert!(
+        text.contains(".kiro/specs/demo/tasks.md:5:18: error[dangling-reference]: requirement 1.9 does not exist in requirements.md"),
+        "{text}"
+    );
+    // 1-based UTF-16 column 53; counting chars would give 52, bytes 59.
+    assert_eq!(design_col, 53);
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let fx = Fixture::new("warnings");
+    fx.write(".kiro/specs/w/requirements.md", DEMO_REQUIREMENTS)
+        .write(".kiro/specs/w/design.md", CLEAN_DESIGN)
+        .write(".kiro/specs/w/tasks.md", CLEAN_TASKS);
+    let out = run(&fx, &["check"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let (diags, summary) = parse_text(&stdout(&out));
+    assert_eq!(summary, "checked 1 spec: 0 errors, 2 warnings, 0 notes");
+    assert!(diags.iter().all(|d| d.code == "uncovered-criterion" && d.severity == "warning"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let fx = Fixture::new("usage");
+    clean_spec(&fx, "", "greeting");
+
+    let out = run(&fx, &["check", ".", "--format", "yaml"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(stdout(&out), "", "usage errors print nothing on stdout");
+    assert!(stderr(&out).contains("yaml"), "{}", stderr(&out));
+
+    let out = run(&fx, &["check", "does-not-exist"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("does-not-exist"), "{}", stderr(&out));
+
+    // One missing folder among good ones is still a usage error.
+    let out = run(&fx, &["check", ".", "does-not-exist", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(stdout(&out), "");
+
+    // A file is not a folder.
+    let out = run(&fx, &["check", ".kiro/specs/greeting/tasks.md"]);
+    assert_eq!(code(&out), 2);
+
+    let out = run(&fx, &["check", "--no-such-flag"]);
+    assert_eq!(code(&out), 2);
+
+    // No subcommand: help on stderr.
+    let out = run(&fx, &[]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("check"), "{}", stderr(&out));
+}
+
+#[test]
+fn version_flag_prints_the_version() {
+    let out = bin().arg("--version").output().expect("run specwright");
+    assert_eq!(code(&out), 0);
+    assert_eq!(stdout(&out).trim(), format!("specwright {}", env!("CARGO_PKG_VERSION")));
+}
+
+// ---------------------------------------------------------------------------
+// JSON output
+// ---------------------------------------------------------------------------
+
+#[test]
+fn json_report_has_the_documented_fields_and_values() {
+    let fx = Fixture::new("json");
+    demo_spec(&fx, "", "demo");
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 1);
+    assert_eq!(report["version"], 1);
+    assert_eq!(
+        report["specs"],
+        json!([{
+            "name": "demo",
+            "path": ".kiro/specs/demo",
+            "kind": "feature",
+            "requirements": 2,
+            "criteria": 4,
+            "tasks": 2,
+            "subtasks": 2,
+            "done": 1,
+            "optional": 1,
+            // 1.9, 1.1-1.2 (two ids), 2.1 in tasks.md; 1.8 in design.md.
+            "references": 5,
+            "dangling": ["1.8", "1.9"],
+            "uncovered": ["2.2"],
+            "documents": ["requirements.md", "design.md", "tasks.md"],
+        }])
+    );
+    assert_eq!(report["summary"], json!({"specs": 1, "errors": 2, "warnings": 1, "information": 0, "hints": 0}));
+
+    let diags = report["diagnostics"].as_array().expect("diagnostics");
+    let brief: Vec<(&str, &str, &str)> = diags
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["severity"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        brief,
+        [
+            (".kiro/specs/demo/requirements.md", "warning", "uncovered-criterion"),
+            (".kiro/specs/demo/design.md", "error", "dangling-reference"),
+            (".kiro/specs/demo/tasks.md", "error", "dangling-reference"),
+        ]
+    );
+    // 0-based lines, UTF-16 columns, the range covering the id.
+    assert_eq!(diags[2]["range"], json!({"start": {"line": 4, "character": 17}, "end": {"line": 4, "character": 20}}));
+    let c = utf16_col(DEMO_DESIGN, 10, "1.8");
+    assert_eq!(
+        diags[1]["range"],
+        json!({"start": {"line": 10, "character": c}, "end": {"line": 10, "character": c + 3}})
+    );
+    assert_eq!(diags[0]["range"]["start"]["line"], 20);
+    assert!(diags[2]["message"].as_str().unwrap().contains("Requirement 1 has criteria 1.1–1.2"));
+}
+
+#[test]
+fn json_report_of_a_clean_spec_and_of_no_spec() {
+    let fx = Fixture::new("json-clean");
+    clean_spec(&fx, "", "greeting");
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 0);
+    assert_eq!(report["diagnostics"], json!([]));
+    assert_eq!(report["specs"][0]["dangling"], json!([]));
+    assert_eq!(report["specs"][0]["uncovered"], json!([]));
+    assert_eq!(report["specs"][0]["references"], 3);
+
+    // A folder with no spec at all is not an error.
+    let empty = Fixture::new("json-empty");
+    let (status, report) = check_json(&empty, ".");
+    assert_eq!(status, 0);
+    assert_eq!(
+        report,
+        json!({
+            "version": 1,
+            "specs": [],
+            "diagnostics": [],
+            "summary": {"specs": 0, "errors": 0, "warnings": 0, "information": 0, "hints": 0},
+        })
+    );
+}
+
+#[test]
+fn bugfix_spec_reports_kind_bugfix() {
+    let fx = Fixture::new("bugfix");
+    fx.write(
+        ".kiro/specs/fix/.config.kiro",
+        r#"{"specId": "1", "workflowType": "requirements-first", "specType": "bugfix"}"#,
+    )
+    .write(".kiro/specs/fix/design.md", "# Design\n")
+    .write(".kiro/specs/fix/tasks.md", "# Tasks\n\n- [ ] 1. Fix it\n");
+    let (_, report) = check_json(&fx, ".");
+    assert_eq!(report["specs"][0]["kind"], "bugfix");
+    assert_eq!(report["specs"][0]["documents"], json!(["design.md", "tasks.md", ".config.kiro"]));
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert!(
+        diags.iter().any(|d| d["code"] == "missing-document" && d["message"].as_str().unwrap().contains("bugfix.md")),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn logs_never_reach_stdout() {
+    let fx = Fixture::new("logs");
+    demo_spec(&fx, "", "demo");
+    for level in ["debug", "trace"] {
+        let out = bin()
+            .args(["check", ".", "--format", "json"])
+            .current_dir(&fx.root)
+            .env("SPECWRIGHT_LOG", level)
+            .output()
+            .expect("run specwright");
+        assert_eq!(code(&out), 1);
+        let report = json_of(&out);
+        validate_report(&report);
+        assert_eq!(report["summary"]["errors"], 2);
+
+        let out = bin()
+            .args(["check", ".", "--format", "sarif"])
+            .current_dir(&fx.root)
+            .env("SPECWRIGHT_LOG", level)
+            .output()
+            .unwrap();
+        json_of(&out);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// SARIF output
+// ---------------------------------------------------------------------------
+
+#[test]
+fn sarif_report_is_sarif_2_1_0() {
+    let fx = Fixture::new("sarif");
+    demo_spec(&fx, "", "demo");
+    let out = run(&fx, &["check", "--format", "sarif", "."]);
+    assert_eq!(code(&out), 1);
+    let sarif = json_of(&out);
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    let driver = &run0["tool"]["driver"];
+    assert_eq!(driver["name"], "specwright");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+
+    // One rule per stable code, in Code::ALL order.
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(ids, codes);
+    for (rule, code) in rules.iter().zip(Code::ALL) {
+        assert_eq!(rule["shortDescription"]["text"], code.description());
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
+        assert!(matches!(level, "error" | "warning" | "note"), "{level}");
+    }
+
+    // Results mirror the JSON report, with 1-based regions.
+    let report = check_json(&fx, ".").1;
+    let results = run0["results"].as_array().expect("results");
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert_eq!(results.len(), diags.len());
+    for (r, d) in results.iter().zip(diags) {
+        assert_eq!(r["ruleId"], d["code"]);
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let level = match d["severity"].as_str().unwrap() {
+            "error" => "error",
+            "warning" => "warning",
+            _ => "note",
+        };
+        assert_eq!(r["level"], level);
+        assert_eq!(r["message"]["text"], d["message"]);
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], d["path"]);
+        let region = &loc["region"];
+        let at = |p: &str, k: &str| d["range"][p][k].as_u64().unwrap() + 1;
+        assert_eq!(region["startLine"].as_u64(), Some(at("start", "line")));
+        assert_eq!(region["startColumn"].as_u64(), Some(at("start", "character")));
+        assert_eq!(region["endLine"].as_u64(), Some(at("end", "line")));
+        assert_eq!(region["endColumn"].as_u64(), Some(at("end", "character")));
+    }
+    let tasks = results
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ".kiro/specs/demo/tasks.md");
+    let region = &tasks.expect("a result in tasks.md")["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region, &json!({"startLine": 5, "startColumn": 18, "endLine": 5, "endColumn": 21}));
+
+    // A clean spec gives no result and exit 0.
+    let clean = Fixture::new("sarif-clean");
+    clean_spec(&clean, "", "greeting");
+    let out = run(&clean, &["check", "--format", "sarif"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(json_of(&out)["runs"][0]["results"], json!([]));
+}
+
+#[test]
+fn sarif_uris_are_percent_encoded() {
+    let fx = Fixture::new("sarif-uri");
+    demo_spec(&fx, "", "my spec");
+    let out = run(&fx, &["check", "--format", "sarif"]);
+    let sarif = json_of(&out);
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains(&".kiro/specs/my%20spec/tasks.md"), "{uris:?}");
+    // The text and JSON formats keep the plain path.
+    let (_, report) = check_json(&fx, ".");
+    assert_eq!(report["specs"][0]["path"], ".kiro/specs/my spec");
+}
+
+// ---------------------------------------------------------------------------
+// Which folders are checked
+// ---------------------------------------------------------------------------
+
+#[test]
+fn no_dir_checks_the_current_folder() {
+    let fx = Fixture::new("cwd");
+    demo_spec(&fx, "", "demo");
+    let out = run(&fx, &["check", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let report = json_of(&out);
+    validate_report(&report);
+    assert_eq!(report["specs"][0]["path"], ".kiro/specs/demo");
+    assert_eq!(report["diagnostics"][0]["path"], ".kiro/specs/demo/requirements.md");
+
+    // From inside a workspace subfolder without `.kiro/`, nothing is found.
+    let out = run_in(&fx.path(".kiro/specs/demo"), &["check", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(json_of(&out)["summary"]["specs"], 0);
+}
+
+#[test]
+fn nested_workspaces_are_found() {
+    let fx = Fixture::new("nested");
+    clean_spec(&fx, "a/", "alpha");
+    demo_spec(&fx, "b/", "beta");
+    clean_spec(&fx, "c/deeper/", "gamma");
+    // Dependencies and build output are not searched.
+    demo_spec(&fx, "node_modules/pkg/", "skipped");
+    demo_spec(&fx, "target/x/", "skipped");
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 1);
+    let paths: Vec<&str> = report["specs"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a/.kiro/specs/alpha", "b/.kiro/specs/beta", "c/deeper/.kiro/specs/gamma"]);
+    assert_eq!(report["summary"]["specs"], 3);
+    assert_eq!(report["summary"]["errors"], 2);
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["path"].as_str().unwrap().starts_with("b/.kiro/specs/beta/"))
+    );
+
+    // Text paths are relative to DIR too.
+    let out = run(&fx, &["check"]);
+    assert!(stdout(&out).contains("b/.kiro/specs/beta/tasks.md:5:18: error[dangling-reference]"), "{}", stdout(&out));
+
+    // Checking a subfolder: paths relative to it.
+    let (_, report) = check_json(&fx, "b");
+    assert_eq!(report["specs"][0]["path"], ".kiro/specs/beta");
+}
+
+#[test]
+fn several_dirs_prefix_paths_with_the_dir_given() {
+    let fx = Fixture::new("several");
+    clean_spec(&fx, "a/", "alpha");
+    demo_spec(&fx, "b/", "beta");
+    let out = run(&fx, &["check", "a/", "b", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let report = json_of(&out);
+    validate_report(&report);
+    let paths: Vec<&str> = report["specs"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a/.kiro/specs/alpha", "b/.kiro/specs/beta"]);
+    assert_eq!(report["diagnostics"][0]["path"], "b/.kiro/specs/beta/requirements.md");
+}
+
+// ---------------------------------------------------------------------------
+// Damaged workspaces
+// ---------------------------------------------------------------------------
+
+#[test]
+fn damaged_spec_folders_load_with_sensible_diagnostics() {
+    let fx = Fixture::new("damaged");
+    fx.write(".kiro/specs/broken/.config.kiro", "{\"specId\": \n")
+        .write(".kiro/specs/broken/requirements.md", "")
+        // Invalid UTF-8, NULs and a lone continuation byte around a real task.
+        .write(
+            ".kiro/specs/broken/tasks.md",
+            b"\xff\xfe\x00garbage\n- [x] 1. Caf\xe9 \x80 task\n  - _Requirements: 1.1_\n\x00\x01\x02",
+        )
+        .write(".kiro/specs/broken/.tasks-meta.json", "not json")
+        // A loose file beside the spec folders, an empty folder, a folder of folders.
+        .write(".kiro/specs/notes.md", "# notes\n")
+        .mkdir(".kiro/specs/empty")
+        .mkdir(".kiro/specs/only-folders/sub")
+        // A document that is a folder cannot be read.
+        .write(".kiro/specs/odd/requirements.md", CLEAN_REQUIREMENTS)
+        .mkdir(".kiro/specs/odd/design.md")
+        // A spec of loose notes only.
+        .write(".kiro/specs/loose/NOTES.txt", "todo");
+
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 1, "{report:#}");
+    let names: Vec<&str> = report["specs"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["broken", "loose", "odd"], "loose files and empty folders are not specs");
+
+    let broken = &report["specs"][0];
+    assert_eq!(broken["requirements"], 0);
+    assert_eq!(broken["tasks"], 1);
+    assert_eq!(broken["done"], 1);
+    assert_eq!(broken["dangling"], json!(["1.1"]));
+    assert_eq!(broken["documents"], json!(["requirements.md", "tasks.md", ".config.kiro", ".tasks-meta.json"]));
+
+    let diags = report["diagnostics"].as_array().unwrap();
+    let has = |path: &str, code: &str, severity: &str| {
+        diags.iter().any(|d| d["path"] == path && d["code"] == code && d["severity"] == severity)
+    };
+    assert!(has(".kiro/specs/broken/.config.kiro", "malformed-config", "error"), "{report:#}");
+    assert!(has(".kiro/specs/broken/.tasks-meta.json", "malformed-config", "error"), "{report:#}");
+    assert!(has(".kiro/specs/broken/tasks.md", "dangling-reference", "error"), "{report:#}");
+    assert!(has(".kiro/specs/odd/design.md", "unreadable-file", "error"), "{report:#}");
+    let loose: Vec<&Value> =
+        diags.iter().filter(|d| d["path"].as_str().unwrap().starts_with(".kiro/specs/loose/")).collect();
+    assert!(!loose.is_empty() && loose.iter().all(|d| d["code"] == "missing-document"), "{report:#}");
+    assert!(
+        loose.iter().any(|d| d["severity"] == "warning" && d["message"].as_str().unwrap().contains("requirements.md"))
+    );
+
+    // Every position stays within the file's lines.
+    for d in diags {
+        let path = fx.path(d["path"].as_str().unwrap());
+        let lines =
+            std::fs::read(&path).map(|b| String::from_utf8_lossy(&b).lines().count().max(1)).unwrap_or(1) as u64;
+        for end in ["start", "end"] {
+            assert!(d["range"][end]["line"].as_u64().unwrap() <= lines, "{d:#}");
+        }
+    }
+
+    // The text and SARIF formats cope as well.
+    let out = run(&fx, &["check"]);
+    assert_eq!(code(&out), 1);
+    let (diags_text, summary) = parse_text(&stdout(&out));
+    assert_eq!(diags_text.len(), diags.len());
+    assert!(summary.starts_with("checked 3 specs: "), "{summary}");
+    let out = run(&fx, &["check", "--format", "sarif"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(json_of(&out)["runs"][0]["results"].as_array().unwrap().len(), diags.len());
+}
+
+#[test]
+fn a_kiro_folder_without_specs_is_empty() {
+    let fx = Fixture::new("no-specs");
+    fx.write(".kiro/steering/product.md", "# Product\n").write(".kiro/specs", "a file, not a folder");
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 0);
+    assert_eq!(report["summary"]["specs"], 0);
+}
+
+// ---------------------------------------------------------------------------
+// The examples workspace
+// ---------------------------------------------------------------------------
+
+#[test]
+fn examples_auth_api_is_clean() {
+    let dir = repo_root().join("examples/auth-api");
+    let dir = dir.to_str().expect("a UTF-8 path");
+    let out = bin().args(["check", dir]).output().expect("run specwright");
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(stdout(&out), "checked 1 spec: 0 errors, 0 warnings, 0 notes\n");
+
+    let out = bin().args(["check", dir, "--format", "json"]).output().expect("run specwright");
+    assert_eq!(code(&out), 0);
+    let report = json_of(&out);
+    validate_report(&report);
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(report["summary"]["warnings"], 0);
+    let spec = &report["specs"][0];
+    assert_eq!(spec["name"], "auth-api");
+    assert_eq!(spec["path"], ".kiro/specs/auth-api");
+    assert_eq!(spec["kind"], "feature");
+    assert_eq!(spec["dangling"], json!([]));
+    assert_eq!(spec["uncovered"], json!([]));
+    assert!(spec["criteria"].as_u64().unwrap() > 0 && spec["tasks"].as_u64().unwrap() > 0);
+}
+
+// ---------------------------------------------------------------------------
+// schemas/
+// ---------------------------------------------------------------------------
+
+fn report_schema() -> Value {
+    read_json("schemas/check-report.schema.json")
+}
+
+/// Validates a `--format json` report against the schema, listing every error.
+fn validate_report(report: &Value) {
+    let schema = report_schema();
+    let validator = jsonschema::draft202012::new(&schema).expect("the report schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(report).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(
+        errors.is_empty(),
+        "the report does not match schemas/check-report.schema.json:\n{}\n{report:#}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn schemas_are_valid_draft_2020_12() {
+    let report = report_schema();
+    assert_eq!(report["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    jsonschema::meta::validate(&report).expect("check-report.schema.json is a valid schema");
+
+    let protocol = read_json("schemas/protocol.json");
+    for m in protocol["methods"].as_array().unwrap() {
+        for key in ["params", "result"] {
+            jsonschema::meta::validate(&m[key]).unwrap_or_else(|e| panic!("{}.{key}: {e}", m["method"]));
+            jsonschema::draft202012::new(&m[key]).unwrap_or_else(|e| panic!("{}.{key}: {e}", m["method"]));
+        }
+        assert!(m["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(matches!(m["kind"].as_str(), Some("request" | "notification")));
+    }
+    for c in protocol["commands"].as_array().unwrap() {
+        for schema in c["arguments"].as_array().unwrap().iter().chain([&c["result"]]) {
+            jsonschema::meta::validate(schema).unwrap_or_else(|e| panic!("{}: {e}", c["command"]));
+            jsonschema::draft202012::new(schema).unwrap_or_else(|e| panic!("{}: {e}", c["command"]));
+        }
+        assert!(c["description"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+}
+
+/// Every property of every object in the schema has a description.
+#[test]
+fn every_schema_property_is_described() {
+    fn walk(v: &Value, at: &str, missing: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    for (name, prop) in props {
+                        if prop.get("description").and_then(Value::as_str).is_none_or(str::is_empty) {
+                            missing.push(format!("{at}/properties/{name}"));
+                        }
+                    }
+                }
+                for (k, child) in map {
+                    walk(child, &format!("{at}/{k}"), missing);
+                }
+            }
+            Value::Array(items) => items.iter().enumerate().for_each(|(i, c)| walk(c, &format!("{at}/{i}"), missing)),
+            _ => {}
+        }
+    }
+    for file in ["schemas/check-report.schema.json", "schemas/protocol.json"] {
+        let mut missing = Vec::new();
+        walk(&read_json(file), "#", &mut missing);
+        assert!(missing.is_empty(), "{file}: properties without a description: {missing:?}");
+    }
+}
+
+#[test]
+fn report_schema_rejects_what_the_report_never_contains() {
+    let schema = report_schema();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let good = json!({
+        "version": 1,
+        "specs": [{
+            "name": "s", "path": ".kiro/specs/s", "kind": "feature", "requirements": 1, "criteria": 1,
+            "tasks": 1, "subtasks": 0, "done": 0, "optional": 0, "references": 1,
+            "dangling": [], "uncovered": ["1.1"], "documents": ["requirements.md", "tasks.md"],
+        }],
+        "diagnostics": [{
+            "path": ".kiro/specs/s/requirements.md",
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
+            "severity": "warning", "code": "uncovered-criterion", "message": "m",
+        }],
+        "summary": {"specs": 1, "errors": 0, "warnings": 1, "information": 0, "hints": 0},
+    });
+    assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
+    let bad = |patch: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        patch(&mut v);
+        !validator.is_valid(&v)
+    };
+    assert!(bad(&|v| v["extra"] = json!(1)));
+    assert!(bad(&|v| v["version"] = json!(2)));
+    assert!(bad(&|v| v["specs"][0]["kind"] = json!("chore")));
+    assert!(bad(&|v| v["specs"][0]["colour"] = json!("red")));
+    assert!(bad(&|v| v["specs"][0]["tasks"] = json!(-1)));
+    assert!(bad(&|v| v["specs"][0]["dangling"] = json!(["R1.1"])));
+    assert!(bad(&|v| v["specs"][0]["documents"] = json!(["notes.md"])));
+    assert!(bad(&|v| {
+        v["specs"][0].as_object_mut().unwrap().remove("uncovered");
+    }));
+    assert!(bad(&|v| v["diagnostics"][0]["code"] = json!("no-such-code")));
+    assert!(bad(&|v| v["diagnostics"][0]["severity"] = json!("info")));
+    assert!(bad(&|v| v["diagnostics"][0]["range"]["start"]["line"] = json!(1.5)));
+    assert!(bad(&|v| v["summary"]["notes"] = json!(0)));
+}
+
+/// The schema's code enum is exactly `Code::ALL`, as `Code` serializes.
+#[test]
+fn report_schema_codes_are_the_stable_codes() {
+    let schema = report_schema();
+    let enum_codes: Vec<&str> = schema["$defs"]["diagnostic"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("the code enum")
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(enum_codes, codes);
+    for c in Code::ALL {
+        assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+    }
+}
+
+#[test]
+fn protocol_json_names_match_ext() {
+    use specwright::lsp::ext;
+    let protocol = read_json("schemas/protocol.json");
+    let methods: Vec<&str> =
+        protocol["methods"].as_array().unwrap().iter().map(|m| m["method"].as_str().unwrap()).collect();
+    let commands: Vec<&str> =
+        protocol["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
+    assert_eq!(methods, ext::METHODS);
+    assert_eq!(commands, ext::COMMANDS);
+    for m in &methods {
+        assert!(m.starts_with("specwright/"), "custom methods use the specwright/ prefix: {m}");
+    }
+}
+
+/// Values built from the `ext` structs match the protocol's schemas.
+#[test]
+fn protocol_json_schemas_match_ext_types() {
+    use specwright::lsp::ext;
+    let protocol = read_json("schemas/protocol.json");
+    let method =
+        |name: &str| protocol["methods"].as_array().unwrap().iter().find(|m| m["method"] == name).unwrap().clone();
+    let command =
+        |name: &str| protocol["commands"].as_array().unwrap().iter().find(|c| c["command"] == name).unwrap().clone();
+    let check = |schema: &Value, value: &Value, valid: bool| {
+        let v = jsonschema::draft202012::new(schema).unwrap();
+        let errors: Vec<String> = v.iter_errors(value).map(|e| e.to_string()).collect();
+        assert_eq!(errors.is_empty(), valid, "{value} against {schema}: {errors:?}");
+    };
+
+    // specwright/specs params: what the server accepts, the schema accepts.
+    let specs = method(ext::SPECS);
+    for (params, accepted) in [
+        (json!({}), true),
+        (json!({"root": null}), true),
+        (json!({"root": "file:///w"}), true),
+        (json!({"root": "file:///w", "extra": 1}), false),
+        (json!({"root": 3}), false),
+    ] {
+        let serde_ok = serde_json::from_value::<ext::SpecsParams>(params.clone()).is_ok();
+        assert_eq!(serde_ok, accepted, "serde on {params}");
+        check(&specs["params"], &params, accepted);
+    }
+
+    // specwright/specs result, with and without the optional fields.
+    let info = |root: Option<&str>, documents: ext::SpecDocuments| ext::SpecInfo {
+        name: "auth-api".into(),
+        uri: "file:///w/.kiro/specs/auth-api".into(),
+        root: root.map(str::to_string),
+        kind: specwright_spec::SpecKind::Bugfix,
+        documents,
+        requirements: 2,
+        criteria: 5,
+        tasks: 3,
+        subtasks: 4,
+        done: 1,
+        optional: 1,
+        total: 7,
+        references: 9,
+        dangling: vec!["1.9".into()],
+        uncovered: vec!["2.3".into()],
+        errors: 1,
+        warnings: 2,
+    };
+    let full = ext::SpecDocuments {
+        requirements: None,
+        bugfix: Some("file:///w/.kiro/specs/auth-api/bugfix.md".into()),
+        design: Some("file:///w/.kiro/specs/auth-api/design.md".into()),
+        tasks: Some("file:///w/.kiro/specs/auth-api/tasks.md".into()),
+        config: Some("file:///w/.kiro/specs/auth-api/.config.kiro".into()),
+    };
+    let result =
+        ext::SpecsResult { specs: vec![info(Some("file:///w"), full), info(None, ext::SpecDocuments::default())] };
+    let value = serde_json::to_value(&result).unwrap();
+    check(&specs["result"], &value, true);
+    assert_eq!(value["specs"][1]["root"], Value::Null);
+    check(&specs["result"], &json!({"specs": []}), true);
+    check(&specs["result"], &json!({"specs": [{"name": "x"}]}), false);
+
+    // specwright.task.setStatus argument and result.
+    let set = command(ext::SET_TASK_STATUS);
+    let args = ext::SetTaskStatusParams {
+        uri: "file:///w/.kiro/specs/a/tasks.md".into(),
+        task_id: "2.1".into(),
+        status: "done".into(),
+    };
+    let value = serde_json::to_value(&args).unwrap();
+    assert_eq!(value, json!({"uri": "file:///w/.kiro/specs/a/tasks.md", "taskId": "2.1", "status": "done"}));
+    check(&set["arguments"][0], &value, true);
+    check(&set["arguments"][0], &json!({"uri": "file:///x", "task_id": "1", "status": "done"}), false);
+    let result = serde_json::to_value(ext::SetTaskStatusResult { applied: true }).unwrap();
+    check(&set["result"], &result, true);
+    check(&set["result"], &json!({}), false);
+}
+
+/// `schemas/README.md` documents every code, method and command.
+#[test]
+fn schemas_readme_documents_every_code_method_and_command() {
+    use specwright::lsp::ext;
+    let path = repo_root().join("schemas/README.md");
+    let readme = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let names =
+        Code::ALL.iter().map(|c| c.as_str()).chain(ext::METHODS.iter().copied()).chain(ext::COMMANDS.iter().copied());
+    for name in names {
+        assert!(readme.contains(&format!("`{name}`")), "schemas/README.md does not mention `{name}`");
+    }
+}
