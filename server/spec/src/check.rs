@@ -353,7 +353,7 @@ pub fn analyze(spec: &Spec) -> Analysis {
             format!("{} could not be read: {reason}", kind.file_name()),
         ));
     }
-    out.diagnostics.sort_by(|a, b| (a.doc, a.range.start, a.code).cmp(&(b.doc, b.range.start, b.code)));
+    out.diagnostics.sort_by_key(|d| (d.doc, d.range.start, d.code));
     out
 }
 
@@ -373,11 +373,14 @@ fn dangling_diagnostic(citation: &Citation, missing: &[ReqId], index: &IdIndex<'
         format!("requirements {} do not exist in {}", names.join(", "), req_kind.file_name())
     };
     if let Some(req) = missing.first().and_then(|id| id.criterion.and_then(|_| index.requirement(id.requirement))) {
-        match (req.criteria.first(), req.criteria.last()) {
-            (Some(a), Some(b)) => {
-                message.push_str(&format!(" (Requirement {} has criteria {}–{})", req.number, a.id(), b.id()))
+        let ids: Vec<String> = req.criteria.iter().map(|c| c.id().to_string()).collect();
+        match ids.as_slice() {
+            [] => message.push_str(&format!(" (Requirement {} has no criteria)", req.number)),
+            [one] => message.push_str(&format!(" (Requirement {} has only criterion {one})", req.number)),
+            [first, .., last] if ids.len() > 6 => {
+                message.push_str(&format!(" (Requirement {} has criteria {first} … {last})", req.number))
             }
-            _ => message.push_str(&format!(" (Requirement {} has no criteria)", req.number)),
+            all => message.push_str(&format!(" (Requirement {} has criteria {})", req.number, all.join(", "))),
         }
     }
     diag(doc, citation.range, Code::DanglingReference, message)
@@ -420,7 +423,11 @@ fn check_tasks(tasks: &crate::tasks::Tasks, out: &mut Analysis) {
                     DocKind::Tasks,
                     task.marker_range,
                     Code::ParentDoneWithOpenSubtask,
-                    format!("task {} is marked done but sub-task {} is not", task.id(), open.join(", ")),
+                    if open.len() == 1 {
+                        format!("task {} is marked done but sub-task {} is not", task.id(), open[0])
+                    } else {
+                        format!("task {} is marked done but sub-tasks {} are not", task.id(), open.join(", "))
+                    },
                 ));
             }
         }

@@ -33,7 +33,7 @@ pub struct Citation {
 /// (after a bullet and emphasis), or `Validates:` anywhere.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:[-*+]\s+)?[_*]*\s*(?:requirements?|reqs?|validates?)\s*[_*]*\s*:\s*[_*]*\s*(?:requirements?\b\s*:?)?\s*|(?i)\bvalidates?\s*:\s*(?:requirements?\b\s*:?)?\s*",
+        r"(?i)^\s*(?:[-*+]\s+)?[_*]*\s*(?:requirements?|reqs?|validates?)\s*[_*]*\s*:\s*[_*]*\s*(?:requirements?\b\s*:?)?\s*|(?i)\bvalidates?\s*:\s*(?:requirements?\b\s*:?)?\s*|(?i)[_*]+requirements?\s*[_*]*\s*:\s*[_*]*\s*",
     )
     .expect("valid regex")
 });

@@ -48,25 +48,18 @@ pub fn parse_config(text: &str, index: &LineIndex) -> (SpecConfig, Vec<ConfigPro
         workflow_type: string_field("workflowType").or_else(|| string_field("generationMode")),
         spec_type: string_field("specType"),
     };
-    if let Some(t) = &config.spec_type {
-        if t != "feature" && t != "bugfix" {
-            problems.push(ConfigProblem {
-                range: key_range(text, index, "specType"),
-                message: format!("`specType` is \"{t}\"; Kiro knows \"feature\" and \"bugfix\""),
-            });
-        }
+    if let Some(t) = config.spec_type.as_deref().filter(|t| !matches!(*t, "feature" | "bugfix")) {
+        problems.push(ConfigProblem {
+            range: key_range(text, index, "specType"),
+            message: format!("`specType` is \"{t}\"; Kiro knows \"feature\" and \"bugfix\""),
+        });
     }
-    if let Some(w) = &config.workflow_type {
-        if !matches!(w.as_str(), "requirements-first" | "design-first") {
-            problems.push(ConfigProblem {
-                range: key_range(
-                    text,
-                    index,
-                    if object.contains_key("workflowType") { "workflowType" } else { "generationMode" },
-                ),
-                message: format!("workflow \"{w}\" is not \"requirements-first\" or \"design-first\""),
-            });
-        }
+    if let Some(w) = config.workflow_type.as_deref().filter(|w| !matches!(*w, "requirements-first" | "design-first")) {
+        let key = if object.contains_key("workflowType") { "workflowType" } else { "generationMode" };
+        problems.push(ConfigProblem {
+            range: key_range(text, index, key),
+            message: format!("workflow \"{w}\" is not \"requirements-first\" or \"design-first\""),
+        });
     }
     (config, problems)
 }
@@ -86,7 +79,9 @@ fn parse_json(text: &str, index: &LineIndex) -> Result<serde_json::Value, Config
         let start = index.line_start(line, text);
         let offset = (start + e.column().saturating_sub(1)).min(text.len());
         let pos = index.position(text, offset);
-        let end = Position::new(pos.line, pos.character + 1);
+        // One character wide, unless the error sits at the end of a line.
+        let next = text.get(offset..).and_then(|rest| rest.chars().next()).filter(|c| *c != '\n' && *c != '\r');
+        let end = Position::new(pos.line, pos.character + next.map_or(0, |c| c.len_utf16() as u32));
         ConfigProblem { range: Range::new(pos, end), message: format!("not valid JSON: {e}") }
     })
 }

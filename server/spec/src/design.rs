@@ -70,13 +70,11 @@ pub fn parse_design(text: &str, index: &LineIndex) -> Design {
             LineKind::Text => {
                 // Properties are also written as bold paragraphs: `**Property 3: ...**`.
                 let trimmed = line.text.trim().trim_start_matches(['-', ' ']);
-                if trimmed.starts_with("**") {
-                    if let Some(c) = PROPERTY.captures(trimmed) {
-                        let number = c[1].parse().unwrap_or(0);
-                        let title = Some(c[2].trim().to_string()).filter(|t| !t.is_empty());
-                        doc.properties.push(Property { number, title, heading_range: range });
-                        property = Some(doc.properties.len() - 1);
-                    }
+                if let Some(c) = PROPERTY.captures(trimmed).filter(|_| trimmed.starts_with("**")) {
+                    let number = c[1].parse().unwrap_or(0);
+                    let title = Some(c[2].trim().to_string()).filter(|t| !t.is_empty());
+                    doc.properties.push(Property { number, title, heading_range: range });
+                    property = Some(doc.properties.len() - 1);
                 }
                 doc.citations.extend(citations_in_line(text, index, &line, CitationSource::Design, property));
             }

@@ -152,12 +152,14 @@ pub fn hover(spec: &Spec, analysis: &Analysis, id: ReqId) -> Option<String> {
                 out.push_str(&format!("\n{story}\n"));
             }
             for c in &req.criteria {
-                out.push_str(&format!("\n{}. {}", c.id(), c.text));
+                out.push_str(&format!("\n- **{}** {}", c.id(), c.text));
             }
             out.push('\n');
             let tasks = analysis.tasks_covering_requirement(spec, req.number);
             if !tasks.is_empty() {
                 out.push_str(&format!("\nCovered by task {}\n", task_names(&tasks)));
+            } else if req.criteria.iter().any(|c| c.role.is_requirement()) {
+                out.push_str("\nNot covered by any task\n");
             }
         }
     }

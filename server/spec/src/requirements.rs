@@ -344,11 +344,8 @@ impl<'t> Parser<'t> {
         }
         if let Some(req) = self.doc.requirements.last_mut() {
             let end_line = next_line.saturating_sub(1).max(req.heading_range.start.line);
-            let end_offset = {
-                let start = self.index.line_start(end_line as usize, self.text);
-                let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
-                line_end
-            };
+            let start = self.index.line_start(end_line as usize, self.text);
+            let end_offset = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
             req.range.end = self.index.position(self.text, end_offset);
         }
         self.in_criteria = false;

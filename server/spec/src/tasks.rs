@@ -238,6 +238,11 @@ pub fn parse_tasks(text: &str, index: &LineIndex) -> Tasks {
         }
         doc.citations.extend(found);
     }
+    if let Some((_, first_line)) = graph_start {
+        let range = Range::new(crate::text::Position::new(first_line, 0), index.position(text, text.len()));
+        let error = Some("its ```json block is never closed".to_string());
+        doc.dependency_graph = Some(DependencyGraph { range, waves: Vec::new(), error });
+    }
     doc
 }
 
@@ -245,10 +250,9 @@ pub fn parse_tasks(text: &str, index: &LineIndex) -> Tasks {
 /// prefix (`2` for `2.1`), whatever the indentation; otherwise the nearest
 /// earlier task indented less.
 fn find_parent(tasks: &[Task], number: Option<&str>, indent: usize) -> Option<usize> {
-    if let Some(parent_number) = number.and_then(|n| n.rsplit_once('.')).map(|(p, _)| p) {
-        if let Some(i) = tasks.iter().rposition(|t| t.number.as_deref() == Some(parent_number)) {
-            return Some(i);
-        }
+    let parent_number = number.and_then(|n| n.rsplit_once('.')).map(|(p, _)| p);
+    if let Some(i) = parent_number.and_then(|p| tasks.iter().rposition(|t| t.number.as_deref() == Some(p))) {
+        return Some(i);
     }
     if number.is_some_and(|n| !n.contains('.')) {
         return None;

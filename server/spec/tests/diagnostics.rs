@@ -236,13 +236,13 @@ fn dangling_reference() {
         &[
             "design.md:4:32-35 error[dangling-reference] requirement 2.1 does not exist in requirements.md",
             "tasks.md:4:25-28 error[dangling-reference] requirement 1.5 does not exist in requirements.md \
-             (Requirement 1 has criteria 1.1–1.2)",
+             (Requirement 1 has criteria 1.1, 1.2)",
             // A range names every id it spans: 1.1 and 1.2 exist, 1.3 does not.
             "tasks.md:6:20-27 error[dangling-reference] requirement 1.3 does not exist in requirements.md \
-             (Requirement 1 has criteria 1.1–1.2)",
+             (Requirement 1 has criteria 1.1, 1.2)",
             // Prefixes are ignored: R1.9 is 1.9.
             "tasks.md:6:29-33 error[dangling-reference] requirement 1.9 does not exist in requirements.md \
-             (Requirement 1 has criteria 1.1–1.2)",
+             (Requirement 1 has criteria 1.1, 1.2)",
             "tasks.md:6:35-36 error[dangling-reference] requirement 4 does not exist in requirements.md",
             "tasks.md:6:38-41 error[dangling-reference] requirements 2, 3 do not exist in requirements.md",
         ],
@@ -463,8 +463,8 @@ fn parent_done_with_open_subtask() {
         &with(&[(DocKind::Tasks, tasks)]),
         &[
             // Optional sub-tasks (1.5, 2.2) never hold their parent open.
-            "tasks.md:3:4-5 warning[parent-done-with-open-subtask] task 1 is marked done but sub-task \
-             1.2 (not started), 1.3 (in progress), 1.4 (queued) is not",
+            "tasks.md:3:4-5 warning[parent-done-with-open-subtask] task 1 is marked done but sub-tasks \
+             1.2 (not started), 1.3 (in progress), 1.4 (queued) are not",
             "tasks.md:15:4-5 warning[parent-done-with-open-subtask] task L15 is marked done but sub-task \
              L16 (not started) is not",
         ],
@@ -682,7 +682,7 @@ fn bugfix_spec() {
             "bugfix.md:22:1-41 warning[not-ears] criterion 3.2 is not in EARS form: expected WHEN/IF/WHILE/WHERE \
              <condition>, THE <system> SHALL <response> (or THE <system> SHALL <response>)",
             "tasks.md:6:25-28 error[dangling-reference] requirement 2.9 does not exist in bugfix.md \
-             (Requirement 2 has criteria 2.1–2.2)",
+             (Requirement 2 has criteria 2.1, 2.2)",
         ],
     );
     let analysis = analyze(&spec(&[(DocKind::Bugfix, BUGFIX), (DocKind::Tasks, tasks)]));

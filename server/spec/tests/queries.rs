@@ -214,16 +214,19 @@ fn hover_on_a_requirement() {
              \n\
              As a user, I want to sign in, so that I can work.\n\
              \n\
-             1.1. WHEN a user signs in, THE System SHALL open a session\n\
-             1.2. THE System SHALL log every attempt\n\
-             1.3. THE System SHALL lock the account after five failures\n\
+             - **1.1** WHEN a user signs in, THE System SHALL open a session\n\
+             - **1.2** THE System SHALL log every attempt\n\
+             - **1.3** THE System SHALL lock the account after five failures\n\
              \n\
              Covered by task 1.1, 1.2, 2\n"
         )
     );
     assert_eq!(
         query::hover(&spec, &analysis, ReqId::requirement(2)).as_deref(),
-        Some("**Requirement 2: Sign out**\n\n2.1. WHEN a user signs out, THE System SHALL close the session\n")
+        Some(
+            "**Requirement 2: Sign out**\n\n- **2.1** WHEN a user signs out, THE System SHALL close the session\n\n\
+             Not covered by any task\n"
+        )
     );
     assert_eq!(query::hover(&spec, &analysis, ReqId::requirement(9)), None);
     assert_eq!(query::hover(&spec, &analysis, ReqId::criterion(1, 9)), None);

@@ -412,7 +412,7 @@ fn json_report_has_the_documented_fields_and_values() {
         json!({"start": {"line": 10, "character": c}, "end": {"line": 10, "character": c + 3}})
     );
     assert_eq!(diags[0]["range"]["start"]["line"], 20);
-    assert!(diags[2]["message"].as_str().unwrap().contains("Requirement 1 has criteria 1.1–1.2"));
+    assert!(diags[2]["message"].as_str().unwrap().contains("Requirement 1 has criteria 1.1, 1.2"));
 }
 
 #[test]

@@ -507,8 +507,9 @@ async fn set_status_named_through_another_document_edits_tasks_md() {
     let s = Session::start("setstatus-redirect").await;
     let c = &s.client;
     let args = json!([{"uri": s.requirements, "taskId": "1.1", "status": "not-started"}]);
-    let result =
-        c.request_ok("workspace/executeCommand", json!({"command": "specwright.task.setStatus", "arguments": args})).await;
+    let result = c
+        .request_ok("workspace/executeCommand", json!({"command": "specwright.task.setStatus", "arguments": args}))
+        .await;
     assert_eq!(result, json!({"applied": true}));
     let edits = c.server_requests("workspace/applyEdit");
     assert_eq!(edits[0]["edit"]["documentChanges"][0]["textDocument"]["uri"], s.tasks.as_str(), "{:#}", edits[0]);
