@@ -46,10 +46,8 @@ pub fn parse_design(text: &str, index: &LineIndex) -> Design {
                     doc.title = Some(title.to_string());
                 }
                 doc.headings.push(Heading { level, title: title.to_string(), range });
-                if let Some(c) = PROPERTY.captures(title) {
-                    let number = c[1].parse().unwrap_or(0);
-                    let title = Some(c[2].trim().to_string()).filter(|t| !t.is_empty());
-                    doc.properties.push(Property { number, title, heading_range: range });
+                if let Some(p) = property_at(title, range) {
+                    doc.properties.push(p);
                     property = Some(doc.properties.len() - 1);
                     property_level = level;
                 } else if level <= property_level {
@@ -70,10 +68,8 @@ pub fn parse_design(text: &str, index: &LineIndex) -> Design {
             LineKind::Text => {
                 // Properties are also written as bold paragraphs: `**Property 3: ...**`.
                 let trimmed = line.text.trim().trim_start_matches(['-', ' ']);
-                if let Some(c) = PROPERTY.captures(trimmed).filter(|_| trimmed.starts_with("**")) {
-                    let number = c[1].parse().unwrap_or(0);
-                    let title = Some(c[2].trim().to_string()).filter(|t| !t.is_empty());
-                    doc.properties.push(Property { number, title, heading_range: range });
+                if let Some(p) = property_at(trimmed, range).filter(|_| trimmed.starts_with("**")) {
+                    doc.properties.push(p);
                     property = Some(doc.properties.len() - 1);
                 }
                 doc.citations.extend(citations_in_line(text, index, &line, CitationSource::Design, property));
@@ -81,4 +77,12 @@ pub fn parse_design(text: &str, index: &LineIndex) -> Design {
         }
     }
     doc
+}
+
+/// The property a heading or bold line opens: `Property 3: Tokens expire`.
+fn property_at(text: &str, range: Range) -> Option<Property> {
+    let c = PROPERTY.captures(text)?;
+    let number = c[1].parse().unwrap_or(0);
+    let title = Some(c[2].trim().to_string()).filter(|t| !t.is_empty());
+    Some(Property { number, title, heading_range: range })
 }

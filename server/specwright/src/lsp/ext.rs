@@ -43,17 +43,12 @@ pub struct SpecInfo {
     pub root: Option<String>,
     pub kind: specwright_spec::SpecKind,
     pub documents: SpecDocuments,
-    pub requirements: usize,
-    pub criteria: usize,
-    pub tasks: usize,
-    pub subtasks: usize,
-    pub done: usize,
-    pub optional: usize,
+    /// `requirements`, `criteria`, `tasks`, `subtasks`, `done`, `optional`,
+    /// `references`, `dangling`, `uncovered`: the figures of `specwright check`.
+    #[serde(flatten)]
+    pub summary: specwright_spec::Summary,
     /// Tasks and sub-tasks, done or not.
     pub total: usize,
-    pub references: usize,
-    pub dangling: Vec<String>,
-    pub uncovered: Vec<String>,
     pub errors: usize,
     pub warnings: usize,
 }
