@@ -111,7 +111,11 @@ pub(crate) fn api_error(kind: &str, message: String, status: Option<u16>, key_va
 
 enum Block {
     Text,
-    Tool { id: String, name: String, json: String },
+    Tool {
+        id: String,
+        name: String,
+        json: String,
+    },
     /// The structured-output tool: its JSON is the answer's text.
     Structured,
     /// Thinking and block kinds added after this was written.
@@ -348,7 +352,10 @@ mod tests {
                 "message_start",
                 json!({"type": "message_start", "message": {"id": "m", "usage": {"input_tokens": 12, "output_tokens": 1}}}),
             ),
-            ("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})),
+            (
+                "content_block_start",
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+            ),
             ("ping", json!({"type": "ping"})),
         ];
         for p in parts {
@@ -381,10 +388,18 @@ mod tests {
                 },
                 Message {
                     role: Role::User,
-                    content: vec![Content::ToolResult { tool_use_id: "t1".into(), content: "A".into(), is_error: false }],
+                    content: vec![Content::ToolResult {
+                        tool_use_id: "t1".into(),
+                        content: "A".into(),
+                        is_error: false,
+                    }],
                 },
             ],
-            tools: vec![ToolSpec { name: "read".into(), description: "Read a file".into(), input_schema: json!({"type": "object"}) }],
+            tools: vec![ToolSpec {
+                name: "read".into(),
+                description: "Read a file".into(),
+                input_schema: json!({"type": "object"}),
+            }],
             tool_choice: ToolChoice::Tool("read".into()),
             temperature: Some(0.5),
             ..ChatRequest::default()
@@ -467,14 +482,18 @@ mod tests {
         assert_eq!(response.text, "Hello world");
         assert_eq!(response.stop_reason.as_deref(), Some("end_turn"));
         assert_eq!(response.usage, Usage { input_tokens: 12, output_tokens: 7 });
-        let texts: Vec<_> = events.iter().filter_map(|e| if let StreamEvent::Text(t) = e { Some(t.as_str()) } else { None }).collect();
+        let texts: Vec<_> =
+            events.iter().filter_map(|e| if let StreamEvent::Text(t) = e { Some(t.as_str()) } else { None }).collect();
         assert_eq!(texts, ["Hel", "lo", " world"]);
         assert_eq!(events.first(), Some(&StreamEvent::Usage(Usage { input_tokens: 12, output_tokens: 1 })));
     }
 
     fn tool_stream(name: &str, parts: &[&str]) -> String {
         let mut events = vec![
-            ("message_start", json!({"type": "message_start", "message": {"usage": {"input_tokens": 3, "output_tokens": 0}}})),
+            (
+                "message_start",
+                json!({"type": "message_start", "message": {"usage": {"input_tokens": 3, "output_tokens": 0}}}),
+            ),
             (
                 "content_block_start",
                 json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "toolu_1", "name": name, "input": {}}}),
@@ -487,7 +506,10 @@ mod tests {
             ));
         }
         events.push(("content_block_stop", json!({"type": "content_block_stop", "index": 0})));
-        events.push(("message_delta", json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 5}})));
+        events.push((
+            "message_delta",
+            json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 5}}),
+        ));
         events.push(("message_stop", json!({"type": "message_stop"})));
         sse(&events)
     }
@@ -496,7 +518,10 @@ mod tests {
     fn tool_calls_are_assembled() {
         let (events, response) = decode(&ChatRequest::default(), &tool_stream("read", &["{\"pa", "th\": \"a.md\"}"]));
         let response = response.unwrap();
-        assert_eq!(response.tool_calls, [ToolCall { id: "toolu_1".into(), name: "read".into(), input: json!({"path": "a.md"}) }]);
+        assert_eq!(
+            response.tool_calls,
+            [ToolCall { id: "toolu_1".into(), name: "read".into(), input: json!({"path": "a.md"}) }]
+        );
         assert_eq!(response.text, "");
         assert!(events.contains(&StreamEvent::ToolCallStart { id: "toolu_1".into(), name: "read".into() }));
         assert!(events.contains(&StreamEvent::ToolCallDelta { id: "toolu_1".into(), json: "{\"pa".into() }));
@@ -533,7 +558,8 @@ mod tests {
         assert_eq!(r, Err(ModelError::Overloaded { provider: "Anthropic".into(), message: "Overloaded".into() }));
         let api = sse(&[("error", json!({"type": "error", "error": {"type": "api_error", "message": "boom"}}))]);
         assert!(matches!(decode(&ChatRequest::default(), &api).1, Err(ModelError::Server { status: 500, .. })));
-        let invalid = sse(&[("error", json!({"type": "error", "error": {"type": "invalid_request_error", "message": "no"}}))]);
+        let invalid =
+            sse(&[("error", json!({"type": "error", "error": {"type": "invalid_request_error", "message": "no"}}))]);
         assert!(matches!(decode(&ChatRequest::default(), &invalid).1, Err(ModelError::BadRequest { status: 400, .. })));
     }
 
@@ -556,11 +582,23 @@ mod tests {
     fn unknown_events_and_blocks_are_ignored() {
         let stream = sse(&[
             ("message_start", json!({"type": "message_start", "message": {"usage": {"input_tokens": 1}}})),
-            ("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}})),
-            ("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "hmm"}})),
+            (
+                "content_block_start",
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}}),
+            ),
+            (
+                "content_block_delta",
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "hmm"}}),
+            ),
             ("content_block_stop", json!({"type": "content_block_stop", "index": 0})),
-            ("content_block_start", json!({"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}})),
-            ("content_block_delta", json!({"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": "ok"}})),
+            (
+                "content_block_start",
+                json!({"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}}),
+            ),
+            (
+                "content_block_delta",
+                json!({"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": "ok"}}),
+            ),
             ("future_event", json!({"type": "future_event"})),
             ("message_stop", json!({"type": "message_stop"})),
         ]);

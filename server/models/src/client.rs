@@ -70,7 +70,8 @@ impl HttpModel {
             Provider::Openai => (openai::url(config), openai::headers(config), openai::body(config, request)),
         };
         let headers = self.header_map(headers)?;
-        let body = serde_json::to_vec(&body).map_err(|e| ModelError::Protocol(format!("cannot encode the request: {e}")))?;
+        let body =
+            serde_json::to_vec(&body).map_err(|e| ModelError::Protocol(format!("cannot encode the request: {e}")))?;
         let mut retries = 0;
         loop {
             let started = Instant::now();
@@ -146,12 +147,8 @@ impl HttpModel {
             let error = status_error(config, status, &String::from_utf8_lossy(&body), retry_after);
             return Err(Failure { error, retry_after });
         }
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let content_type =
+            response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
         let mut decoder = match config.provider {
             Provider::Anthropic => Decoder::Anthropic(anthropic::Decoder::new(config, request)),
             Provider::Openai => Decoder::Openai(openai::Decoder::new(config)),
@@ -161,7 +158,9 @@ impl HttpModel {
             let body = read_all(&mut response, cancel, config.read_timeout, MAX_WHOLE_BODY).await?;
             let body = String::from_utf8_lossy(&body);
             let Decoder::Openai(decoder) = &mut decoder else {
-                return Err(ModelError::Protocol(format!("expected an event stream, got JSON: {}", snippet(&body))).into());
+                return Err(
+                    ModelError::Protocol(format!("expected an event stream, got JSON: {}", snippet(&body))).into()
+                );
             };
             for event in decoder.whole(&body)? {
                 out.emit(event);
@@ -502,7 +501,10 @@ mod tests {
             retry_after(&headers(&[("retry-after", "Sun, 06 Nov 1994 08:49:47 GMT")]), now),
             Some(Duration::from_secs(10))
         );
-        assert_eq!(retry_after(&headers(&[("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT")]), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT")]), now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(retry_after(&headers(&[("retry-after", "-1")]), now), None);
         assert_eq!(retry_after(&headers(&[]), now), None);
@@ -528,13 +530,25 @@ mod tests {
         let overloaded = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
         assert!(matches!(status_error(&c, 529, overloaded, None), ModelError::Overloaded { .. }));
         assert!(matches!(status_error(&c, 503, overloaded, None), ModelError::Overloaded { .. }));
-        assert!(matches!(status_error(&c, 502, "<html>bad gateway</html>", None), ModelError::Server { status: 502, .. }));
+        assert!(matches!(
+            status_error(&c, 502, "<html>bad gateway</html>", None),
+            ModelError::Server { status: 502, .. }
+        ));
         let o = config(Provider::Openai);
-        let e = status_error(&o, 400, r#"{"error":{"message":"bad model","type":"invalid_request_error","code":null}}"#, None);
+        let e = status_error(
+            &o,
+            400,
+            r#"{"error":{"message":"bad model","type":"invalid_request_error","code":null}}"#,
+            None,
+        );
         assert_eq!(e.to_string(), "the OpenAI-compatible API refused the request (HTTP 400): bad model");
         assert!(!e.is_retryable());
-        assert!(matches!(status_error(&o, 404, r#"{"error":"model 'x' not found"}"#, None), ModelError::BadRequest { ref message, .. } if message == "model 'x' not found"));
-        assert!(matches!(status_error(&o, 500, "", None), ModelError::Server { ref message, .. } if message.contains("empty")));
+        assert!(
+            matches!(status_error(&o, 404, r#"{"error":"model 'x' not found"}"#, None), ModelError::BadRequest { ref message, .. } if message == "model 'x' not found")
+        );
+        assert!(
+            matches!(status_error(&o, 500, "", None), ModelError::Server { ref message, .. } if message.contains("empty"))
+        );
         let busy = r#"{"error":{"message":"The engine is currently overloaded","type":"server_error"}}"#;
         assert!(matches!(status_error(&o, 503, busy, None), ModelError::Overloaded { .. }));
         assert!(matches!(status_error(&o, 302, "", None), ModelError::Protocol(_)));

@@ -26,9 +26,8 @@ impl Provider {
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "anthropic" | "claude" => Some(Self::Anthropic),
-            "openai" | "openai-compatible" | "ollama" | "llamacpp" | "llama.cpp" | "vllm" | "openrouter" | "lmstudio" => {
-                Some(Self::Openai)
-            }
+            "openai" | "openai-compatible" | "ollama" | "llamacpp" | "llama.cpp" | "vllm" | "openrouter"
+            | "lmstudio" => Some(Self::Openai),
             _ => None,
         }
     }
@@ -166,7 +165,8 @@ pub fn resolve(
     let provider = Provider::parse(&provider_name).ok_or_else(|| {
         ModelError::Config(format!("unknown model provider '{provider_name}': use 'anthropic' or 'openai'"))
     })?;
-    let model = pick(&flags.model, "SPECWRIGHT_MODEL", &settings.model).unwrap_or_else(|| provider.default_model().into());
+    let model =
+        pick(&flags.model, "SPECWRIGHT_MODEL", &settings.model).unwrap_or_else(|| provider.default_model().into());
     let base_url = pick(&flags.base_url, "SPECWRIGHT_BASE_URL", &settings.base_url)
         .unwrap_or_else(|| provider.default_base_url().into())
         .trim_end_matches('/')

@@ -45,7 +45,11 @@ impl ModelError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            Self::RateLimited { .. } | Self::Overloaded { .. } | Self::Server { .. } | Self::Connect { .. } | Self::Timeout(_)
+            Self::RateLimited { .. }
+                | Self::Overloaded { .. }
+                | Self::Server { .. }
+                | Self::Connect { .. }
+                | Self::Timeout(_)
         )
     }
 }

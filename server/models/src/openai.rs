@@ -264,10 +264,8 @@ impl Decoder {
         };
         let synthetic_id = format!("call_{slot}_{position}");
         let partial = &mut self.calls[slot];
-        if let Some(id) = id {
-            if partial.id.is_empty() {
-                partial.id = id.to_string();
-            }
+        if let Some(id) = id.filter(|_| partial.id.is_empty()) {
+            partial.id = id.to_string();
         }
         if let Some(name) = name {
             partial.name.push_str(name);
@@ -288,7 +286,12 @@ impl Decoder {
     }
 
     fn new_call(&mut self) -> usize {
-        self.calls.push(PartialCall { id: String::new(), name: String::new(), arguments: String::new(), started: false });
+        self.calls.push(PartialCall {
+            id: String::new(),
+            name: String::new(),
+            arguments: String::new(),
+            started: false,
+        });
         self.calls.len() - 1
     }
 
@@ -303,7 +306,9 @@ impl Decoder {
                 return Err(ModelError::Protocol(format!("tool call {slot} has no function name")));
             }
             let input = parse_input(&call.arguments, &call.name).map_err(|e| match &self.response.stop_reason {
-                Some(reason) if reason == "length" => ModelError::Protocol(format!("{e}; the answer was cut at max_tokens")),
+                Some(reason) if reason == "length" => {
+                    ModelError::Protocol(format!("{e}; the answer was cut at max_tokens"))
+                }
                 _ => e,
             })?;
             let id = if call.id.is_empty() { format!("call_{slot}") } else { call.id };
@@ -372,7 +377,11 @@ mod tests {
                 Message::user("hi"),
                 Message {
                     role: Role::Assistant,
-                    content: vec![Content::ToolUse { id: "c1".into(), name: "read".into(), input: json!({"path": "a"}) }],
+                    content: vec![Content::ToolUse {
+                        id: "c1".into(),
+                        name: "read".into(),
+                        input: json!({"path": "a"}),
+                    }],
                 },
                 Message {
                     role: Role::User,
@@ -383,7 +392,11 @@ mod tests {
                 },
                 Message::assistant("done"),
             ],
-            tools: vec![ToolSpec { name: "read".into(), description: "Read".into(), input_schema: json!({"type": "object"}) }],
+            tools: vec![ToolSpec {
+                name: "read".into(),
+                description: "Read".into(),
+                input_schema: json!({"type": "object"}),
+            }],
             tool_choice: ToolChoice::Tool("read".into()),
             ..ChatRequest::default()
         };
@@ -430,7 +443,11 @@ mod tests {
     #[test]
     fn structured_output_is_a_response_format() {
         let request = ChatRequest {
-            structured: Some(StructuredOutput { name: "doc".into(), description: String::new(), schema: json!({"type": "object"}) }),
+            structured: Some(StructuredOutput {
+                name: "doc".into(),
+                description: String::new(),
+                schema: json!({"type": "object"}),
+            }),
             ..ChatRequest::default()
         };
         assert_eq!(
@@ -466,9 +483,13 @@ mod tests {
     #[test]
     fn tool_calls_are_assembled() {
         let stream = sse(&[
-            delta(json!({"tool_calls": [{"index": 0, "id": "call_a", "type": "function", "function": {"name": "read", "arguments": ""}}]})),
+            delta(
+                json!({"tool_calls": [{"index": 0, "id": "call_a", "type": "function", "function": {"name": "read", "arguments": ""}}]}),
+            ),
             delta(json!({"tool_calls": [{"index": 0, "function": {"arguments": "{\"pa"}}]})),
-            delta(json!({"tool_calls": [{"index": 1, "id": "call_b", "function": {"name": "list", "arguments": "{}"}}]})),
+            delta(
+                json!({"tool_calls": [{"index": 1, "id": "call_b", "function": {"name": "list", "arguments": "{}"}}]}),
+            ),
             delta(json!({"tool_calls": [{"index": 0, "function": {"arguments": "th\":\"a\"}"}}]})),
             finish("tool_calls"),
         ]) + "data: [DONE]\n\n";

@@ -15,11 +15,21 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Content {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// A tool call the assistant made.
-    ToolUse { id: String, name: String, input: Value },
+    ToolUse {
+        id: String,
+        name: String,
+        input: Value,
+    },
     /// The answer to a tool call, sent back by the user side.
-    ToolResult { tool_use_id: String, content: String, is_error: bool },
+    ToolResult {
+        tool_use_id: String,
+        content: String,
+        is_error: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,7 +106,9 @@ pub enum StreamEvent {
     ToolCallDelta { id: String, json: String },
     /// Token counts, as the provider reports them (may arrive more than once).
     Usage(Usage),
-    /// The request is being retried after a transient failure.
+    /// The request is being retried after a transient failure: retry
+    /// number `attempt` (from 1) starts after `wait_ms`; `reason` is the
+    /// failure. Sent only while no text or tool call has been emitted.
     Retrying { attempt: u32, wait_ms: u64, reason: String },
 }
 

@@ -105,8 +105,16 @@ fn applies(front: &[(String, String)], focus: &[PathBuf]) -> bool {
 
 /// Folders a codebase view never shows.
 const SKIP: &[&str] = &["node_modules", "target", "dist", "build", "vendor", "out", "coverage", "__pycache__"];
-const MANIFESTS: &[&str] =
-    &["package.json", "Cargo.toml", "pyproject.toml", "go.mod", "requirements.txt", "pom.xml", "build.gradle", "Gemfile"];
+const MANIFESTS: &[&str] = &[
+    "package.json",
+    "Cargo.toml",
+    "pyproject.toml",
+    "go.mod",
+    "requirements.txt",
+    "pom.xml",
+    "build.gradle",
+    "Gemfile",
+];
 
 /// A compact view of the codebase: the file tree (breadth-first, dot- and
 /// build folders left out) and the top of each manifest at the root.
@@ -177,7 +185,9 @@ mod tests {
 
     #[test]
     fn front_matter_and_inclusion() {
-        let (front, body) = split_front_matter("---\ninclusion: fileMatch\nfileMatchPattern:\n  - \"src/**/*.ts\"\n  - '*.md'\n---\n# Body\n");
+        let (front, body) = split_front_matter(
+            "---\ninclusion: fileMatch\nfileMatchPattern:\n  - \"src/**/*.ts\"\n  - '*.md'\n---\n# Body\n",
+        );
         assert_eq!(body, "# Body\n");
         assert!(applies(&front, &[PathBuf::from("src/a/b.ts")]));
         assert!(applies(&front, &[PathBuf::from("README.md")]));
@@ -187,7 +197,8 @@ mod tests {
         let (front, body) = split_front_matter("# No front matter");
         assert!(applies(&front, &[]));
         assert_eq!(body, "# No front matter");
-        let (front, _) = split_front_matter("---\ninclusion: fileMatch\nfileMatchPattern: \"*.sql,migrations/**\"\n---\n");
+        let (front, _) =
+            split_front_matter("---\ninclusion: fileMatch\nfileMatchPattern: \"*.sql,migrations/**\"\n---\n");
         assert!(applies(&front, &[PathBuf::from("migrations/1/up.sql")]));
     }
 }

@@ -22,12 +22,17 @@ pub async fn generate(
     cancel: &CancellationToken,
     on_update: &mut (dyn FnMut(Update) + Send),
 ) -> Result<Generated, GenError> {
-    if target == DocTarget::Tasks && inputs.requirements.is_none() && inputs.bugfix.is_none() && inputs.design.is_none() {
-        return Err(GenError::Input("tasks are generated from requirements.md or design.md, and this spec has neither".into()));
+    if target == DocTarget::Tasks && inputs.requirements.is_none() && inputs.bugfix.is_none() && inputs.design.is_none()
+    {
+        return Err(GenError::Input(
+            "tasks are generated from requirements.md or design.md, and this spec has neither".into(),
+        ));
     }
     let Some(model) = model else {
         if inputs.instruction.is_some() {
-            return Err(GenError::NeedsModel("refining a document needs a model: configure specwright.model.provider".into()));
+            return Err(GenError::NeedsModel(
+                "refining a document needs a model: configure specwright.model.provider".into(),
+            ));
         }
         let text = template_for(target, inputs);
         let problems = validate::problems(target, &text, inputs);
@@ -81,10 +86,12 @@ pub async fn generate(
         usage.input_tokens += response.usage.input_tokens;
         usage.output_tokens += response.usage.output_tokens;
         let (text, mut problems) = match format {
-            AnswerFormat::Structured => match validate::extract_json(&response.text).and_then(|v| render_value(target, v)) {
-                Some(text) => (text, Vec::new()),
-                None => (String::new(), vec!["the answer was not JSON following the schema".to_string()]),
-            },
+            AnswerFormat::Structured => {
+                match validate::extract_json(&response.text).and_then(|v| render_value(target, v)) {
+                    Some(text) => (text, Vec::new()),
+                    None => (String::new(), vec!["the answer was not JSON following the schema".to_string()]),
+                }
+            }
             AnswerFormat::Markdown => (validate::extract_markdown(&response.text), Vec::new()),
         };
         if problems.is_empty() {
@@ -103,19 +110,16 @@ pub async fn generate(
 }
 
 fn template_for(target: DocTarget, inputs: &Inputs) -> String {
-    let reqs = inputs
-        .requirements
-        .as_deref()
-        .map(|t| (t, false))
-        .or(inputs.bugfix.as_deref().map(|t| (t, true)))
-        .map(|(t, bugfix)| {
+    let reqs = inputs.requirements.as_deref().map(|t| (t, false)).or(inputs.bugfix.as_deref().map(|t| (t, true))).map(
+        |(t, bugfix)| {
             let index = specwright_spec::LineIndex::new(t);
             if bugfix {
                 specwright_spec::requirements::parse_bugfix(t, &index)
             } else {
                 specwright_spec::requirements::parse_requirements(t, &index)
             }
-        });
+        },
+    );
     match target {
         DocTarget::Requirements => template::requirements(&inputs.prompt),
         DocTarget::Bugfix => template::bugfix(&inputs.prompt),
@@ -162,7 +166,9 @@ fn structured_output(target: DocTarget, inputs: &Inputs) -> StructuredOutput {
 /// Markdown from a structured answer.
 pub fn render_value(target: DocTarget, value: serde_json::Value) -> Option<String> {
     Some(match target {
-        DocTarget::Requirements => render::requirements(&serde_json::from_value::<documents::RequirementsDoc>(value).ok()?),
+        DocTarget::Requirements => {
+            render::requirements(&serde_json::from_value::<documents::RequirementsDoc>(value).ok()?)
+        }
         DocTarget::Bugfix => render::bugfix(&serde_json::from_value::<documents::BugfixDoc>(value).ok()?),
         DocTarget::Design => render::design(&serde_json::from_value::<documents::DesignDoc>(value).ok()?),
         DocTarget::Tasks => render::tasks(&serde_json::from_value::<documents::TasksDoc>(value).ok()?),

@@ -24,6 +24,7 @@ pub mod render;
 pub mod schema;
 pub mod template;
 pub mod validate;
+pub mod workflow;
 
 pub use context::SteeringDoc;
 pub use generate::{MAX_REPAIRS, existing_ids, generate, render_value};

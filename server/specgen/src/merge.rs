@@ -81,7 +81,11 @@ pub fn merge_tasks(existing: &str, proposed: &str, requirements: &Requirements) 
         }
         let all_gone = !b.cited.is_empty() && b.cited.iter().all(|(_, exists)| !exists);
         if all_gone && !b.started {
-            dropped.push(format!("{} {}", b.number.as_deref().map(|n| format!("{n}.")).unwrap_or_default(), b.title).trim().to_string());
+            dropped.push(
+                format!("{} {}", b.number.as_deref().map(|n| format!("{n}.")).unwrap_or_default(), b.title)
+                    .trim()
+                    .to_string(),
+            );
             drop_lines.extend(b.first..=b.last);
             // Keep a single blank line where the block was.
             let blank = |i: usize| lines.get(i).is_some_and(|l| l.trim().is_empty());

@@ -37,7 +37,9 @@ pub fn user_message(target: DocTarget, inputs: &Inputs, format: AnswerFormat) ->
     let request = inputs.prompt.trim();
     let name = inputs.spec_name.as_str();
     let mut out = match (&inputs.instruction, target) {
-        (Some(instruction), _) => fill(REFINE, &[("document", target.file_name()), ("spec_name", name), ("instruction", instruction.trim())]),
+        (Some(instruction), _) => {
+            fill(REFINE, &[("document", target.file_name()), ("spec_name", name), ("instruction", instruction.trim())])
+        }
         (None, DocTarget::Requirements) => fill(REQUIREMENTS, &[("spec_name", name), ("request", request)]),
         (None, DocTarget::Bugfix) => fill(BUGFIX, &[("spec_name", name), ("request", request)]),
         (None, DocTarget::Design | DocTarget::Tasks) => {
@@ -62,7 +64,9 @@ pub fn user_message(target: DocTarget, inputs: &Inputs, format: AnswerFormat) ->
     section(&mut out, "Codebase", inputs.codebase.trim());
     let format_text = match format {
         AnswerFormat::Structured => FORMAT_STRUCTURED.trim().to_string(),
-        AnswerFormat::Markdown => fill(FORMAT_MARKDOWN, &[("layout", &format!("````markdown\n{}````", crate::template::layout(target)))]),
+        AnswerFormat::Markdown => {
+            fill(FORMAT_MARKDOWN, &[("layout", &format!("````markdown\n{}````", crate::template::layout(target)))])
+        }
     };
     section(&mut out, "Answer", format_text.trim());
     out

@@ -57,7 +57,9 @@ pub fn ears(c: &Criterion) -> String {
     let condition = condition.strip_suffix(" THEN").unwrap_or(&condition).trim_end_matches(',').to_string();
     match (c.pattern.keyword(), condition.is_empty()) {
         (None, _) | (Some(_), true) => format!("THE {system} SHALL {response}"),
-        (Some(k), false) if c.pattern == Pattern::Unwanted => format!("{k} {condition}, THEN THE {system} SHALL {response}"),
+        (Some(k), false) if c.pattern == Pattern::Unwanted => {
+            format!("{k} {condition}, THEN THE {system} SHALL {response}")
+        }
         (Some(k), false) => format!("{k} {condition}, THE {system} SHALL {response}"),
     }
 }
@@ -233,10 +235,20 @@ mod tests {
 
     #[test]
     fn ears_sentences_are_normalised() {
-        assert_eq!(ears(&c(Pattern::Event, "WHEN a user logs in.", "the API", "SHALL issue a token.")), "WHEN a user logs in, THE API SHALL issue a token");
-        assert_eq!(ears(&c(Pattern::Unwanted, "the password is wrong", "Auth_Service", "reject it")), "IF the password is wrong, THEN THE Auth_Service SHALL reject it");
+        assert_eq!(
+            ears(&c(Pattern::Event, "WHEN a user logs in.", "the API", "SHALL issue a token.")),
+            "WHEN a user logs in, THE API SHALL issue a token"
+        );
+        assert_eq!(
+            ears(&c(Pattern::Unwanted, "the password is wrong", "Auth_Service", "reject it")),
+            "IF the password is wrong, THEN THE Auth_Service SHALL reject it"
+        );
         assert_eq!(ears(&c(Pattern::Ubiquitous, "", "THE Store", "keep hashes")), "THE Store SHALL keep hashes");
-        assert_eq!(ears(&c(Pattern::State, "", "Api", "x")), "THE Api SHALL x", "no condition falls back to ubiquitous");
+        assert_eq!(
+            ears(&c(Pattern::State, "", "Api", "x")),
+            "THE Api SHALL x",
+            "no condition falls back to ubiquitous"
+        );
     }
 
     #[test]

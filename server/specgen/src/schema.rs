@@ -111,5 +111,7 @@ pub fn tasks(ids: &[String]) -> Value {
         "requirements": id_list(ids, "The criteria this task implements"),
         "subtasks": array(subtask, "Sub-steps, in order"),
     }));
-    object(json!({"tasks": array(task, "Incremental coding tasks, each building on the previous; every criterion cited by some task")}))
+    object(
+        json!({"tasks": array(task, "Incremental coding tasks, each building on the previous; every criterion cited by some task")}),
+    )
 }

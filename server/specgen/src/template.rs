@@ -56,8 +56,14 @@ pub fn requirements(description: &str) -> String {
 pub fn bugfix(description: &str) -> String {
     render::bugfix(&BugfixDoc {
         introduction: format!("{}\n\n{NO_MODEL_NOTE}", description.trim()),
-        current_behavior: vec![Clause { condition: "the bug is triggered".into(), behavior: "misbehaves as reported".into() }],
-        expected_behavior: vec![Clause { condition: "the bug is triggered".into(), behavior: "behave correctly".into() }],
+        current_behavior: vec![Clause {
+            condition: "the bug is triggered".into(),
+            behavior: "misbehaves as reported".into(),
+        }],
+        expected_behavior: vec![Clause {
+            condition: "the bug is triggered".into(),
+            behavior: "behave correctly".into(),
+        }],
         unchanged_behavior: vec![Clause {
             condition: "any other input is given".into(),
             behavior: "behave as it does today".into(),
@@ -92,7 +98,8 @@ pub fn design(description: &str, reqs: Option<&Requirements>) -> String {
             .into(),
     };
     for r in reqs.map(|r| r.requirements.as_slice()).unwrap_or_default() {
-        let ids: Vec<String> = r.criteria.iter().filter(|c| c.role.is_requirement()).map(|c| c.id().to_string()).collect();
+        let ids: Vec<String> =
+            r.criteria.iter().filter(|c| c.role.is_requirement()).map(|c| c.id().to_string()).collect();
         if ids.is_empty() {
             continue;
         }
@@ -136,8 +143,9 @@ pub fn layout(target: DocTarget) -> String {
     let reqs = example_requirements("What the feature is and why.".into(), "Short title");
     match target {
         DocTarget::Requirements => render::requirements(&reqs),
-        DocTarget::Bugfix => bugfix("What goes wrong, where, and its impact.")
-            .replace(&format!("\n\n{NO_MODEL_NOTE}"), ""),
+        DocTarget::Bugfix => {
+            bugfix("What goes wrong, where, and its impact.").replace(&format!("\n\n{NO_MODEL_NOTE}"), "")
+        }
         DocTarget::Design => render::design(&DesignDoc {
             overview: "The design in a paragraph.".into(),
             architecture: "The architecture in prose.".into(),
@@ -150,14 +158,21 @@ pub fn layout(target: DocTarget) -> String {
             data_models: vec![DataModel {
                 name: "Request".into(),
                 description: "What it holds.".into(),
-                fields: vec![Field { name: "id".into(), field_type: "string".into(), description: "Identifier".into() }],
+                fields: vec![Field {
+                    name: "id".into(),
+                    field_type: "string".into(),
+                    description: "Identifier".into(),
+                }],
             }],
             correctness_properties: vec![Property {
                 title: "Round trip".into(),
                 statement: "For any valid request, handling it twice gives the same response.".into(),
                 validates: vec!["1.1".into(), "1.2".into()],
             }],
-            error_handling: vec![ErrorCase { scenario: "Invalid request".into(), handling: "Rejected with a 400.".into() }],
+            error_handling: vec![ErrorCase {
+                scenario: "Invalid request".into(),
+                handling: "Rejected with a 400.".into(),
+            }],
             testing_strategy: "Unit, property-based and integration tests.".into(),
         }),
         DocTarget::Tasks => render::tasks(&TasksDoc {

@@ -50,7 +50,9 @@ pub fn problems(target: DocTarget, text: &str, inputs: &Inputs) -> Vec<String> {
         }
         DocTarget::Design => {
             let titles = headings(spec.design.as_ref().map(|d| &d.model.headings));
-            for section in ["overview", "architecture", "components", "data model", "error handling", "testing strategy"] {
+            for section in
+                ["overview", "architecture", "components", "data model", "error handling", "testing strategy"]
+            {
                 if !titles.iter().any(|t| t.contains(section)) {
                     out.push(format!("the section `## {}` is missing", capitalise(section)));
                 }
@@ -91,7 +93,8 @@ pub fn extract_markdown(answer: &str) -> String {
     // A fenced document: take the inside of the first ```markdown / ``` fence that holds a heading.
     if let Some(open) = lines.iter().position(|l| {
         let t = l.trim();
-        t.starts_with("```") && matches!(t.trim_start_matches('`').trim().to_ascii_lowercase().as_str(), "" | "markdown" | "md")
+        t.starts_with("```")
+            && matches!(t.trim_start_matches('`').trim().to_ascii_lowercase().as_str(), "" | "markdown" | "md")
     }) {
         let fence_len = lines[open].trim().bytes().take_while(|&b| b == b'`').count();
         let close = lines.iter().rposition(|l| {

@@ -94,7 +94,11 @@ fn inputs(prompt: &str) -> Inputs {
     Inputs { spec_name: "auth-api".into(), prompt: prompt.into(), ..Inputs::default() }
 }
 
-async fn run(model: Option<&dyn Model>, target: DocTarget, inputs: &Inputs) -> (Result<specwright_specgen::Generated, GenError>, Vec<Update>) {
+async fn run(
+    model: Option<&dyn Model>,
+    target: DocTarget,
+    inputs: &Inputs,
+) -> (Result<specwright_specgen::Generated, GenError>, Vec<Update>) {
     let mut updates = Vec::new();
     let cancel = CancellationToken::new();
     let result = generate(model, target, inputs, &cancel, &mut |u| updates.push(u)).await;
@@ -123,9 +127,17 @@ async fn structured_requirements_render_in_kiro_layout_with_growing_previews() {
     assert_eq!(generated.drafted_by.as_deref(), Some("scripted"));
     let text = &generated.text;
     assert!(text.starts_with("# Requirements Document\n\n## Introduction\n"), "{text}");
-    assert!(text.contains("### Requirement 1: Sign up\n\n**User Story:** As a visitor, I want to create an account, so that I can log in"));
-    assert!(text.contains("1. WHEN a visitor submits a valid email and password, THE Auth_Service SHALL create the account"));
-    assert!(text.contains("2. IF the email is already registered, THEN THE Auth_Service SHALL reject the request with HTTP 409"));
+    assert!(text.contains(
+        "### Requirement 1: Sign up\n\n**User Story:** As a visitor, I want to create an account, so that I can log in"
+    ));
+    assert!(
+        text.contains(
+            "1. WHEN a visitor submits a valid email and password, THE Auth_Service SHALL create the account"
+        )
+    );
+    assert!(text.contains(
+        "2. IF the email is already registered, THEN THE Auth_Service SHALL reject the request with HTTP 409"
+    ));
     assert!(text.contains("2. THE Auth_Service SHALL hash passwords with bcrypt"));
 
     let p = previews(&updates);
@@ -139,17 +151,25 @@ async fn structured_requirements_render_in_kiro_layout_with_growing_previews() {
     let requests = model.requests();
     let structured = requests[0].structured.as_ref().expect("structured output requested");
     assert_eq!(structured.name, "requirements_document");
-    assert_eq!(structured.schema["properties"]["requirements"]["items"]["properties"]["acceptance_criteria"]["items"]["properties"]["pattern"]["enum"], serde_json::json!(["ubiquitous", "event", "state", "unwanted", "optional"]));
+    assert_eq!(
+        structured.schema["properties"]["requirements"]["items"]["properties"]["acceptance_criteria"]["items"]["properties"]
+            ["pattern"]["enum"],
+        serde_json::json!(["ubiquitous", "event", "state", "unwanted", "optional"])
+    );
 }
 
 #[tokio::test]
 async fn design_and_tasks_schemas_enumerate_existing_ids() {
     let reqs = template::requirements("x");
-    let model = Scripted::new(true, vec![Ok("{\"tasks\": []}".into()), Ok("{\"tasks\": []}".into()), Ok("{\"tasks\": []}".into())]);
+    let model = Scripted::new(
+        true,
+        vec![Ok("{\"tasks\": []}".into()), Ok("{\"tasks\": []}".into()), Ok("{\"tasks\": []}".into())],
+    );
     let inputs = Inputs { requirements: Some(reqs), ..inputs("") };
     let (result, _) = run(Some(&model), DocTarget::Tasks, &inputs).await;
     let requests = model.requests();
-    let ids = &requests[0].structured.as_ref().expect("structured").schema["properties"]["tasks"]["items"]["properties"]["requirements"]["items"]["enum"];
+    let ids = &requests[0].structured.as_ref().expect("structured").schema["properties"]["tasks"]["items"]["properties"]
+        ["requirements"]["items"]["enum"];
     assert_eq!(ids, &serde_json::json!(["1.1", "1.2"]));
     // An empty plan is repaired twice, then reported.
     assert_eq!(requests.len(), 3, "first answer and two repair rounds");
@@ -183,7 +203,8 @@ async fn markdown_answers_are_extracted_validated_and_repaired() {
 
 #[tokio::test]
 async fn a_refused_schema_falls_back_to_markdown() {
-    let refused = ModelError::BadRequest { provider: "x".into(), status: 400, message: "response_format unsupported".into() };
+    let refused =
+        ModelError::BadRequest { provider: "x".into(), status: 400, message: "response_format unsupported".into() };
     let markdown = template::requirements("login");
     let model = Scripted::new(true, vec![Err(refused), Ok(markdown.clone())]);
     let (result, _) = run(Some(&model), DocTarget::Requirements, &inputs("login")).await;
@@ -195,7 +216,12 @@ async fn a_refused_schema_falls_back_to_markdown() {
 
 #[tokio::test]
 async fn model_errors_and_cancellation_are_reported() {
-    let auth = ModelError::Auth { provider: "Anthropic".into(), key_var: "ANTHROPIC_API_KEY".into(), status: 401, message: "invalid x-api-key".into() };
+    let auth = ModelError::Auth {
+        provider: "Anthropic".into(),
+        key_var: "ANTHROPIC_API_KEY".into(),
+        status: 401,
+        message: "invalid x-api-key".into(),
+    };
     let model = Scripted::new(true, vec![Err(auth)]);
     let (result, _) = run(Some(&model), DocTarget::Requirements, &inputs("x")).await;
     let err = result.expect_err("fails");
@@ -220,7 +246,9 @@ async fn without_a_model_templates_make_a_spec_that_checks_clean() {
 
     let (bugfix, _) = run(None, DocTarget::Bugfix, &inputs("The export button does nothing on Safari.")).await;
     let bugfix = bugfix.expect("bugfix").text;
-    assert!(bugfix.contains("### Expected Behavior (Correct)\n\n2.1 WHEN the bug is triggered THEN the system SHALL behave correctly"));
+    assert!(bugfix.contains(
+        "### Expected Behavior (Correct)\n\n2.1 WHEN the bug is triggered THEN the system SHALL behave correctly"
+    ));
     let spec = Spec::from_texts(PathBuf::from("b"), [(DocKind::Bugfix, bugfix.as_str())]);
     assert_eq!(analyze(&spec).summary.criteria, 3);
 

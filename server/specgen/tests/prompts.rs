@@ -9,7 +9,10 @@ fn inputs() -> Inputs {
     Inputs {
         spec_name: "auth-api".into(),
         prompt: "Users sign up and log in; the API issues JSON Web Tokens.".into(),
-        steering: vec![SteeringDoc { name: ".kiro/steering/tech.md".into(), text: "TypeScript, Express, Jest.".into() }],
+        steering: vec![SteeringDoc {
+            name: ".kiro/steering/tech.md".into(),
+            text: "TypeScript, Express, Jest.".into(),
+        }],
         codebase: "Files:\n  package.json\n  src/\n  src/app.ts".into(),
         ..Inputs::default()
     }

@@ -13,11 +13,39 @@ pub const SPECS: &str = "specwright/specs";
 /// changes one task's marker through `workspace/applyEdit`.
 pub const SET_TASK_STATUS: &str = "specwright.task.setStatus";
 
+/// Notification (server → client) `specwright/stream` `{token, uri, document, delta}`:
+/// the next piece of a document being generated, so a client can show it live.
+pub const STREAM: &str = "specwright/stream";
+
+/// `specwright.spec.create` `{prompt, name?, workflow?, type?, quick?, root?}`: a new spec.
+pub const SPEC_CREATE: &str = "specwright.spec.create";
+/// `specwright.spec.generateDesign` `{spec}`: design.md from the requirements.
+pub const SPEC_GENERATE_DESIGN: &str = "specwright.spec.generateDesign";
+/// `specwright.spec.generateTasks` `{spec}`: tasks.md from the spec (merged into an existing one).
+pub const SPEC_GENERATE_TASKS: &str = "specwright.spec.generateTasks";
+/// `specwright.spec.refine` `{spec, document, instruction}`: a document revised as asked.
+pub const SPEC_REFINE: &str = "specwright.spec.refine";
+
+/// The generation commands and the custom requests that do the same.
+pub const GENERATION: &[(&str, &str)] = &[
+    (SPEC_CREATE, "specwright/spec/create"),
+    (SPEC_GENERATE_DESIGN, "specwright/spec/generateDesign"),
+    (SPEC_GENERATE_TASKS, "specwright/spec/generateTasks"),
+    (SPEC_REFINE, "specwright/spec/refine"),
+];
+
 /// Every custom request or notification method.
-pub const METHODS: &[&str] = &[SPECS];
+pub const METHODS: &[&str] = &[
+    SPECS,
+    STREAM,
+    "specwright/spec/create",
+    "specwright/spec/generateDesign",
+    "specwright/spec/generateTasks",
+    "specwright/spec/refine",
+];
 
 /// Every command the server executes.
-pub const COMMANDS: &[&str] = &[SET_TASK_STATUS];
+pub const COMMANDS: &[&str] = &[SET_TASK_STATUS, SPEC_CREATE, SPEC_GENERATE_DESIGN, SPEC_GENERATE_TASKS, SPEC_REFINE];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -81,4 +109,78 @@ pub struct SetTaskStatusParams {
 #[serde(rename_all = "camelCase")]
 pub struct SetTaskStatusResult {
     pub applied: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSpecParams {
+    /// The feature (or bug) in the user's words.
+    pub prompt: String,
+    /// The spec folder's name; derived from the prompt (kebab-case) when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub workflow: Option<specwright_specgen::workflow::Workflow>,
+    #[serde(default, rename = "type")]
+    pub spec_type: Option<specwright_specgen::workflow::SpecType>,
+    /// Write all three documents without stopping.
+    #[serde(default)]
+    pub quick: bool,
+    /// The workspace folder (URI) to create it in; default: the first.
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecRef {
+    /// The spec: its folder's URI, the URI of one of its documents, or its name.
+    pub spec: String,
+    /// Extra guidance for the model.
+    #[serde(default)]
+    pub prompt: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefineParams {
+    pub spec: String,
+    /// `requirements`, `bugfix`, `design` or `tasks`.
+    pub document: String,
+    pub instruction: String,
+}
+
+/// What a generation command did.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerationResult {
+    /// The spec's name.
+    pub spec: String,
+    /// The spec folder's URI.
+    pub uri: String,
+    /// The documents written, in order.
+    pub documents: Vec<String>,
+    /// What still does not hold together (also published as diagnostics).
+    pub problems: Vec<String>,
+    /// The model that wrote them; absent for templates written without a model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drafted_by: Option<String>,
+    /// For an update of tasks.md: task numbers added and tasks dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub added_tasks: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub dropped_tasks: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamParams {
+    /// The work-done progress token of the generation.
+    pub token: String,
+    /// The document being written.
+    pub uri: String,
+    /// Its kind: `requirements`, `bugfix`, `design` or `tasks`.
+    pub document: String,
+    /// Text to append to what was streamed before.
+    pub delta: String,
 }

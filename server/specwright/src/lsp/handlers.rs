@@ -196,7 +196,43 @@ pub fn code_lenses(snap: &SpecSnapshot, doc: DocKind, uri: &lsp::Uri) -> Vec<lsp
         }
         _ => {}
     }
+    // The next step of the workflow, at the top of the document.
+    out.extend(next_steps(snap, doc).into_iter().map(|command| lsp::CodeLens {
+        range: lsp::Range::default(),
+        command: Some(command),
+        data: None,
+    }));
     out
+}
+
+/// What to do next from this document: design from requirements, tasks
+/// from the spec, or an update of existing tasks.
+pub fn next_steps(snap: &SpecSnapshot, doc: DocKind) -> Vec<lsp::Command> {
+    let spec = &snap.spec;
+    let Some(spec_uri) = convert::uri(&spec.dir).map(|u| u.as_str().to_string()) else { return Vec::new() };
+    let has_requirements = spec.requirements.is_some();
+    let has_tasks = spec.tasks.as_ref().is_some_and(|t| !t.model.tasks.is_empty());
+    let command = |title: &str, command: &str| lsp::Command {
+        title: title.to_string(),
+        command: command.to_string(),
+        arguments: Some(vec![serde_json::json!({ "spec": spec_uri })]),
+    };
+    let tasks_step = if has_tasks {
+        command("Update tasks from requirements", ext::SPEC_GENERATE_TASKS)
+    } else {
+        command("Generate tasks from spec", ext::SPEC_GENERATE_TASKS)
+    };
+    match doc {
+        DocKind::Requirements | DocKind::Bugfix if has_requirements => {
+            let mut steps = vec![command("Generate design from requirements", ext::SPEC_GENERATE_DESIGN)];
+            if has_tasks {
+                steps.push(tasks_step);
+            }
+            steps
+        }
+        DocKind::Design | DocKind::Tasks if has_requirements || spec.design.is_some() => vec![tasks_step],
+        _ => Vec::new(),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

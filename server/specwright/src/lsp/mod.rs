@@ -4,17 +4,26 @@
 mod convert;
 pub mod ext;
 mod frames;
+mod generation;
 mod handlers;
 mod server;
 mod world;
 
 use tower_lsp_server::{LspService, Server as Transport};
 
+pub use generation::write_atomically;
 pub use server::Server;
 
 /// Builds the service with every custom method registered.
 pub fn service() -> (LspService<Server>, tower_lsp_server::ClientSocket) {
-    LspService::build(Server::new).custom_method(ext::SPECS, Server::specs).finish()
+    LspService::build(Server::new)
+        .custom_method(ext::SPECS, Server::specs)
+        .custom_method(ext::GENERATION[0].1, Server::spec_create)
+        .custom_method(ext::GENERATION[1].1, Server::spec_generate_design)
+        .custom_method(ext::GENERATION[2].1, Server::spec_generate_tasks)
+        .custom_method(ext::GENERATION[3].1, Server::spec_refine)
+        .custom_method("window/workDoneProgress/cancel", Server::progress_cancel)
+        .finish()
 }
 
 /// Serves LSP on any pair of streams (stdio in production, in-memory pipes in tests).

@@ -18,18 +18,29 @@ use super::{convert, ext, handlers};
 
 /// What the client can do, flattened once at `initialize`.
 #[derive(Debug, Default, Clone, Copy)]
-struct ClientFlags {
+pub(super) struct ClientFlags {
     dynamic_watchers: bool,
-    versioned_edits: bool,
+    pub(super) versioned_edits: bool,
+    /// `window/workDoneProgress/create` is supported.
+    pub(super) work_done_progress: bool,
+    /// `window/showDocument` is supported.
+    pub(super) show_document: bool,
+    /// Workspace edits may create files.
+    pub(super) create_files: bool,
 }
 
 pub struct Server {
-    client: Client,
-    world: Arc<RwLock<World>>,
-    flags: RwLock<ClientFlags>,
+    pub(super) client: Client,
+    pub(super) world: Arc<RwLock<World>>,
+    pub(super) flags: RwLock<ClientFlags>,
     /// Documents that currently have diagnostics published, to clear them
     /// when the document disappears.
     published: Mutex<HashSet<PathBuf>>,
+    /// The model settings and the model they resolve to.
+    pub(super) model: RwLock<super::generation::ModelState>,
+    /// Running generations by progress token, for Cancel buttons.
+    pub(super) jobs: Mutex<std::collections::HashMap<String, specwright_models::CancellationToken>>,
+    pub(super) next_job: std::sync::atomic::AtomicU64,
 }
 
 /// Runs `f`, turning a panic into a JSON-RPC internal error so that one bad
@@ -50,7 +61,15 @@ fn shield<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 
 impl Server {
     pub fn new(client: Client) -> Self {
-        Self { client, world: Arc::default(), flags: RwLock::default(), published: Mutex::default() }
+        Self {
+            client,
+            world: Arc::default(),
+            flags: RwLock::default(),
+            published: Mutex::default(),
+            model: RwLock::default(),
+            jobs: Mutex::default(),
+            next_job: std::sync::atomic::AtomicU64::new(1),
+        }
     }
 
     fn world(&self) -> std::sync::RwLockReadGuard<'_, World> {
@@ -68,7 +87,7 @@ impl Server {
 
     /// Publishes the diagnostics of every document of the changed specs and
     /// clears those of removed documents.
-    async fn publish(&self, changed: Changed) {
+    pub(super) async fn publish(&self, changed: Changed) {
         let mut batches: Vec<(PathBuf, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
         {
             let world = self.world();
@@ -213,7 +232,15 @@ impl LanguageServer for Server {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.document_changes)
                 .unwrap_or(false),
+            work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+            show_document: caps.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
+            create_files: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .filter(|e| e.document_changes.unwrap_or(false))
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
         };
+        self.set_model_settings(super::generation::settings_from(params.initialization_options.as_ref()));
         if let Ok(mut f) = self.flags.write() {
             *f = flags;
         }
@@ -235,6 +262,20 @@ impl LanguageServer for Server {
             self.register_watchers().await;
         }
         self.publish(changed).await;
+        if let Some(e) = self.model_error() {
+            self.client
+                .show_message(lsp::MessageType::WARNING, format!("Specwright: the model is not usable: {e}"))
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        self.set_model_settings(super::generation::settings_from(Some(&params.settings)));
+        if let Some(e) = self.model_error() {
+            self.client
+                .show_message(lsp::MessageType::WARNING, format!("Specwright: the model is not usable: {e}"))
+                .await;
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -345,6 +386,9 @@ impl LanguageServer for Server {
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
         match params.command.as_str() {
             ext::SET_TASK_STATUS => self.set_task_status(params.arguments).await,
+            other if ext::GENERATION.iter().any(|(c, _)| *c == other) => {
+                self.execute_generation(other, params.arguments).await
+            }
             other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
         }
     }
