@@ -272,7 +272,17 @@ pub fn code_actions(
     uri: &lsp::Uri,
     range: lsp::Range,
 ) -> Vec<lsp::CodeActionOrCommand> {
-    let mut out = Vec::new();
+    // The next step of the workflow, from anywhere in the document.
+    let mut out: Vec<lsp::CodeActionOrCommand> = next_steps(snap, doc)
+        .into_iter()
+        .map(|command| {
+            lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: command.title.clone(),
+                command: Some(command),
+                ..lsp::CodeAction::default()
+            })
+        })
+        .collect();
     if doc != DocKind::Tasks {
         return out;
     }

@@ -411,8 +411,22 @@ fn apply_workspace_edit(inbox: &mut Inbox, edit: &Value) -> Result<(), String> {
     let mut per_doc: Vec<(String, Option<i64>, Vec<Value>)> = Vec::new();
     if let Some(changes) = edit.get("documentChanges").filter(|v| !v.is_null()) {
         for change in changes.as_array().ok_or("documentChanges is not an array")? {
-            if change.get("kind").is_some() {
-                return Err(format!("resource operations are not supported: {change}"));
+            match change.get("kind").and_then(Value::as_str) {
+                None => {}
+                Some("create") => {
+                    // Created empty, as an editor does; the text edit that follows fills it.
+                    let path = path_of(change["uri"].as_str().ok_or("create without uri")?);
+                    let overwrite = change["options"]["overwrite"].as_bool().unwrap_or(false);
+                    if overwrite || !path.exists() {
+                        if let Some(dir) = path.parent() {
+                            std::fs::create_dir_all(dir)
+                                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                        }
+                        std::fs::write(&path, "").map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                    }
+                    continue;
+                }
+                Some(other) => return Err(format!("resource operation {other} is not supported: {change}")),
             }
             let uri = change["textDocument"]["uri"].as_str().ok_or("documentChange without uri")?;
             let version = change["textDocument"]["version"].as_i64();
@@ -514,6 +528,7 @@ async fn reader_loop<R: AsyncRead + Unpin>(input: R, writer: Writer, shared: Arc
                             inbox.apply_edit_replies.push(result.clone());
                             json!({"jsonrpc": "2.0", "id": id, "result": result})
                         }
+                        "window/showDocument" => json!({"jsonrpc": "2.0", "id": id, "result": {"success": true}}),
                         "client/registerCapability"
                         | "client/unregisterCapability"
                         | "window/workDoneProgress/create"
@@ -638,6 +653,11 @@ impl Client {
         write_frame(&self.writer, &message).await.unwrap_or_else(|e| panic!("cannot send {method}: {e}"));
     }
 
+    /// The id the next request will get.
+    pub fn peek_next_id(&self) -> i64 {
+        self.next_id.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Writes raw bytes as one frame body (for malformed-input tests).
     pub async fn send_raw_body(&self, body: &str) {
         let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
@@ -649,6 +669,13 @@ impl Client {
     /// `initialize` (with workspace folders `roots`, the first also as
     /// `rootUri`) then `initialized`. Returns the `InitializeResult`.
     pub async fn initialize_folders(&self, roots: &[&Path]) -> Value {
+        self.initialize_with(roots, Value::Null, false).await
+    }
+
+    /// `initialize` with `initializationOptions` and, when `editor` is true,
+    /// the capabilities of a full editor: creating files through workspace
+    /// edits and `window/showDocument`.
+    pub async fn initialize_with(&self, roots: &[&Path], options: Value, editor: bool) -> Value {
         let folders: Vec<Value> = roots
             .iter()
             .map(|r| json!({"uri": uri(r), "name": r.file_name().and_then(|n| n.to_str()).unwrap_or("root")}))
@@ -671,7 +698,13 @@ impl Client {
                 },
                 "window": {"workDoneProgress": true},
             },
+            "initializationOptions": options,
         });
+        let mut params = params;
+        if editor {
+            params["capabilities"]["workspace"]["workspaceEdit"]["resourceOperations"] = json!(["create"]);
+            params["capabilities"]["window"]["showDocument"] = json!({"support": true});
+        }
         let result = self.request_ok("initialize", params).await;
         self.notify("initialized", json!({})).await;
         result

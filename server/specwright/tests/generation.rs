@@ -1,0 +1,410 @@
+//! Spec generation through the language server, against the scripted model
+//! server on loopback speaking both wire formats: create → design → tasks,
+//! streaming, progress, cancellation, retries, authentication failures,
+//! repair rounds, templates without a model, and task updates.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use specwright_spec::{Severity, Spec, analyze};
+use specwright_testkit::{Reply, ScriptedServer};
+use support::*;
+
+#[derive(Clone, Copy, Debug)]
+enum Wire {
+    Anthropic,
+    OpenAi,
+}
+
+const BOTH: [Wire; 2] = [Wire::Anthropic, Wire::OpenAi];
+
+fn options(wire: Wire, server: &ScriptedServer) -> Value {
+    let (provider, base) = match wire {
+        Wire::Anthropic => ("anthropic", server.base_url()),
+        Wire::OpenAi => ("openai", format!("{}/v1", server.base_url())),
+    };
+    json!({"specwright": {"model": {
+        "provider": provider, "model": "test-model", "baseUrl": base, "maxRetries": 2, "timeoutSeconds": 10
+    }}})
+}
+
+/// A structured answer as the wire format carries it: Anthropic fills the
+/// forced tool's input, OpenAI-compatible servers send JSON content.
+fn answer(wire: Wire, tool: &str, json: &Value, delay_ms: u64) -> Reply {
+    let text = json.to_string();
+    let chunks: Vec<String> = text.as_bytes().chunks(40).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    match wire {
+        Wire::Anthropic => {
+            Reply::ToolCall { id: "toolu_1".into(), name: tool.into(), arguments_chunks: chunks, delay_ms }
+        }
+        Wire::OpenAi => Reply::Text { chunks, delay_ms },
+    }
+}
+
+fn requirements_json() -> Value {
+    json!({
+        "introduction": "Visitors sign up and users log in; the API issues JSON Web Tokens.",
+        "glossary": [{"term": "Auth_Service", "definition": "The service that authenticates users"}],
+        "requirements": [
+            {"title": "Sign up",
+             "user_story": {"role": "a visitor", "capability": "to create an account", "benefit": "I can log in"},
+             "acceptance_criteria": [
+                {"pattern": "event", "condition": "a visitor submits a valid email and password", "system": "Auth_Service", "response": "create the account"},
+                {"pattern": "unwanted", "condition": "the email is already registered", "system": "Auth_Service", "response": "reject the request with HTTP 409"}]},
+            {"title": "Log in",
+             "user_story": {"role": "a user", "capability": "to log in", "benefit": "I get a token"},
+             "acceptance_criteria": [
+                {"pattern": "event", "condition": "a user submits valid credentials", "system": "Auth_Service", "response": "issue a signed JWT"},
+                {"pattern": "ubiquitous", "condition": "", "system": "Auth_Service", "response": "hash passwords with bcrypt"}]}
+        ]
+    })
+}
+
+fn design_json() -> Value {
+    json!({
+        "overview": "An Express API with an auth service.",
+        "architecture": "Routes call the Auth_Service, which uses a user repository.",
+        "architecture_diagram": "flowchart TD\n    Client --> Routes --> Auth_Service --> Repository",
+        "components": [{"name": "Auth_Service", "responsibility": "Signs up and logs in users", "interface": "interface AuthService { signUp(e: string, p: string): Promise<User> }"}],
+        "data_models": [{"name": "User", "description": "A registered user", "fields": [{"name": "email", "type": "string", "description": "Unique"}]}],
+        "correctness_properties": [{"title": "Login round trip", "statement": "For any registered user, logging in yields a token for that user.", "validates": ["2.1", "1.1"]}],
+        "error_handling": [{"scenario": "Duplicate email", "handling": "HTTP 409"}],
+        "testing_strategy": "Jest unit tests and fast-check properties."
+    })
+}
+
+fn tasks_json(ids: &[&str]) -> Value {
+    json!({"tasks": [
+        {"title": "Set up the project", "details": ["Express app skeleton"], "requirements": [], "subtasks": [
+            {"title": "Create the user repository", "details": [], "requirements": ids, "optional": false},
+            {"title": "Write property tests", "details": [], "requirements": ["2.1"], "optional": true}]},
+        {"title": "Checkpoint", "details": ["Run all tests"], "requirements": [], "subtasks": []}
+    ]})
+}
+
+struct Env {
+    ws: TempWorkspace,
+    client: Client,
+}
+
+async fn start(label: &str, options: Value, editor: bool) -> Env {
+    let ws = TempWorkspace::new(label);
+    ws.write("src/app.ts", "export const app = 1;\n");
+    ws.write(".kiro/steering/tech.md", "---\ninclusion: always\n---\nTypeScript with Express.\n");
+    let client = Client::in_process();
+    client.initialize_with(&[ws.root.as_path()], options, editor).await;
+    Env { ws, client }
+}
+
+fn streamed(client: &Client, uri: &str) -> String {
+    client
+        .notifications("specwright/stream")
+        .iter()
+        .filter(|p| p["uri"] == uri)
+        .filter_map(|p| p["delta"].as_str())
+        .collect()
+}
+
+fn check_clean(dir: &Path) {
+    let spec = Spec::load(dir);
+    let analysis = analyze(&spec);
+    let serious: Vec<String> =
+        analysis.diagnostics.iter().filter(|d| d.severity <= Severity::Warning).map(|d| d.message.clone()).collect();
+    assert!(serious.is_empty(), "{serious:#?}");
+}
+
+async fn command(client: &Client, command: &str, arg: Value) -> Result<Value, Value> {
+    client.request("workspace/executeCommand", json!({"command": command, "arguments": [arg]})).await
+}
+
+#[tokio::test]
+async fn create_then_design_then_tasks_for_both_wire_formats() {
+    for wire in BOTH {
+        let server = ScriptedServer::start(vec![
+            answer(wire, "requirements_document", &requirements_json(), 0),
+            answer(wire, "design_document", &design_json(), 0),
+            answer(wire, "tasks_document", &tasks_json(&["1.1", "1.2", "2.1", "2.2"]), 0),
+        ])
+        .await
+        .expect("scripted server");
+        let env = start(&format!("gen-{wire:?}"), options(wire, &server), true).await;
+        let c = &env.client;
+
+        let created = command(c, "specwright.spec.create", json!({"prompt": "Login and signup with JWT for the API"}))
+            .await
+            .expect("create succeeds");
+        assert_eq!(created["spec"], "login-signup-jwt-api", "{created}");
+        let dir = env.ws.path(".kiro/specs/login-signup-jwt-api");
+        let requirements = std::fs::read_to_string(dir.join("requirements.md")).expect("requirements.md written");
+        assert!(requirements.contains(
+            "1. WHEN a visitor submits a valid email and password, THE Auth_Service SHALL create the account"
+        ));
+        let config: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(".config.kiro")).expect("config")).expect("json");
+        assert_eq!(config["workflowType"], "requirements-first");
+        assert_eq!(config["specId"].as_str().map(str::len), Some(36));
+        let req_uri = uri(&dir.join("requirements.md"));
+        assert_eq!(streamed(c, &req_uri), requirements, "the stream carries the document, in order");
+        assert_eq!(created["documents"], json!([req_uri]));
+        assert_eq!(created["draftedBy"].as_str().map(|s| s.contains("test-model")), Some(true));
+        let shown = c.server_requests("window/showDocument");
+        assert_eq!(shown.last().map(|p| p["uri"].clone()), Some(json!(req_uri)));
+
+        let design = command(c, "specwright.spec.generateDesign", json!({"spec": uri(&dir)})).await.expect("design");
+        assert_eq!(design["problems"], json!([]), "{design}");
+        let design_text = std::fs::read_to_string(dir.join("design.md")).expect("design.md");
+        assert!(design_text.contains("**Validates: Requirements 2.1, 1.1**"));
+        let tasks =
+            command(c, "specwright.spec.generateTasks", json!({"spec": "login-signup-jwt-api"})).await.expect("tasks");
+        assert_eq!(tasks["problems"], json!([]), "{tasks}");
+        let tasks_text = std::fs::read_to_string(dir.join("tasks.md")).expect("tasks.md");
+        assert!(tasks_text.contains("- [ ]* 1.2 Write property tests"), "{tasks_text}");
+        check_clean(&dir);
+
+        // What the model was asked.
+        let requests = server.requests();
+        assert_eq!(requests.len(), 3);
+        let body = &requests[2].body;
+        match wire {
+            Wire::Anthropic => {
+                assert_eq!(requests[2].path, "/v1/messages");
+                assert_eq!(body["tool_choice"]["name"], "tasks_document");
+                let schema = &body["tools"][0]["input_schema"];
+                assert_eq!(
+                    schema["properties"]["tasks"]["items"]["properties"]["requirements"]["items"]["enum"],
+                    json!(["1.1", "1.2", "2.1", "2.2"])
+                );
+            }
+            Wire::OpenAi => {
+                assert_eq!(requests[2].path, "/v1/chat/completions");
+                assert_eq!(body["response_format"]["type"], "json_schema");
+            }
+        }
+        let prompt = body.to_string();
+        assert!(prompt.contains("TypeScript with Express."), "steering is in the prompt");
+        assert!(prompt.contains("src/app.ts"), "the codebase view is in the prompt");
+        assert!(prompt.contains("hash passwords with bcrypt"), "the requirements are in the prompt");
+
+        // Progress: begin, reports, end, for each step.
+        let progress = c.notifications("$/progress");
+        let kinds: Vec<&str> = progress.iter().filter_map(|p| p["value"]["kind"].as_str()).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "begin").count(), 3, "{kinds:?}");
+        assert_eq!(kinds.iter().filter(|k| **k == "end").count(), 3, "{kinds:?}");
+        assert!(progress.iter().any(|p| p["value"]["cancellable"] == true));
+    }
+}
+
+#[tokio::test]
+async fn cancelling_mid_stream_writes_nothing() {
+    for wire in BOTH {
+        let slow = answer(wire, "requirements_document", &requirements_json(), 150);
+        let server = ScriptedServer::start(vec![slow.clone(), slow]).await.expect("server");
+        let env = start(&format!("cancel-{wire:?}"), options(wire, &server), true).await;
+        let c = &env.client;
+        let id = c.peek_next_id();
+        let (result, ()) =
+            tokio::join!(command(c, "specwright.spec.create", json!({"prompt": "Login", "name": "login"})), async {
+                c.wait_until("a streamed chunk", |inbox| {
+                    inbox.notifications.iter().find(|(m, _)| m == "specwright/stream").map(|_| ())
+                })
+                .await;
+                c.notify("$/cancelRequest", json!({"id": id})).await;
+            });
+        let err = result.expect_err("cancelled");
+        assert_eq!(err["code"], -32800, "RequestCancelled: {err}");
+        assert!(!env.ws.path(".kiro/specs/login").exists(), "no file, no folder");
+
+        // The Cancel button of the progress report does the same.
+        let begun = |inbox: &Inbox| -> Vec<Value> {
+            inbox
+                .notifications
+                .iter()
+                .filter(|(m, p)| m == "$/progress" && p["value"]["kind"] == "begin")
+                .map(|(_, p)| p["token"].clone())
+                .collect()
+        };
+        let earlier = c.wait_until("the first progress", |inbox| Some(begun(inbox).len())).await;
+        let (result, ()) =
+            tokio::join!(command(c, "specwright.spec.create", json!({"prompt": "Login", "name": "login2"})), async {
+                let token = c.wait_until("progress begins", |inbox| begun(inbox).get(earlier).cloned()).await;
+                c.wait_until("a streamed chunk", |inbox| {
+                    inbox
+                        .notifications
+                        .iter()
+                        .find(|(m, p)| m == "specwright/stream" && p["token"] == token)
+                        .map(|_| ())
+                })
+                .await;
+                c.notify("window/workDoneProgress/cancel", json!({"token": token})).await;
+            });
+        assert!(result.is_err(), "cancelled by the progress button");
+        assert!(!env.ws.path(".kiro/specs/login2").exists());
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_are_retried_and_rejected_keys_are_named() {
+    for wire in BOTH {
+        let server = ScriptedServer::start(vec![
+            Reply::Status { status: 429, retry_after: Some(1), message: "slow down".into() },
+            answer(wire, "requirements_document", &requirements_json(), 0),
+            Reply::Status { status: 401, retry_after: None, message: "invalid key".into() },
+        ])
+        .await
+        .expect("server");
+        let env = start(&format!("faults-{wire:?}"), options(wire, &server), true).await;
+        let c = &env.client;
+        let ok =
+            command(c, "specwright.spec.create", json!({"prompt": "Login", "name": "login"})).await.expect("retried");
+        assert_eq!(ok["spec"], "login");
+        let reports: Vec<String> = c
+            .notifications("$/progress")
+            .iter()
+            .filter_map(|p| p["value"]["message"].as_str().map(str::to_string))
+            .collect();
+        assert!(reports.iter().any(|m| m.contains("retry")), "{reports:?}");
+
+        let err =
+            command(c, "specwright.spec.create", json!({"prompt": "Logout", "name": "logout"})).await.expect_err("401");
+        let key_var = match wire {
+            Wire::Anthropic => "ANTHROPIC_API_KEY",
+            Wire::OpenAi => "OPENAI_API_KEY",
+        };
+        assert!(err["message"].as_str().is_some_and(|m| m.contains(key_var) && m.contains("401")), "{err}");
+        assert_eq!(server.requests().len(), 3, "a rejected key is not retried");
+        assert!(!env.ws.path(".kiro/specs/logout").exists());
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_document_triggers_a_repair_round() {
+    let bad = json!({"tasks": [{"title": "Build", "details": [], "requirements": ["1.1", "9.9"], "subtasks": []}]});
+    let wire = Wire::OpenAi;
+    let server = ScriptedServer::start(vec![
+        answer(wire, "tasks_document", &bad, 0),
+        answer(wire, "tasks_document", &tasks_json(&["1.1", "1.2", "2.1", "2.2"]), 0),
+    ])
+    .await
+    .expect("server");
+    let env = start("repair", options(wire, &server), true).await;
+    let dir = env.ws.path(".kiro/specs/auth");
+    env.ws.write(
+        ".kiro/specs/auth/requirements.md",
+        &specwright_specgen::render_value(specwright_specgen::DocTarget::Requirements, requirements_json())
+            .expect("render"),
+    );
+    let result = command(&env.client, "specwright.spec.generateTasks", json!({"spec": "auth"})).await.expect("tasks");
+    assert_eq!(result["problems"], json!([]));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one repair round");
+    let repair = requests[1].body["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .map(|m| m["content"].to_string())
+        .unwrap_or_default();
+    assert!(repair.contains("9.9 does not exist"), "{repair}");
+    check_clean(&dir);
+}
+
+#[tokio::test]
+async fn without_a_model_templates_are_written_atomically_and_said_to_be_templates() {
+    // A client that cannot create files through edits: the server writes them itself.
+    let env = start("no-model", Value::Null, false).await;
+    let c = &env.client;
+    let result = command(
+        c,
+        "specwright.spec.create",
+        json!({"prompt": "The export button does nothing on Safari", "type": "bugfix", "quick": true}),
+    )
+    .await
+    .expect("templates");
+    let name = result["spec"].as_str().expect("name").to_string();
+    assert_eq!(name, "export-button-does-nothing-safari");
+    let dir = env.ws.path(&format!(".kiro/specs/{name}"));
+    for file in ["bugfix.md", "design.md", "tasks.md", ".config.kiro"] {
+        assert!(dir.join(file).is_file(), "{file} written");
+    }
+    assert!(
+        std::fs::read_to_string(dir.join("bugfix.md"))
+            .expect("bugfix")
+            .contains("The export button does nothing on Safari")
+    );
+    assert!(result.get("draftedBy").is_none());
+    let messages = c.notifications("window/showMessage");
+    assert!(
+        messages.iter().any(|m| m["message"].as_str().is_some_and(|t| t.contains("no model is configured"))),
+        "{messages:?}"
+    );
+    check_clean(&dir);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left");
+}
+
+#[tokio::test]
+async fn updating_tasks_keeps_finished_work() {
+    let env = start("update", Value::Null, true).await;
+    let reqs = specwright_specgen::render_value(specwright_specgen::DocTarget::Requirements, requirements_json())
+        .expect("render");
+    env.ws.write(".kiro/specs/auth/requirements.md", &reqs);
+    let existing = "# Implementation Plan\n\n- [x] 1. Sign up\n  - _Requirements: 1.1, 1.2_\n";
+    env.ws.write(".kiro/specs/auth/tasks.md", existing);
+    let result = command(&env.client, "specwright.spec.generateTasks", json!({"spec": "auth"})).await.expect("update");
+    let text = env.ws.read(".kiro/specs/auth/tasks.md");
+    assert!(text.starts_with(existing.trim_end()), "the existing plan is kept verbatim:\n{text}");
+    assert!(
+        text.contains("- [ ] 2. Implement Log in\n  - Write the code and its unit tests\n  - _Requirements: 2.1, 2.2_"),
+        "{text}"
+    );
+    assert_eq!(result["addedTasks"], json!(["2"]));
+    check_clean(&env.ws.path(".kiro/specs/auth"));
+}
+
+#[tokio::test]
+async fn next_steps_are_offered_and_bad_requests_are_clear_errors() {
+    let env = start("steps", Value::Null, true).await;
+    let reqs = specwright_specgen::render_value(specwright_specgen::DocTarget::Requirements, requirements_json())
+        .expect("render");
+    let path = env.ws.write(".kiro/specs/auth/requirements.md", &reqs);
+    let c = &env.client;
+    let doc = c.did_open(&path).await;
+    let actions = c
+        .request_ok(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": doc}, "range": range(0, 0, 0, 0), "context": {"diagnostics": []}}),
+        )
+        .await;
+    let design = actions
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["title"] == "Generate design from requirements").cloned())
+        .unwrap_or_else(|| panic!("offered: {actions:#}"));
+    let run = c.request("workspace/executeCommand", design["command"].clone()).await.expect("runs");
+    assert!(env.ws.path(".kiro/specs/auth/design.md").is_file(), "{run}");
+
+    for (cmd, arg, needle) in [
+        ("specwright.spec.create", json!({"prompt": ""}), "prompt"),
+        ("specwright.spec.create", json!({"prompt": "x", "name": "../escape"}), "not a valid spec name"),
+        ("specwright.spec.create", json!({"prompt": "x", "name": "auth"}), "exists"),
+        ("specwright.spec.generateDesign", json!({"spec": "nope"}), "no spec named"),
+        (
+            "specwright.spec.refine",
+            json!({"spec": "auth", "document": "requirements", "instruction": "shorter"}),
+            "needs a model",
+        ),
+        ("specwright.spec.refine", json!({"spec": "auth", "document": "poem", "instruction": "x"}), "unknown document"),
+    ] {
+        let err = command(c, cmd, arg).await.expect_err(cmd);
+        assert!(err["message"].as_str().is_some_and(|m| m.contains(needle)), "{cmd}: {err}");
+    }
+    // The same through the custom request.
+    let via_request =
+        c.request("specwright/spec/generateTasks", json!({"spec": "auth"})).await.expect("custom request");
+    assert_eq!(via_request["spec"], "auth");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
