@@ -75,7 +75,9 @@ pub async fn generate(
             Ok(r) => r,
             Err(ModelError::Cancelled) => return Err(GenError::Cancelled),
             // An endpoint that cannot constrain output: ask for Markdown instead, once.
-            Err(ModelError::BadRequest { .. }) if format == AnswerFormat::Structured && repairs == 0 => {
+            Err(ModelError::BadRequest { status: 400 | 422, .. })
+                if format == AnswerFormat::Structured && repairs == 0 =>
+            {
                 tracing::info!("structured output refused; asking for Markdown");
                 format = AnswerFormat::Markdown;
                 messages = vec![Message::user(prompt::user_message(target, inputs, format))];

@@ -168,7 +168,7 @@ pub struct Totals {
 }
 
 impl Report {
-    fn new(reports: &[(String, Vec<Checked>)]) -> Self {
+    pub fn new(reports: &[(String, Vec<Checked>)]) -> Self {
         let mut specs = Vec::new();
         let mut diagnostics = Vec::new();
         let mut summary = Totals::default();

@@ -27,6 +27,13 @@ struct Cli {
 enum Command {
     /// Run the language server over stdio.
     Lsp,
+    /// The spec workflow: new, design, tasks, list.
+    Spec {
+        #[command(subcommand)]
+        command: specwright::spec_cli::SpecCommand,
+        #[command(flatten)]
+        flags: specwright::spec_cli::ModelFlags,
+    },
     /// Check every spec under DIR/.kiro/ and print diagnostics. Exits 1 when
     /// there is an error-level diagnostic, 0 otherwise.
     Check {
@@ -52,6 +59,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { dirs, format }) => check::run(&dirs, format),
         Some(Command::Lsp) => run_server(),
+        Some(Command::Spec { command, flags }) => specwright::spec_cli::run(command, flags),
         None if cli.stdio => run_server(),
         None => {
             use clap::CommandFactory;

@@ -776,12 +776,21 @@ fn schemas_are_valid_draft_2020_12() {
 
     let protocol = read_json("schemas/protocol.json");
     for m in protocol["methods"].as_array().unwrap() {
-        for key in ["params", "result"] {
+        // A notification has params and no result.
+        let keys: &[&str] = match m["kind"].as_str() {
+            Some("request") => &["params", "result"],
+            Some("notification") => {
+                assert!(m.get("result").is_none(), "{}: a notification has no result", m["method"]);
+                &["params"]
+            }
+            other => panic!("{}: kind {other:?}", m["method"]),
+        };
+        for key in keys {
             jsonschema::meta::validate(&m[key]).unwrap_or_else(|e| panic!("{}.{key}: {e}", m["method"]));
             jsonschema::draft202012::new(&m[key]).unwrap_or_else(|e| panic!("{}.{key}: {e}", m["method"]));
         }
         assert!(m["description"].as_str().is_some_and(|d| !d.is_empty()));
-        assert!(matches!(m["kind"].as_str(), Some("request" | "notification")));
+        assert!(matches!(m["direction"].as_str(), Some("clientToServer" | "serverToClient")), "{}", m["method"]);
     }
     for c in protocol["commands"].as_array().unwrap() {
         for schema in c["arguments"].as_array().unwrap().iter().chain([&c["result"]]) {
@@ -972,6 +981,155 @@ fn protocol_json_schemas_match_ext_types() {
     let result = serde_json::to_value(ext::SetTaskStatusResult { applied: true }).unwrap();
     check(&set["result"], &result, true);
     check(&set["result"], &json!({}), false);
+
+    // specwright/stream: a server → client notification with params only.
+    let stream = method(ext::STREAM);
+    assert_eq!((stream["kind"].as_str(), stream["direction"].as_str()), (Some("notification"), Some("serverToClient")));
+    let value = serde_json::to_value(ext::StreamParams {
+        token: "specwright-generate-1".into(),
+        uri: "file:///w/.kiro/specs/a/design.md".into(),
+        document: "design".into(),
+        delta: "# Design\n".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        value,
+        json!({"token": "specwright-generate-1", "uri": "file:///w/.kiro/specs/a/design.md", "document": "design", "delta": "# Design\n"})
+    );
+    check(&stream["params"], &value, true);
+    check(&stream["params"], &json!({"token": "t", "uri": "file:///x", "document": "notes", "delta": "x"}), false);
+    check(&stream["params"], &json!({"token": "t", "uri": "file:///x", "document": "tasks"}), false);
+
+    // The generation requests and their commands share params and result schemas.
+    for (command_name, method_name) in ext::GENERATION {
+        let (c, m) = (command(command_name), method(method_name));
+        assert_eq!(m["kind"], "request", "{method_name}");
+        assert_eq!(c["arguments"], json!([m["params"].clone()]), "{command_name} takes the params of {method_name}");
+        assert_eq!(c["result"], m["result"], "{command_name} answers as {method_name}");
+        assert_eq!(m["result"]["title"], "GenerationResult", "{method_name}");
+    }
+    let result_schema = method(ext::GENERATION[0].1)["result"].clone();
+
+    // GenerationResult, with and without its optional fields.
+    let minimal = ext::GenerationResult {
+        spec: "auth-api".into(),
+        uri: "file:///w/.kiro/specs/auth-api".into(),
+        documents: vec!["file:///w/.kiro/specs/auth-api/requirements.md".into()],
+        ..Default::default()
+    };
+    let value = serde_json::to_value(&minimal).unwrap();
+    assert_eq!(
+        value,
+        json!({
+            "spec": "auth-api",
+            "uri": "file:///w/.kiro/specs/auth-api",
+            "documents": ["file:///w/.kiro/specs/auth-api/requirements.md"],
+            "problems": [],
+        }),
+        "optional fields are absent, never null"
+    );
+    check(&result_schema, &value, true);
+    let full = ext::GenerationResult {
+        spec: "auth-api".into(),
+        uri: "file:///w/.kiro/specs/auth-api".into(),
+        documents: vec!["file:///w/.kiro/specs/auth-api/tasks.md".into()],
+        problems: vec!["criterion 3.1 is not covered by any task".into()],
+        drafted_by: Some("Anthropic claude-sonnet-4-5".into()),
+        added_tasks: vec!["5".into()],
+        dropped_tasks: vec!["4. Remove the legacy login".into()],
+    };
+    let value = serde_json::to_value(&full).unwrap();
+    for key in ["draftedBy", "addedTasks", "droppedTasks"] {
+        assert!(value.get(key).is_some(), "{key} in {value}");
+    }
+    check(&result_schema, &value, true);
+    assert_eq!(serde_json::from_value::<ext::GenerationResult>(value).unwrap().added_tasks, ["5"]);
+    check(&result_schema, &json!({"spec": "a", "uri": "file:///x", "documents": []}), false);
+    check(
+        &result_schema,
+        &json!({"spec": "a", "uri": "file:///x", "documents": [], "problems": [], "drafted_by": "m"}),
+        false,
+    );
+    check(
+        &result_schema,
+        &json!({"spec": "a", "uri": "file:///x", "documents": [], "problems": [], "draftedBy": null}),
+        false,
+    );
+
+    // The params: what the server's types accept, the schemas accept.
+    let create = method(ext::GENERATION[0].1);
+    for (params, accepted) in [
+        (json!({"prompt": "A login page"}), true),
+        (
+            json!({"prompt": "p", "name": "login", "workflow": "design-first", "type": "bugfix", "quick": true, "root": "file:///w"}),
+            true,
+        ),
+        (json!({"prompt": "p", "name": null, "workflow": null, "type": null, "root": null}), true),
+        (json!({"prompt": "p", "workflow": "requirements-first", "type": "feature", "quick": false}), true),
+        (json!({"prompt": "p", "extra": 1}), true),
+        (json!({}), false),
+        (json!({"prompt": 3}), false),
+        (json!({"prompt": "p", "workflow": "tasks-first"}), false),
+        (json!({"prompt": "p", "type": "chore"}), false),
+        (json!({"prompt": "p", "specType": "bugfix", "type": "epic"}), false),
+        (json!({"prompt": "p", "quick": null}), false),
+        (json!({"prompt": "p", "quick": "yes"}), false),
+    ] {
+        let serde_ok = serde_json::from_value::<ext::CreateSpecParams>(params.clone()).is_ok();
+        assert_eq!(serde_ok, accepted, "serde on {params}");
+        check(&create["params"], &params, accepted);
+    }
+    let typed = ext::CreateSpecParams {
+        prompt: "p".into(),
+        name: None,
+        workflow: Some(specwright_specgen::workflow::Workflow::DesignFirst),
+        spec_type: Some(specwright_specgen::workflow::SpecType::Bugfix),
+        quick: true,
+        root: None,
+    };
+    let value = serde_json::to_value(&typed).unwrap();
+    assert_eq!((&value["type"], &value["workflow"]), (&json!("bugfix"), &json!("design-first")), "{value}");
+    check(&create["params"], &value, true);
+
+    for method_name in [ext::GENERATION[1].1, ext::GENERATION[2].1] {
+        let m = method(method_name);
+        for (params, accepted) in [
+            (json!({"spec": "file:///w/.kiro/specs/a"}), true),
+            (json!({"spec": "a", "prompt": "one service"}), true),
+            (json!({"spec": "a", "prompt": null, "extra": 1}), true),
+            (json!({}), false),
+            (json!({"spec": null}), false),
+            (json!({"spec": "a", "prompt": 1}), false),
+        ] {
+            let serde_ok = serde_json::from_value::<ext::SpecRef>(params.clone()).is_ok();
+            assert_eq!(serde_ok, accepted, "serde on {params}");
+            check(&m["params"], &params, accepted);
+        }
+        let value = serde_json::to_value(ext::SpecRef { spec: "a".into(), prompt: None }).unwrap();
+        check(&m["params"], &value, true);
+    }
+
+    let refine = method(ext::GENERATION[3].1);
+    for (params, accepted) in [
+        (json!({"spec": "a", "document": "design", "instruction": "shorter"}), true),
+        (json!({"spec": "a", "document": "tasks.md", "instruction": "shorter"}), true),
+        (json!({"spec": "a", "document": "design"}), false),
+        (json!({"spec": "a", "instruction": "shorter"}), false),
+    ] {
+        let serde_ok = serde_json::from_value::<ext::RefineParams>(params.clone()).is_ok();
+        assert_eq!(serde_ok, accepted, "serde on {params}");
+        check(&refine["params"], &params, accepted);
+    }
+    // Any string deserializes; the server answers InvalidParams for a document
+    // that is not one of the schema's, so the schema rejects it up front.
+    check(&refine["params"], &json!({"spec": "a", "document": "notes", "instruction": "x"}), false);
+    let value = serde_json::to_value(ext::RefineParams {
+        spec: "a".into(),
+        document: "requirements".into(),
+        instruction: "add a criterion".into(),
+    })
+    .unwrap();
+    check(&refine["params"], &value, true);
 }
 
 /// `schemas/README.md` documents every code, method and command.

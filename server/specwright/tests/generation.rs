@@ -408,3 +408,39 @@ async fn next_steps_are_offered_and_bad_requests_are_clear_errors() {
     assert_eq!(via_request["spec"], "auth");
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
+
+#[tokio::test]
+async fn the_real_binary_generates_over_stdio_for_both_wire_formats() {
+    for wire in BOTH {
+        let server = ScriptedServer::start(vec![
+            answer(wire, "requirements_document", &requirements_json(), 5),
+            answer(wire, "design_document", &design_json(), 5),
+            answer(wire, "tasks_document", &tasks_json(&["1.1", "1.2", "2.1", "2.2"]), 5),
+        ])
+        .await
+        .expect("server");
+        let ws = TempWorkspace::new(&format!("stdio-gen-{wire:?}"));
+        let client = Client::spawn_binary();
+        client.initialize_with(&[ws.root.as_path()], options(wire, &server), true).await;
+        let created =
+            command(&client, "specwright.spec.create", json!({"prompt": "Login", "name": "auth", "quick": true}))
+                .await
+                .expect("quick create");
+        assert_eq!(created["documents"].as_array().map(Vec::len), Some(3), "{created}");
+        let dir = ws.path(".kiro/specs/auth");
+        check_clean(&dir);
+        let order: Vec<String> = client
+            .notifications("specwright/stream")
+            .iter()
+            .map(|p| p["document"].as_str().unwrap_or_default().to_string())
+            .fold(Vec::new(), |mut acc, d| {
+                if acc.last() != Some(&d) {
+                    acc.push(d);
+                }
+                acc
+            });
+        assert_eq!(order, ["requirements", "design", "tasks"], "streams arrive in order");
+        assert!(client.protocol_errors().is_empty(), "{:?}", client.protocol_errors());
+        client.shutdown_and_exit().await;
+    }
+}
