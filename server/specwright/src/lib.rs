@@ -6,7 +6,9 @@
 //! - [`lsp`]: the language server (handlers, state, conversions, and the
 //!   custom protocol surface declared once in [`lsp::ext`]).
 //! - [`check`]: `specwright check`, the same checks headless for CI.
+//! - [`settings`]: the editor settings and their JSON Schema.
 
 pub mod check;
 pub mod lsp;
+pub mod settings;
 pub mod spec_cli;

@@ -45,6 +45,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print a generated schema (`schema settings > schemas/settings.schema.json`).
+    #[command(hide = true)]
+    Schema {
+        #[command(subcommand)]
+        which: SchemaKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum SchemaKind {
+    /// The editor settings, as `contributes.configuration` takes them.
+    Settings,
 }
 
 fn init_logging() {
@@ -60,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::Check { dirs, format }) => check::run(&dirs, format),
         Some(Command::Lsp) => run_server(),
         Some(Command::Spec { command, flags }) => specwright::spec_cli::run(command, flags),
+        Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {
             use clap::CommandFactory;

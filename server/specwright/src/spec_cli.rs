@@ -194,7 +194,7 @@ async fn step(
         let mut err = std::io::stderr().lock();
         match update {
             Update::Preview(text) if terminal && text.len() > shown && text.is_char_boundary(shown) => {
-                let _ = err.write_all(text[shown..].as_bytes());
+                let _ = err.write_all(&text.as_bytes()[shown..]);
                 shown = text.len();
             }
             Update::Status(s) if terminal => {

@@ -46,6 +46,30 @@ fn hover_text(hover: &Value) -> String {
     hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("hover without markup: {hover}")).to_string()
 }
 
+/// The command of a next-step lens or code action: `title` running
+/// `command` on the spec folder `spec`.
+fn next_step(title: &str, command: &str, spec: &str) -> Value {
+    json!({"title": title, "command": command, "arguments": [{"spec": spec}]})
+}
+
+const GENERATE_DESIGN: &str = "Generate design from requirements";
+const UPDATE_TASKS: &str = "Update tasks from requirements";
+const GENERATE_TASKS: &str = "Generate tasks from spec";
+
+/// The lenses at the top of a document that run a generation command.
+fn next_step_lenses(lenses: &Value) -> Vec<Value> {
+    let lenses = lenses.as_array().cloned().unwrap_or_default();
+    let steps: Vec<Value> = lenses
+        .iter()
+        .filter(|l| l["command"]["command"].as_str().is_some_and(|c| c.starts_with("specwright.spec.")))
+        .cloned()
+        .collect();
+    for l in &steps {
+        assert_eq!(l["range"], range(0, 0, 0, 0), "next steps sit at the top: {l}");
+    }
+    steps.into_iter().map(|l| l["command"].clone()).collect()
+}
+
 #[tokio::test]
 async fn initialize_advertises_features_and_registers_watchers() {
     let ws = TempWorkspace::new("init");
@@ -57,7 +81,15 @@ async fn initialize_advertises_features_and_registers_watchers() {
     assert_eq!(caps["definitionProvider"], true);
     assert_eq!(caps["referencesProvider"], true);
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
-    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["specwright.task.setStatus"]));
+    let commands = json!([
+        "specwright.task.setStatus",
+        "specwright.spec.create",
+        "specwright.spec.generateDesign",
+        "specwright.spec.generateTasks",
+        "specwright.spec.refine",
+    ]);
+    assert_eq!(caps["executeCommandProvider"]["commands"], commands);
+    assert_eq!(caps["executeCommandProvider"]["commands"], json!(specwright::lsp::ext::COMMANDS), "every command");
     client.wait_diagnostics(&ws.uri(demo::TASKS_PATH), |_| true).await;
     let registrations = client.server_requests("client/registerCapability");
     assert_eq!(registrations.len(), 1, "{registrations:?}");
@@ -381,12 +413,31 @@ async fn code_lenses_show_coverage_and_task_status() {
         ),
         (u64::from(line_of(demo::REQUIREMENTS, "### Requirement 2")), "covered by 1 task".to_string()),
         (u64::from(line_of(demo::REQUIREMENTS, "### Requirement 3")), "not covered by any task".to_string()),
+        // The next steps, at the top: tasks.md has tasks, so they can be updated.
+        (0, GENERATE_DESIGN.to_string()),
+        (0, UPDATE_TASKS.to_string()),
     ];
     assert_eq!(got, expected);
+    let spec = s.ws.uri(demo::DIR);
+    assert_eq!(
+        next_step_lenses(&lenses),
+        [
+            next_step(GENERATE_DESIGN, "specwright.spec.generateDesign", &spec),
+            next_step(UPDATE_TASKS, "specwright.spec.generateTasks", &spec),
+        ]
+    );
 
-    let lenses = c.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": s.tasks}})).await;
-    let lenses = lenses.as_array().cloned().unwrap_or_default();
-    assert_eq!(lenses.len(), 4, "one per task: {lenses:#?}");
+    let all = c.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": s.tasks}})).await;
+    assert_eq!(next_step_lenses(&all), [next_step(UPDATE_TASKS, "specwright.spec.generateTasks", &spec)]);
+    let lenses: Vec<Value> = all
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|l| l["command"]["command"] == "specwright.task.setStatus")
+        .collect();
+    assert_eq!(lenses.len(), 4, "one per task: {all:#}");
+    assert_eq!(all.as_array().map(Vec::len), Some(5), "the task lenses and one next step: {all:#}");
     let first = &lenses[0];
     assert_eq!(first["range"]["start"]["line"], line_of(demo::TASKS, "- [ ] 1. Set up"));
     assert!(first["command"]["title"].as_str().is_some_and(|t| t.contains("not started")), "{first}");
@@ -397,8 +448,43 @@ async fn code_lenses_show_coverage_and_task_status() {
     assert!(done["command"]["title"].as_str().is_some_and(|t| t.contains("done")), "{done}");
     assert_eq!(done["command"]["arguments"][0]["status"], "not-started");
 
+    // design.md has only the next step.
     let design = c.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": s.design}})).await;
-    assert_eq!(design, json!([]));
+    assert_eq!(
+        design,
+        json!([{"range": range(0, 0, 0, 0), "command": next_step(UPDATE_TASKS, "specwright.spec.generateTasks", &spec)}])
+    );
+
+    // A spec whose tasks.md has no tasks yet offers to generate them.
+    let fresh = ".kiro/specs/fresh";
+    s.ws.write(&format!("{fresh}/requirements.md"), demo::REQUIREMENTS);
+    s.ws.write(&format!("{fresh}/design.md"), demo::DESIGN);
+    s.ws.write(&format!("{fresh}/tasks.md"), "# Implementation Plan\n");
+    let fresh_uri = |doc: &str| s.ws.uri(&format!("{fresh}/{doc}"));
+    c.did_change_watched(&[
+        (&fresh_uri("requirements.md"), 1),
+        (&fresh_uri("design.md"), 1),
+        (&fresh_uri("tasks.md"), 1),
+    ])
+    .await;
+    c.wait_diagnostics(&fresh_uri("tasks.md"), |_| true).await;
+    let fresh_spec = s.ws.uri(fresh);
+    let lenses_of = |doc: &'static str| {
+        let uri = fresh_uri(doc);
+        async move { c.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await }
+    };
+    assert_eq!(
+        next_step_lenses(&lenses_of("requirements.md").await),
+        [next_step(GENERATE_DESIGN, "specwright.spec.generateDesign", &fresh_spec)],
+        "no tasks to update"
+    );
+    for doc in ["design.md", "tasks.md"] {
+        assert_eq!(
+            lenses_of(doc).await,
+            json!([{"range": range(0, 0, 0, 0), "command": next_step(GENERATE_TASKS, "specwright.spec.generateTasks", &fresh_spec)}]),
+            "{doc}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -411,26 +497,64 @@ async fn code_actions_offer_task_status_changes() {
         "range": range(line, 8, line, 8),
         "context": {"diagnostics": []},
     });
-    let actions = c.request_ok("textDocument/codeAction", params).await;
-    let actions = actions.as_array().cloned().unwrap_or_default();
+    let all = c.request_ok("textDocument/codeAction", params).await;
+    let actions = task_status_actions(&all);
     let titles: Vec<&str> = actions.iter().filter_map(|a| a["title"].as_str()).collect();
     assert_eq!(titles, ["Mark task 2 in progress", "Mark task 2 done"]);
     let done = &actions[1];
     assert_eq!(done["kind"], "refactor.rewrite.taskStatus");
     assert_eq!(done["command"]["command"], "specwright.task.setStatus");
     assert_eq!(done["command"]["arguments"], json!([{"uri": s.tasks, "taskId": "2", "status": "done"}]));
+    // The next step of the workflow is offered too, and nothing else.
+    let spec = s.ws.uri(demo::DIR);
+    let update = || next_step(UPDATE_TASKS, "specwright.spec.generateTasks", &spec);
+    assert_eq!(next_step_actions(&all), [update()]);
+    assert_eq!(all.as_array().map(Vec::len), Some(3), "{all:#}");
 
-    // On a detail line of the task too; not on the title heading; not in requirements.md.
+    // Task status on a detail line of the task too; not on the title heading; not in requirements.md.
     let detail = line_of(demo::TASKS, "_Requirements: 2.1-2.2_");
     let params =
         json!({"textDocument": {"uri": s.tasks}, "range": range(detail, 3, detail, 3), "context": {"diagnostics": []}});
-    let actions = c.request_ok("textDocument/codeAction", params).await;
-    assert_eq!(actions.as_array().map(Vec::len), Some(2), "{actions}");
+    let all = c.request_ok("textDocument/codeAction", params).await;
+    assert_eq!(task_status_actions(&all).len(), 2, "{all}");
+    assert_eq!(next_step_actions(&all), [update()]);
     let params = json!({"textDocument": {"uri": s.tasks}, "range": range(0, 0, 0, 0), "context": {"diagnostics": []}});
-    assert_eq!(c.request_ok("textDocument/codeAction", params).await, json!([]));
+    let all = c.request_ok("textDocument/codeAction", params).await;
+    assert_eq!(task_status_actions(&all), Vec::<Value>::new());
+    assert_eq!(next_step_actions(&all), [update()], "{all}");
+    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all:#}");
     let params =
         json!({"textDocument": {"uri": s.requirements}, "range": range(16, 0, 16, 0), "context": {"diagnostics": []}});
-    assert_eq!(c.request_ok("textDocument/codeAction", params).await, json!([]));
+    let all = c.request_ok("textDocument/codeAction", params).await;
+    assert_eq!(task_status_actions(&all), Vec::<Value>::new());
+    assert_eq!(
+        next_step_actions(&all),
+        [next_step(GENERATE_DESIGN, "specwright.spec.generateDesign", &spec), update()]
+    );
+    assert_eq!(all.as_array().map(Vec::len), Some(2), "{all:#}");
+    let params = json!({"textDocument": {"uri": s.design}, "range": range(3, 0, 3, 0), "context": {"diagnostics": []}});
+    let all = c.request_ok("textDocument/codeAction", params).await;
+    assert_eq!(next_step_actions(&all), [update()]);
+    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all:#}");
+}
+
+/// The task-status code actions (kind `refactor.rewrite.taskStatus`).
+fn task_status_actions(actions: &Value) -> Vec<Value> {
+    let actions = actions.as_array().unwrap_or_else(|| panic!("not a list of code actions: {actions}"));
+    actions.iter().filter(|a| a["kind"] == "refactor.rewrite.taskStatus").cloned().collect()
+}
+
+/// The commands of the next-step code actions, each checked to be titled as its command.
+fn next_step_actions(actions: &Value) -> Vec<Value> {
+    let actions = actions.as_array().unwrap_or_else(|| panic!("not a list of code actions: {actions}"));
+    actions
+        .iter()
+        .filter(|a| a["command"]["command"].as_str().is_some_and(|c| c.starts_with("specwright.spec.")))
+        .map(|a| {
+            assert_eq!(a["title"], a["command"]["title"], "{a}");
+            a["command"].clone()
+        })
+        .collect()
 }
 
 #[tokio::test]

@@ -63,7 +63,34 @@ async fn binary_serves_a_whole_session_over_stdio() {
         .as_array()
         .map(|a| a.iter().filter_map(|l| l["command"]["title"].as_str()).collect())
         .unwrap_or_default();
-    assert_eq!(titles, ["covered by 2 tasks · 1 criterion uncovered", "covered by 1 task", "not covered by any task"]);
+    assert_eq!(
+        titles,
+        [
+            "covered by 2 tasks · 1 criterion uncovered",
+            "covered by 1 task",
+            "not covered by any task",
+            "Generate design from requirements",
+            "Update tasks from requirements",
+        ]
+    );
+    // The next steps sit at the top and run generation on the spec folder.
+    let spec = json!([{"spec": ws.uri(demo::DIR)}]);
+    let steps: Vec<(Value, Value, Value)> = lenses
+        .as_array()
+        .map(|a| {
+            a[3..]
+                .iter()
+                .map(|l| (l["range"].clone(), l["command"]["command"].clone(), l["command"]["arguments"].clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        steps,
+        [
+            (range(0, 0, 0, 0), json!("specwright.spec.generateDesign"), spec.clone()),
+            (range(0, 0, 0, 0), json!("specwright.spec.generateTasks"), spec),
+        ]
+    );
 
     // A status change: executeCommand → workspace/applyEdit (applied by this
     // client to its open copy) → the editor's didChange.

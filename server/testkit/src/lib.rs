@@ -189,6 +189,20 @@ struct Shared {
 struct State {
     script: VecDeque<Reply>,
     requests: Vec<RecordedRequest>,
+    timings: Vec<ResponseTiming>,
+}
+
+/// When a response's bytes left the server (for benchmarks that compare a
+/// client's latency with the model's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseTiming {
+    /// The request's arrival number (1-based), as in ids like `msg_testkit_N`.
+    pub request: usize,
+    pub first_byte: std::time::Instant,
+    pub last_byte: std::time::Instant,
+    pub bytes: usize,
+    /// Every write: when, and what (lossy UTF-8).
+    pub writes: Vec<(std::time::Instant, String)>,
 }
 
 impl Shared {
@@ -231,7 +245,7 @@ impl ScriptedServer {
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
-            state: Mutex::new(State { script: script.into(), requests: Vec::new() }),
+            state: Mutex::new(State { script: script.into(), ..State::default() }),
             count: watch::Sender::new(0),
             record_to: config.record_to,
         });
@@ -252,6 +266,11 @@ impl ScriptedServer {
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.state().requests.clone()
+    }
+
+    /// When each response's first and last bytes were written.
+    pub fn timings(&self) -> Vec<ResponseTiming> {
+        self.shared.state().timings.clone()
     }
 
     /// Appends `reply` to the script.
@@ -316,10 +335,56 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
     let exchange = Exchange::new(0, &recorded.body, &recorded.raw_body);
     let (seq, reply) = shared.record(recorded, api.is_some());
     let exchange = Exchange { seq, ..exchange };
-    let mut stream = conn.into_inner();
+    let mut stream = Timed { inner: conn.into_inner(), first: None, last: None, bytes: 0, writes: Vec::new() };
     // Write errors mean the client went away; there is no one left to tell.
     let _ = respond(&mut stream, api, &exchange, reply).await;
-    let _ = stream.shutdown().await;
+    let _ = stream.inner.shutdown().await;
+    if let (Some(first_byte), Some(last_byte)) = (stream.first, stream.last) {
+        let timing = ResponseTiming { request: seq, first_byte, last_byte, bytes: stream.bytes, writes: stream.writes };
+        shared.state().timings.push(timing);
+    }
+}
+
+/// Notes when bytes are written.
+struct Timed<W> {
+    inner: W,
+    first: Option<std::time::Instant>,
+    last: Option<std::time::Instant>,
+    bytes: usize,
+    writes: Vec<(std::time::Instant, String)>,
+}
+
+impl<W: AsyncWrite + Unpin> AsyncWrite for Timed<W> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<io::Result<usize>> {
+        let poll = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+        if let std::task::Poll::Ready(Ok(n)) = poll {
+            let now = std::time::Instant::now();
+            self.first.get_or_insert(now);
+            self.last = Some(now);
+            self.bytes += n;
+            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+            self.writes.push((now, text));
+        }
+        poll
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 async fn respond<W: AsyncWrite + Unpin>(

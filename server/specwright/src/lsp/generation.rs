@@ -420,10 +420,9 @@ impl Server {
 
     /// The text and version of a file as the editor has it (or the disk).
     fn current_text(&self, path: &Path) -> (Option<String>, Option<i32>) {
-        if let Ok(world) = self.world.read() {
-            if let Some(open) = world.open.get(path) {
-                return (Some(open.text.clone()), Some(open.version));
-            }
+        let open = self.world.read().ok().and_then(|w| w.open.get(path).map(|d| (d.text.clone(), d.version)));
+        if let Some((text, version)) = open {
+            return (Some(text), Some(version));
         }
         (std::fs::read_to_string(path).ok(), None)
     }

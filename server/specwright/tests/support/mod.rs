@@ -307,6 +307,8 @@ pub struct Inbox {
     pub diagnostics: HashMap<String, Vec<Value>>,
     /// Every notification from the server (method, params).
     pub notifications: Vec<(String, Value)>,
+    /// When each notification arrived (parallel to `notifications`).
+    pub arrivals: Vec<std::time::Instant>,
     /// Every request from the server (method, params).
     pub server_requests: Vec<(String, Value)>,
     /// Replies the client sent to `workspace/applyEdit` (in order).
@@ -505,7 +507,9 @@ async fn reader_loop<R: AsyncRead + Unpin>(input: R, writer: Writer, shared: Arc
                     }
                     None if id.is_null() => {
                         // An error about a message the server could not read.
-                        shared.lock().notifications.push(("<response without id>".into(), message));
+                        let mut inbox = shared.lock();
+                        inbox.notifications.push(("<response without id>".into(), message));
+                        inbox.arrivals.push(std::time::Instant::now());
                     }
                     None => shared.lock().protocol_errors.push(format!("response to an unknown request: {message}")),
                 }
@@ -556,6 +560,7 @@ async fn reader_loop<R: AsyncRead + Unpin>(input: R, writer: Writer, shared: Arc
                     inbox.diagnostics.entry(uri).or_default().push(params.clone());
                 }
                 inbox.notifications.push((method, params));
+                inbox.arrivals.push(std::time::Instant::now());
             }
             (None, None) => shared.lock().protocol_errors.push(format!("neither a request nor a response: {message}")),
         }
@@ -824,6 +829,18 @@ impl Client {
     }
 
     /// The params of every notification the server sent with this method.
+    /// Notifications of `method` with their arrival times.
+    pub fn timed_notifications(&self, method: &str) -> Vec<(std::time::Instant, Value)> {
+        let inbox = self.shared.lock();
+        inbox
+            .notifications
+            .iter()
+            .zip(&inbox.arrivals)
+            .filter(|((m, _), _)| m == method)
+            .map(|((_, p), t)| (*t, p.clone()))
+            .collect()
+    }
+
     pub fn notifications(&self, method: &str) -> Vec<Value> {
         self.inbox().notifications.iter().filter(|(m, _)| m == method).map(|(_, p)| p.clone()).collect()
     }

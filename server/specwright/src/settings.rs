@@ -1,0 +1,229 @@
+//! The editor settings Specwright reads, declared once: [`SETTINGS`] is the
+//! table, [`schema`] turns it into the JSON Schema an editor extension
+//! contributes (`schemas/settings.schema.json`, printed by the hidden
+//! `specwright schema settings`). A test keeps the table, the schema file
+//! and `specwright_models::ModelSettings` in sync.
+//!
+//! A setting without a fixed default (one that depends on the provider, or
+//! is the provider itself) is nullable with the default `null`, so that an
+//! editor never fills in a value of its own.
+
+use serde_json::{Map, Value, json};
+
+/// A setting's JSON type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+}
+
+impl JsonType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+        }
+    }
+}
+
+/// A fixed default value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultValue {
+    String(&'static str),
+    Integer(u64),
+    Boolean(bool),
+}
+
+impl DefaultValue {
+    pub fn to_json(self) -> Value {
+        match self {
+            Self::String(s) => json!(s),
+            Self::Integer(n) => json!(n),
+            Self::Boolean(b) => json!(b),
+        }
+    }
+}
+
+/// One setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// The dotted key (`specwright.model.provider`).
+    pub key: &'static str,
+    pub json_type: JsonType,
+    /// The allowed values, when there is a fixed set.
+    pub enum_values: &'static [&'static str],
+    /// `None`: no fixed default; the setting is nullable and defaults to null.
+    pub default: Option<DefaultValue>,
+    /// The smallest value a number may have.
+    pub minimum: Option<u64>,
+    pub description: &'static str,
+}
+
+/// The prefix of the model settings, the fields of `specwright_models::ModelSettings`.
+pub const MODEL_PREFIX: &str = "specwright.model.";
+
+/// Every setting.
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        key: "specwright.model.provider",
+        json_type: JsonType::String,
+        enum_values: &["anthropic", "openai"],
+        default: None,
+        minimum: None,
+        description: "The model provider that drafts specs: anthropic (the Anthropic Messages API) or openai (any \
+                      OpenAI-compatible Chat Completions endpoint: OpenAI, Ollama, llama.cpp, vLLM, LM Studio, \
+                      OpenRouter). Unset: no model, and generation writes templates. Precedence: command-line flags \
+                      (--provider) > the environment (SPECWRIGHT_PROVIDER) > this setting.",
+    },
+    Setting {
+        key: "specwright.model.model",
+        json_type: JsonType::String,
+        enum_values: &[],
+        default: None,
+        minimum: None,
+        description: "The model's name. Unset: claude-sonnet-4-5 with anthropic, gpt-4o-mini with openai. \
+                      Precedence: command-line flags (--model) > the environment (SPECWRIGHT_MODEL) > this setting.",
+    },
+    Setting {
+        key: "specwright.model.baseUrl",
+        json_type: JsonType::String,
+        enum_values: &[],
+        default: None,
+        minimum: None,
+        description: "The API's base URL, starting with http:// or https://. Unset: https://api.anthropic.com with \
+                      anthropic (without /v1), https://api.openai.com/v1 with openai (with /v1, as OpenAI-compatible \
+                      servers document it: http://127.0.0.1:11434/v1 for Ollama). A server on this machine \
+                      (localhost, 127.0.0.1, ::1) needs no API key. Precedence: command-line flags (--base-url) > \
+                      the environment (SPECWRIGHT_BASE_URL) > this setting.",
+    },
+    Setting {
+        key: "specwright.model.apiKeyEnv",
+        json_type: JsonType::String,
+        enum_values: &[],
+        default: None,
+        minimum: None,
+        description: "The name of the environment variable that holds the API key, not the key itself. Unset: \
+                      ANTHROPIC_API_KEY with anthropic, OPENAI_API_KEY with openai. Keys are read only from the \
+                      environment, never from settings or files, and are never logged.",
+    },
+    Setting {
+        key: "specwright.model.maxTokens",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(8192)),
+        minimum: Some(1),
+        description: "The most tokens the model may write for one document.",
+    },
+    Setting {
+        key: "specwright.model.temperature",
+        json_type: JsonType::Number,
+        enum_values: &[],
+        default: None,
+        minimum: Some(0),
+        description: "The sampling temperature sent to the model. Unset: the provider's own default.",
+    },
+    Setting {
+        key: "specwright.model.structuredOutput",
+        json_type: JsonType::Boolean,
+        enum_values: &[],
+        default: Some(DefaultValue::Boolean(true)),
+        minimum: None,
+        description: "Ask the model for JSON constrained by a schema. Turn off for endpoints that reject \
+                      response_format or tool schemas; the model is then asked for Markdown.",
+    },
+    Setting {
+        key: "specwright.model.timeoutSeconds",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(60)),
+        minimum: Some(1),
+        description: "Seconds without data from the model before a request fails.",
+    },
+    Setting {
+        key: "specwright.model.maxRetries",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(4)),
+        minimum: Some(0),
+        description: "Retries after 429, 5xx and overloaded answers, with a growing backoff (or the server's \
+                      retry-after).",
+    },
+];
+
+impl Setting {
+    /// The field of the settings object under its section
+    /// (`specwright.model.maxTokens` → `maxTokens`).
+    pub fn field(&self) -> &'static str {
+        self.key.rsplit('.').next().unwrap_or(self.key)
+    }
+
+    /// The JSON Schema of this one setting.
+    pub fn schema(&self) -> Value {
+        let mut s = Map::new();
+        let ty = self.json_type.as_str();
+        match self.default {
+            Some(default) => {
+                s.insert("type".into(), json!(ty));
+                if !self.enum_values.is_empty() {
+                    s.insert("enum".into(), json!(self.enum_values));
+                }
+                s.insert("default".into(), default.to_json());
+            }
+            None => {
+                s.insert("type".into(), json!([ty, "null"]));
+                if !self.enum_values.is_empty() {
+                    let mut values: Vec<Value> = self.enum_values.iter().map(|v| json!(v)).collect();
+                    values.push(Value::Null);
+                    s.insert("enum".into(), Value::Array(values));
+                }
+                s.insert("default".into(), Value::Null);
+            }
+        }
+        if let Some(min) = self.minimum {
+            s.insert("minimum".into(), json!(min));
+        }
+        s.insert("description".into(), json!(self.description));
+        Value::Object(s)
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of the settings, with flat dotted keys
+/// under `properties`, as VS Code's `contributes.configuration` takes it.
+pub fn schema() -> Value {
+    let properties: Map<String, Value> = SETTINGS.iter().map(|s| (s.key.to_string(), s.schema())).collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Specwright",
+        "description": "The settings of the Specwright language server, generated by `specwright schema settings` \
+                        from server/specwright/src/settings.rs. An editor sends them as initializationOptions or \
+                        through workspace/didChangeConfiguration, as {\"specwright\": {\"model\": {...}}}. \
+                        API keys are never settings: they come only from environment variables.",
+        "type": "object",
+        "properties": properties,
+    })
+}
+
+/// [`schema`] as `schemas/settings.schema.json` holds it: pretty-printed,
+/// with a final newline.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `specwright schema settings`: prints [`schema_text`] to stdout.
+pub fn print_schema() -> std::process::ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(schema_text().as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("cannot write the schema: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
