@@ -60,6 +60,10 @@ pub struct Setting {
     pub default: Option<DefaultValue>,
     /// The smallest value a number may have.
     pub minimum: Option<u64>,
+    /// Only the user may set it, never a workspace (VS Code's `machine`
+    /// scope): where the key goes and which variable it is read from, so a
+    /// cloned repository cannot send the user's key elsewhere.
+    pub user_only: bool,
     pub description: &'static str,
 }
 
@@ -74,6 +78,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &["anthropic", "openai"],
         default: None,
         minimum: None,
+        user_only: false,
         description: "The model provider that drafts specs: anthropic (the Anthropic Messages API) or openai (any \
                       OpenAI-compatible Chat Completions endpoint: OpenAI, Ollama, llama.cpp, vLLM, LM Studio, \
                       OpenRouter). Unset: no model, and generation writes templates. Precedence: command-line flags \
@@ -85,6 +90,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: None,
         minimum: None,
+        user_only: false,
         description: "The model's name. Unset: claude-sonnet-4-5 with anthropic, gpt-4o-mini with openai. \
                       Precedence: command-line flags (--model) > the environment (SPECWRIGHT_MODEL) > this setting.",
     },
@@ -94,6 +100,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: None,
         minimum: None,
+        user_only: true,
         description: "The API's base URL, starting with http:// or https://. Unset: https://api.anthropic.com with \
                       anthropic (without /v1), https://api.openai.com/v1 with openai (with /v1, as OpenAI-compatible \
                       servers document it: http://127.0.0.1:11434/v1 for Ollama). A server on this machine \
@@ -106,6 +113,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: None,
         minimum: None,
+        user_only: true,
         description: "The name of the environment variable that holds the API key, not the key itself. Unset: \
                       ANTHROPIC_API_KEY with anthropic, OPENAI_API_KEY with openai. Keys are read only from the \
                       environment, never from settings or files, and are never logged.",
@@ -116,6 +124,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: Some(DefaultValue::Integer(8192)),
         minimum: Some(1),
+        user_only: false,
         description: "The most tokens the model may write for one document.",
     },
     Setting {
@@ -124,6 +133,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: None,
         minimum: Some(0),
+        user_only: false,
         description: "The sampling temperature sent to the model. Unset: the provider's own default.",
     },
     Setting {
@@ -132,6 +142,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: Some(DefaultValue::Boolean(true)),
         minimum: None,
+        user_only: false,
         description: "Ask the model for JSON constrained by a schema. Turn off for endpoints that reject \
                       response_format or tool schemas; the model is then asked for Markdown.",
     },
@@ -141,6 +152,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: Some(DefaultValue::Integer(60)),
         minimum: Some(1),
+        user_only: false,
         description: "Seconds without data from the model before a request fails.",
     },
     Setting {
@@ -149,6 +161,7 @@ pub const SETTINGS: &[Setting] = &[
         enum_values: &[],
         default: Some(DefaultValue::Integer(4)),
         minimum: Some(0),
+        user_only: false,
         description: "Retries after 429, 5xx and overloaded answers, with a growing backoff (or the server's \
                       retry-after).",
     },
@@ -185,6 +198,9 @@ impl Setting {
         }
         if let Some(min) = self.minimum {
             s.insert("minimum".into(), json!(min));
+        }
+        if self.user_only {
+            s.insert("scope".into(), json!("machine"));
         }
         s.insert("description".into(), json!(self.description));
         Value::Object(s)

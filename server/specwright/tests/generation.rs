@@ -444,3 +444,49 @@ async fn the_real_binary_generates_over_stdio_for_both_wire_formats() {
         client.shutdown_and_exit().await;
     }
 }
+
+#[tokio::test]
+async fn refine_rewrites_one_document_and_design_first_starts_with_design() {
+    let wire = Wire::Anthropic;
+    let mut refined = requirements_json();
+    refined["requirements"][1]["title"] = json!("Log in with a password");
+    let server = ScriptedServer::start(vec![
+        answer(wire, "design_document", &design_json(), 0),
+        answer(wire, "requirements_document", &refined, 0),
+    ])
+    .await
+    .expect("server");
+    let env = start("refine", options(wire, &server), true).await;
+    let c = &env.client;
+    let created =
+        command(c, "specwright.spec.create", json!({"prompt": "Auth", "name": "auth", "workflow": "design-first"}))
+            .await
+            .expect("design first");
+    assert_eq!(created["documents"], json!([uri(&env.ws.path(".kiro/specs/auth/design.md"))]));
+    assert!(!env.ws.path(".kiro/specs/auth/requirements.md").exists());
+    let config = env.ws.read(".kiro/specs/auth/.config.kiro");
+    assert!(config.contains("\"design-first\""), "{config}");
+
+    let reqs = specwright_specgen::render_value(specwright_specgen::DocTarget::Requirements, requirements_json())
+        .expect("render");
+    let path = env.ws.write(".kiro/specs/auth/requirements.md", &reqs);
+    // The editor has the document open: the refinement replaces its text, versioned.
+    let doc = c.did_open(&path).await;
+    let instruction = "Say that login uses a password";
+    let result = command(
+        c,
+        "specwright.spec.refine",
+        json!({"spec": doc, "document": "requirements", "instruction": instruction}),
+    )
+    .await
+    .expect("refined");
+    assert_eq!(result["documents"], json!([doc]));
+    let text = c.text(&doc).expect("open copy");
+    assert!(text.contains("### Requirement 2: Log in with a password"), "{text}");
+    assert!(text.contains("### Requirement 1: Sign up"), "the rest is kept");
+    let asked = server.requests()[1].body.to_string();
+    assert!(asked.contains(instruction) && asked.contains("Revise the requirements.md"), "{asked}");
+    let edits = c.server_requests("workspace/applyEdit");
+    let last = edits.last().expect("an edit");
+    assert_eq!(last["edit"]["documentChanges"][0]["textDocument"]["version"], 1, "versioned against the open document");
+}
