@@ -453,6 +453,7 @@ mod tests {
                 name: "doc".into(),
                 description: "A document".into(),
                 schema: json!({"type": "object", "properties": {"a": {"type": "string"}}}),
+                format: Default::default(),
             }),
             max_tokens: Some(99),
             ..ChatRequest::default()
@@ -534,7 +535,12 @@ mod tests {
     #[test]
     fn structured_json_is_the_text() {
         let request = ChatRequest {
-            structured: Some(StructuredOutput { name: "doc".into(), description: String::new(), schema: json!({}) }),
+            structured: Some(StructuredOutput {
+                name: "doc".into(),
+                description: String::new(),
+                schema: json!({}),
+                format: Default::default(),
+            }),
             ..ChatRequest::default()
         };
         let (events, response) = decode(&request, &tool_stream("doc", &["{\"a\":", " 1}"]));

@@ -360,6 +360,9 @@ fn status_error(config: &ModelConfig, status: u16, body: &str, retry_after: Opti
         500..=599 if kind.contains("overloaded") || message.to_ascii_lowercase().contains("overloaded") => {
             ModelError::Overloaded { provider, message }
         }
+        // Some servers (llama-cpp-python) answer a request that fails their
+        // validation with a 500: that is a refusal, and retrying cannot help.
+        500..=599 if message.contains("validation error") => ModelError::BadRequest { provider, status, message },
         500..=599 => ModelError::Server { provider, status, message },
         400..=499 => ModelError::BadRequest { provider, status, message },
         _ => ModelError::Protocol(format!("unexpected HTTP {status} from the {provider} API: {message}")),
@@ -549,6 +552,8 @@ mod tests {
         assert!(
             matches!(status_error(&o, 500, "", None), ModelError::Server { ref message, .. } if message.contains("empty"))
         );
+        let refused = r#"{"error":{"message":"1 validation error:\n  {'loc': ('body', 'response_format', 'type')}","type":"internal_server_error"}}"#;
+        assert!(matches!(status_error(&o, 500, refused, None), ModelError::BadRequest { status: 500, .. }));
         let busy = r#"{"error":{"message":"The engine is currently overloaded","type":"server_error"}}"#;
         assert!(matches!(status_error(&o, 503, busy, None), ModelError::Overloaded { .. }));
         assert!(matches!(status_error(&o, 302, "", None), ModelError::Protocol(_)));

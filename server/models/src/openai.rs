@@ -63,7 +63,11 @@ pub(crate) fn body(config: &ModelConfig, request: &ChatRequest) -> Value {
         }
         schema.insert("schema".into(), structured.schema.clone());
         schema.insert("strict".into(), json!(true));
-        body.insert("response_format".into(), json!({"type": "json_schema", "json_schema": schema}));
+        let format = match structured.format {
+            crate::JsonFormat::JsonSchema => json!({"type": "json_schema", "json_schema": schema}),
+            crate::JsonFormat::JsonObjectWithSchema => json!({"type": "json_object", "schema": structured.schema}),
+        };
+        body.insert("response_format".into(), format);
     }
     body.insert("max_tokens".into(), json!(request.max_tokens.unwrap_or(config.max_tokens)));
     if let Some(t) = request.temperature.or(config.temperature) {
@@ -447,6 +451,7 @@ mod tests {
                 name: "doc".into(),
                 description: String::new(),
                 schema: json!({"type": "object"}),
+                format: Default::default(),
             }),
             ..ChatRequest::default()
         };

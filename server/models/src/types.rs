@@ -80,6 +80,20 @@ pub struct StructuredOutput {
     pub name: String,
     pub description: String,
     pub schema: Value,
+    /// How an OpenAI-compatible endpoint is asked for it.
+    pub format: JsonFormat,
+}
+
+/// The `response_format` an OpenAI-compatible endpoint gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonFormat {
+    /// `{type: "json_schema", json_schema: {name, schema, strict: true}}`: OpenAI, llama.cpp's server, vLLM,
+    /// Ollama, LM Studio, OpenRouter, Gemini.
+    #[default]
+    JsonSchema,
+    /// `{type: "json_object", schema}`: llama-cpp-python's server, which refuses `json_schema` but constrains
+    /// `json_object` with a schema by grammar.
+    JsonObjectWithSchema,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

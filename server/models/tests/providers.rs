@@ -205,6 +205,7 @@ async fn structured_output_comes_back_as_text(provider: Provider) {
             name: "requirements".into(),
             description: "The requirements document".into(),
             schema: spec_schema(),
+            format: Default::default(),
         }),
         ..hello()
     };

@@ -26,81 +26,24 @@ impl Default for Limits {
     }
 }
 
-/// The steering documents of `root/.kiro/steering/` that apply when
-/// `focus` (paths relative to `root`) are in view: `inclusion: always` (or
-/// no front matter) and `fileMatch` documents whose pattern matches a focus
-/// path. `manual` and `auto` documents are left out.
+/// The steering that applies when `focus` (paths relative to `root`) is in
+/// view, as `specwright-steering` decides it (always, fileMatch, AGENTS.md,
+/// user-level `~/.kiro/steering/`), bounded by `limits.steering`.
 pub fn steering(root: &Path, focus: &[PathBuf], limits: Limits) -> Vec<SteeringDoc> {
-    let dir = root.join(".kiro").join("steering");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
-    let mut paths: Vec<PathBuf> =
-        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
-    paths.sort();
-    let mut out = Vec::new();
+    let user_dir = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".kiro").join("steering"));
+    let steering = specwright_steering::Steering::load(root, user_dir.as_deref());
+    let focus: Vec<String> = focus.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
     let mut budget = limits.steering;
-    for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        let (front, body) = split_front_matter(&text);
-        if !applies(&front, focus) {
-            continue;
-        }
-        let body = truncate(body.trim(), budget);
-        budget = budget.saturating_sub(body.len());
-        let name = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        out.push(SteeringDoc { name, text: body });
+    let mut out = Vec::new();
+    for applied in steering.applicable(&focus, &[]) {
         if budget == 0 {
             break;
         }
+        let text = truncate(applied.text.trim(), budget);
+        budget = budget.saturating_sub(text.len());
+        out.push(SteeringDoc { name: applied.name, text });
     }
     out
-}
-
-/// `---\nkey: value\n---\nbody` → (key/value pairs, body).
-fn split_front_matter(text: &str) -> (Vec<(String, String)>, &str) {
-    let t = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = t.strip_prefix("---").filter(|r| r.starts_with(['\n', '\r'])) else { return (Vec::new(), t) };
-    let Some(end) = rest.find("\n---") else { return (Vec::new(), t) };
-    let front = &rest[..end];
-    let body = rest[end + 4..].trim_start_matches(['-']).trim_start_matches(['\r', '\n']);
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for line in front.lines() {
-        if let Some(item) = line.trim_start().strip_prefix("- ") {
-            // A YAML list item continues the previous key.
-            if let Some((_, v)) = pairs.last_mut() {
-                if !v.is_empty() {
-                    v.push(',');
-                }
-                v.push_str(unquote(item));
-            }
-        } else if let Some((k, v)) = line.split_once(':') {
-            pairs.push((k.trim().to_string(), unquote(v).to_string()));
-        }
-    }
-    (pairs, body)
-}
-
-fn unquote(s: &str) -> &str {
-    s.trim().trim_matches(['"', '\''])
-}
-
-fn applies(front: &[(String, String)], focus: &[PathBuf]) -> bool {
-    let get = |key: &str| front.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
-    match get("inclusion").map(str::trim) {
-        None | Some("" | "always") => true,
-        Some("fileMatch") => {
-            let patterns = get("fileMatchPattern").unwrap_or("");
-            let patterns = patterns.trim().trim_start_matches('[').trim_end_matches(']');
-            let mut builder = globset::GlobSetBuilder::new();
-            for p in patterns.split(',').map(unquote).filter(|p| !p.is_empty()) {
-                if let Ok(glob) = globset::GlobBuilder::new(p).literal_separator(false).build() {
-                    builder.add(glob);
-                }
-            }
-            let Ok(set) = builder.build() else { return false };
-            focus.iter().any(|f| set.is_match(f))
-        }
-        _ => false,
-    }
 }
 
 /// Folders a codebase view never shows.
@@ -177,28 +120,4 @@ fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}\n… (truncated)", &s[..end])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn front_matter_and_inclusion() {
-        let (front, body) = split_front_matter(
-            "---\ninclusion: fileMatch\nfileMatchPattern:\n  - \"src/**/*.ts\"\n  - '*.md'\n---\n# Body\n",
-        );
-        assert_eq!(body, "# Body\n");
-        assert!(applies(&front, &[PathBuf::from("src/a/b.ts")]));
-        assert!(applies(&front, &[PathBuf::from("README.md")]));
-        assert!(!applies(&front, &[PathBuf::from("lib/x.rs")]));
-        let (front, _) = split_front_matter("---\ninclusion: manual\n---\nx");
-        assert!(!applies(&front, &[]));
-        let (front, body) = split_front_matter("# No front matter");
-        assert!(applies(&front, &[]));
-        assert_eq!(body, "# No front matter");
-        let (front, _) =
-            split_front_matter("---\ninclusion: fileMatch\nfileMatchPattern: \"*.sql,migrations/**\"\n---\n");
-        assert!(applies(&front, &[PathBuf::from("migrations/1/up.sql")]));
-    }
 }

@@ -3,7 +3,7 @@
 //! bounded repair rounds. Without a model, honest templates.
 
 use specwright_models::{
-    CancellationToken, ChatRequest, Message, Model, ModelError, StreamEvent, StructuredOutput, Usage,
+    CancellationToken, ChatRequest, JsonFormat, Message, Model, ModelError, StreamEvent, StructuredOutput, Usage,
 };
 
 use crate::prompt::{self, AnswerFormat};
@@ -39,6 +39,7 @@ pub async fn generate(
         return Ok(Generated { text, problems, repairs: 0, usage: Usage::default(), drafted_by: None });
     };
     let mut format = if model.supports_structured_output() { AnswerFormat::Structured } else { AnswerFormat::Markdown };
+    let mut json_format = JsonFormat::JsonSchema;
     let mut messages = vec![Message::user(prompt::user_message(target, inputs, format))];
     let mut usage = Usage::default();
     let mut repairs = 0;
@@ -51,7 +52,7 @@ pub async fn generate(
         let request = ChatRequest {
             system: Some(prompt::SYSTEM.to_string()),
             messages: messages.clone(),
-            structured: (format == AnswerFormat::Structured).then(|| structured_output(target, inputs)),
+            structured: (format == AnswerFormat::Structured).then(|| structured_output(target, inputs, json_format)),
             ..ChatRequest::default()
         };
         let mut raw = String::new();
@@ -75,9 +76,14 @@ pub async fn generate(
             Ok(r) => r,
             Err(ModelError::Cancelled) => return Err(GenError::Cancelled),
             // An endpoint that cannot constrain output: ask for Markdown instead, once.
-            Err(ModelError::BadRequest { status: 400 | 422, .. })
-                if format == AnswerFormat::Structured && repairs == 0 =>
+            Err(ModelError::BadRequest { status, message, .. })
+                if format == AnswerFormat::Structured && repairs == 0 && refuses_schema(status, &message) =>
             {
+                if json_format == JsonFormat::JsonSchema && message.contains("json_object") {
+                    tracing::info!("json_schema refused; asking for json_object with a schema");
+                    json_format = JsonFormat::JsonObjectWithSchema;
+                    continue;
+                }
                 tracing::info!("structured output refused; asking for Markdown");
                 format = AnswerFormat::Markdown;
                 messages = vec![Message::user(prompt::user_message(target, inputs, format))];
@@ -94,13 +100,14 @@ pub async fn generate(
                     None => (String::new(), vec!["the answer was not JSON following the schema".to_string()]),
                 }
             }
-            AnswerFormat::Markdown => (validate::extract_markdown(&response.text), Vec::new()),
+            AnswerFormat::Markdown => (with_title(target, validate::extract_markdown(&response.text)), Vec::new()),
         };
         if problems.is_empty() {
             problems = validate::problems(target, &text, inputs);
         }
         if problems.is_empty() || repairs >= MAX_REPAIRS {
-            if text.trim().is_empty() {
+            // A document without its very substance is not written at all.
+            if text.trim().is_empty() || unusable(target, &problems) {
                 return Err(GenError::Invalid(problems));
             }
             return Ok(Generated { text, problems, repairs, usage, drafted_by: Some(model.describe()) });
@@ -109,6 +116,39 @@ pub async fn generate(
         messages.push(Message::assistant(response.text));
         messages.push(Message::user(prompt::repair_message(&problems)));
     }
+}
+
+/// A Markdown answer that starts with its sections gets the document's title.
+fn with_title(target: DocTarget, text: String) -> String {
+    if text.starts_with("# ") || !text.starts_with("## ") {
+        return text;
+    }
+    let title = match target {
+        DocTarget::Requirements => "Requirements Document",
+        DocTarget::Bugfix => "Bugfix Requirements Document",
+        DocTarget::Design => "Design Document",
+        DocTarget::Tasks => "Implementation Plan",
+    };
+    format!("# {title}\n\n{text}")
+}
+
+/// Whether what remains wrong leaves nothing worth writing: no requirement,
+/// no task, or a design without its sections.
+fn unusable(target: DocTarget, problems: &[String]) -> bool {
+    match target {
+        DocTarget::Requirements | DocTarget::Bugfix | DocTarget::Tasks => {
+            problems.iter().any(|p| p.starts_with("there is no "))
+        }
+        DocTarget::Design => problems.iter().filter(|p| p.ends_with("is missing")).count() >= 5,
+    }
+}
+
+/// Whether a refused request was refused for its output schema: a plain 400
+/// or 422, or any refusal that names `response_format` or the schema (not a
+/// missing model, a 404).
+fn refuses_schema(status: u16, message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    matches!(status, 400 | 422) || m.contains("response_format") || m.contains("json_schema") || m.contains("tool")
 }
 
 fn template_for(target: DocTarget, inputs: &Inputs) -> String {
@@ -154,7 +194,7 @@ pub fn existing_ids(inputs: &Inputs) -> Vec<String> {
     ids
 }
 
-fn structured_output(target: DocTarget, inputs: &Inputs) -> StructuredOutput {
+fn structured_output(target: DocTarget, inputs: &Inputs, format: JsonFormat) -> StructuredOutput {
     let ids = existing_ids(inputs);
     let (name, description, schema) = match target {
         DocTarget::Requirements => ("requirements_document", "The requirements document", schema::requirements()),
@@ -162,7 +202,7 @@ fn structured_output(target: DocTarget, inputs: &Inputs) -> StructuredOutput {
         DocTarget::Design => ("design_document", "The design document", schema::design(&ids)),
         DocTarget::Tasks => ("tasks_document", "The implementation plan", schema::tasks(&ids)),
     };
-    StructuredOutput { name: name.into(), description: description.into(), schema }
+    StructuredOutput { name: name.into(), description: description.into(), schema, format }
 }
 
 /// Markdown from a structured answer.

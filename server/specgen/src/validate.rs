@@ -110,7 +110,11 @@ pub fn extract_markdown(answer: &str) -> String {
     }
     match lines.iter().position(|l| l.starts_with("# ")) {
         Some(start) => finish(&lines[start..]),
-        None => format!("{text}\n"),
+        // Sections without a title: keep them, drop the chatter before them.
+        None => match lines.iter().position(|l| l.starts_with("## ")) {
+            Some(start) => finish(&lines[start..]),
+            None => format!("{text}\n"),
+        },
     }
 }
 

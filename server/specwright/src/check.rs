@@ -1,5 +1,5 @@
-//! `specwright check`: loads every spec under the given folders, checks
-//! them, and prints a report as text, JSON or SARIF.
+//! `specwright check`: loads every spec and steering document under the
+//! given folders, checks them, and prints a report as text, JSON or SARIF.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use specwright_spec::{Analysis, Code, Range, Severity, Spec, SpecKind, Summary, analyze, discover_specs};
+use specwright_steering::{Inclusion, Source, Steering, SteeringFile, codes};
 
 /// How `specwright check` prints its report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -31,6 +32,13 @@ pub struct Checked {
     pub rel_dir: String,
     pub spec: Spec,
     pub analysis: Analysis,
+}
+
+/// A checked steering document (`.kiro/steering/**/*.md` or `AGENTS.md`).
+pub struct CheckedSteering {
+    /// The file relative to the checked folder, with `/` separators.
+    pub rel_path: String,
+    pub file: SteeringFile,
 }
 
 /// Every `.kiro/` workspace under `dir`: `dir` itself when it has one, else
@@ -91,6 +99,21 @@ pub fn check_dir(dir: &Path) -> Vec<Checked> {
     results.into_iter().map(|(_, c)| c).collect()
 }
 
+/// Loads the steering documents of every workspace under `dir`: workspace
+/// steering and `AGENTS.md` files, never user-level steering (a headless
+/// check does not depend on the home folder).
+pub fn check_steering(dir: &Path) -> Vec<CheckedSteering> {
+    let mut out = Vec::new();
+    for ws in workspaces(dir) {
+        let ws_rel = relative(dir, &ws);
+        for file in Steering::load(&ws, None).files {
+            let rel_path = if ws_rel == "." { file.rel.clone() } else { format!("{ws_rel}/{}", file.rel) };
+            out.push(CheckedSteering { rel_path, file });
+        }
+    }
+    out
+}
+
 fn relative(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
@@ -106,8 +129,13 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
         }
     }
     let mut reports = Vec::new();
+    let mut steering = Vec::new();
     for d in &dirs {
-        let checked = check_dir(d);
+        let (checked, steered) = std::thread::scope(|s| {
+            let steered = s.spawn(|| check_steering(d));
+            let checked = check_dir(d);
+            (checked, steered.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
         // With several folders, paths are prefixed by the folder given.
         // A trailing separator in the folder given is not repeated (`a/` gives `a/.kiro/...`).
         let prefix = if dirs.len() > 1 {
@@ -115,9 +143,13 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
         } else {
             String::new()
         };
+        steering.push((prefix.clone(), steered));
         reports.push((prefix, checked));
     }
-    let report = Report::new(&reports);
+    let mut report = Report::new(&reports);
+    for (prefix, steered) in &steering {
+        report.add_steering(prefix, steered);
+    }
     let out = match format {
         Format::Text => render_text(&report),
         Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
@@ -135,6 +167,7 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
 pub struct Report {
     pub version: u32,
     pub specs: Vec<SpecReport>,
+    pub steering: Vec<SteeringReport>,
     pub diagnostics: Vec<DiagnosticReport>,
     pub summary: Totals,
 }
@@ -150,24 +183,49 @@ pub struct SpecReport {
 }
 
 #[derive(Serialize)]
+pub struct SteeringReport {
+    pub path: String,
+    pub inclusion: Inclusion,
+    pub patterns: Vec<String>,
+    pub name: Option<String>,
+    /// `workspace` (`.kiro/steering/`) or `agents` (an `AGENTS.md`).
+    pub source: &'static str,
+}
+
+#[derive(Serialize)]
 pub struct DiagnosticReport {
     pub path: String,
     pub range: Range,
     pub severity: Severity,
-    pub code: Code,
+    /// A spec [`Code`] or a steering code ([`codes`]).
+    pub code: &'static str,
     pub message: String,
 }
 
 #[derive(Serialize, Default)]
 pub struct Totals {
     pub specs: usize,
+    pub steering: usize,
     pub errors: usize,
     pub warnings: usize,
     pub information: usize,
     pub hints: usize,
 }
 
+impl Totals {
+    fn count(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Information => self.information += 1,
+            Severity::Hint => self.hints += 1,
+        }
+    }
+}
+
 impl Report {
+    /// The report of the specs checked, each list with the prefix of its
+    /// paths; no steering documents (see [`Report::add_steering`]).
     pub fn new(reports: &[(String, Vec<Checked>)]) -> Self {
         let mut specs = Vec::new();
         let mut diagnostics = Vec::new();
@@ -183,24 +241,52 @@ impl Report {
                     documents: c.spec.documents().map(|(k, _)| k.file_name().to_string()).collect(),
                 });
                 for d in &c.analysis.diagnostics {
-                    match d.severity {
-                        Severity::Error => summary.errors += 1,
-                        Severity::Warning => summary.warnings += 1,
-                        Severity::Information => summary.information += 1,
-                        Severity::Hint => summary.hints += 1,
-                    }
+                    summary.count(d.severity);
                     diagnostics.push(DiagnosticReport {
                         path: format!("{path}/{}", d.doc.file_name()),
                         range: d.range,
                         severity: d.severity,
-                        code: d.code,
+                        code: d.code.as_str(),
                         message: d.message.clone(),
                     });
                 }
             }
         }
         summary.specs = specs.len();
-        Self { version: 1, specs, diagnostics, summary }
+        Self { version: 1, specs, steering: Vec::new(), diagnostics, summary }
+    }
+
+    /// Adds steering documents and their diagnostics (after those already
+    /// there, each file's by position), their paths prefixed by `prefix`.
+    pub fn add_steering(&mut self, prefix: &str, files: &[CheckedSteering]) {
+        for c in files {
+            let f = &c.file;
+            let path = format!("{prefix}{}", c.rel_path);
+            self.steering.push(SteeringReport {
+                path: path.clone(),
+                inclusion: f.inclusion,
+                patterns: f.patterns.clone(),
+                name: f.name.clone(),
+                source: match f.source {
+                    Source::Workspace => "workspace",
+                    Source::AgentsMd { .. } => "agents",
+                    Source::User => "user",
+                },
+            });
+            let mut diags: Vec<_> = f.diagnostics.iter().collect();
+            diags.sort_by_key(|d| (d.range.start.line, d.range.start.character));
+            for d in diags {
+                self.summary.count(d.severity);
+                self.diagnostics.push(DiagnosticReport {
+                    path: path.clone(),
+                    range: d.range,
+                    severity: d.severity,
+                    code: d.code,
+                    message: d.message.clone(),
+                });
+            }
+        }
+        self.summary.steering = self.steering.len();
     }
 }
 
@@ -213,13 +299,15 @@ fn render_text(report: &Report) -> String {
             d.range.start.line + 1,
             d.range.start.character + 1,
             d.severity.as_str(),
-            d.code.as_str(),
+            d.code,
             d.message
         ));
     }
     let s = &report.summary;
+    let steering =
+        if s.steering > 0 { format!(" and {} steering file{}", s.steering, plural(s.steering)) } else { String::new() };
     out.push_str(&format!(
-        "checked {} spec{}: {} error{}, {} warning{}, {} note{}\n",
+        "checked {} spec{}{steering}: {} error{}, {} warning{}, {} note{}\n",
         s.specs,
         plural(s.specs),
         s.errors,
@@ -242,15 +330,19 @@ fn sarif(report: &Report) -> serde_json::Value {
         Severity::Warning => "warning",
         Severity::Information | Severity::Hint => "note",
     };
-    let rules: Vec<serde_json::Value> = Code::ALL
-        .iter()
-        .map(|c| {
+    // Spec codes, then steering codes.
+    let rule_ids = rule_ids();
+    let spec_rules = Code::ALL.iter().map(|c| (c.as_str(), c.description(), c.default_severity()));
+    let steering_rules = codes::ALL.iter().map(|&c| (c, codes::description(c), steering_default_severity(c)));
+    let rules: Vec<serde_json::Value> = spec_rules
+        .chain(steering_rules)
+        .map(|(id, description, severity)| {
             serde_json::json!({
-                "id": c.as_str(),
-                "name": c.as_str(),
-                "shortDescription": { "text": c.description() },
-                "defaultConfiguration": { "level": level(c.default_severity()) },
-                "helpUri": format!("https://github.com/specwright/specwright#{}", c.as_str()),
+                "id": id,
+                "name": id,
+                "shortDescription": { "text": description },
+                "defaultConfiguration": { "level": level(severity) },
+                "helpUri": format!("https://github.com/specwright/specwright#{id}"),
             })
         })
         .collect();
@@ -258,9 +350,9 @@ fn sarif(report: &Report) -> serde_json::Value {
         .diagnostics
         .iter()
         .map(|d| {
-            let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+            let rule_index = rule_ids.iter().position(|c| *c == d.code).unwrap_or(0);
             serde_json::json!({
-                "ruleId": d.code.as_str(),
+                "ruleId": d.code,
                 "ruleIndex": rule_index,
                 "level": level(d.severity),
                 "message": { "text": d.message },
@@ -292,6 +384,19 @@ fn sarif(report: &Report) -> serde_json::Value {
             "results": results,
         }]
     })
+}
+
+/// Every diagnostic code: the spec codes ([`Code::ALL`]) then the steering
+/// codes ([`codes::ALL`]); the SARIF rules in this order.
+pub fn rule_ids() -> Vec<&'static str> {
+    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).collect()
+}
+
+/// The severity a steering code is usually reported with (some cases are
+/// milder: a misspelt inclusion or a pattern that can never match is a
+/// warning, an unknown front-matter key a hint).
+fn steering_default_severity(code: &str) -> Severity {
+    if code == codes::MISSING_DESCRIPTION { Severity::Warning } else { Severity::Error }
 }
 
 /// A relative path as a URI reference, as SARIF requires of `artifactLocation.uri`:

@@ -25,6 +25,9 @@ pub struct ModelFlags {
     /// Base URL of the API (overrides SPECWRIGHT_BASE_URL).
     #[arg(long, global = true)]
     pub base_url: Option<String>,
+    /// The most tokens the model may write for one document.
+    #[arg(long, global = true)]
+    pub max_tokens: Option<u32>,
     /// The workspace folder (default: the current folder).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -78,7 +81,8 @@ fn fail(message: &str) -> ExitCode {
 fn model(flags: &ModelFlags) -> Result<Option<Box<dyn Model>>, String> {
     let overrides =
         Overrides { provider: flags.provider.clone(), model: flags.model.clone(), base_url: flags.base_url.clone() };
-    let config = specwright_models::config::resolve(&overrides, &|k| std::env::var(k).ok(), &ModelSettings::default())
+    let settings = ModelSettings { max_tokens: flags.max_tokens, ..ModelSettings::default() };
+    let config = specwright_models::config::resolve(&overrides, &|k| std::env::var(k).ok(), &settings)
         .map_err(|e| e.to_string())?;
     config.map(specwright_models::connect).transpose().map_err(|e| e.to_string())
 }

@@ -13,6 +13,7 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     let model = std::env::var("SPECWRIGHT_REAL_MODEL").unwrap_or_else(|_| "smollm2".into());
     std::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
         .args(args)
+        .args(["--max-tokens", "1200"])
         .arg("--dir")
         .arg(dir)
         .env("SPECWRIGHT_PROVIDER", "openai")

@@ -8,7 +8,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
-use specwright_spec::{DocKind, spec_document};
+use specwright_spec::DocKind;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer};
@@ -116,6 +116,14 @@ impl Server {
                     }
                 }
             }
+            for path in changed.steering {
+                let diags = world
+                    .steering_file(&path)
+                    .map(|f| f.diagnostics.iter().map(convert::steering_diagnostic).collect())
+                    .unwrap_or_default();
+                batches.push((path.clone(), diags, world.version(&path)));
+                published.insert(path);
+            }
             for path in changed.removed {
                 if published.remove(&path) {
                     batches.push((path, Vec::new(), None));
@@ -216,7 +224,7 @@ fn roots_from(params: &lsp::InitializeParams) -> Vec<PathBuf> {
 }
 
 fn doc_uri_path(uri: &lsp::Uri) -> Option<PathBuf> {
-    convert::path(uri).filter(|p| spec_document(p).is_some())
+    convert::path(uri)
 }
 
 impl LanguageServer for Server {
@@ -244,7 +252,11 @@ impl LanguageServer for Server {
         if let Ok(mut f) = self.flags.write() {
             *f = flags;
         }
-        self.world_mut().roots = roots_from(&params);
+        {
+            let mut world = self.world_mut();
+            world.roots = roots_from(&params);
+            world.user_steering = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".kiro").join("steering"));
+        }
         Ok(lsp::InitializeResult {
             capabilities: capabilities(),
             server_info: Some(lsp::ServerInfo {
@@ -285,27 +297,27 @@ impl LanguageServer for Server {
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let Some(path) = doc_uri_path(&doc.uri) else { return };
-        let dir = self.world_mut().set_text(&path, doc.text, doc.version);
-        self.publish(Changed { specs: dir.into_iter().collect(), removed: Vec::new() }).await;
+        let changed = self.world_mut().set_open_text(&path, doc.text, doc.version);
+        self.publish(changed).await;
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
-        let dir = {
+        let changed = {
             let mut world = self.world_mut();
-            let mut text = world.open.get(&path).map(|d| d.text.clone()).unwrap_or_default();
+            let Some(mut text) = world.open.get(&path).map(|d| d.text.clone()) else { return };
             for change in &params.content_changes {
                 convert::apply_change(&mut text, change);
             }
-            world.set_text(&path, text, params.text_document.version)
+            world.set_open_text(&path, text, params.text_document.version)
         };
-        self.publish(Changed { specs: dir.into_iter().collect(), removed: Vec::new() }).await;
+        self.publish(changed).await;
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
-        let dir = self.world_mut().close(&path);
-        self.publish(Changed { specs: dir.into_iter().collect(), removed: Vec::new() }).await;
+        let changed = self.world_mut().close_document(&path);
+        self.publish(changed).await;
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {

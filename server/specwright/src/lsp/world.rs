@@ -35,16 +35,34 @@ pub struct World {
     pub roots: Vec<PathBuf>,
     /// Spec folder → spec.
     pub specs: BTreeMap<PathBuf, SpecSnapshot>,
-    /// Open spec documents by path.
+    /// Open documents (specs, steering) by path.
     pub open: HashMap<PathBuf, OpenDocument>,
+    /// Workspace folder → its steering (with the user-level documents).
+    pub steering: BTreeMap<PathBuf, specwright_steering::Steering>,
+    /// `~/.kiro/steering`, when there is a home folder.
+    pub user_steering: Option<PathBuf>,
 }
 
 /// Which documents of a spec to (re)publish diagnostics for, and which to clear.
 #[derive(Debug, Default)]
 pub struct Changed {
     pub specs: Vec<PathBuf>,
+    /// Steering documents whose diagnostics changed.
+    pub steering: Vec<PathBuf>,
     /// Documents that disappeared: their diagnostics must be cleared.
     pub removed: Vec<PathBuf>,
+}
+
+impl Changed {
+    pub fn specs(dirs: impl IntoIterator<Item = PathBuf>) -> Self {
+        Self { specs: dirs.into_iter().collect(), ..Self::default() }
+    }
+
+    fn merge(&mut self, other: Changed) {
+        self.specs.extend(other.specs);
+        self.steering.extend(other.steering);
+        self.removed.extend(other.removed);
+    }
 }
 
 impl World {
@@ -56,7 +74,65 @@ impl World {
             self.reload_spec(&dir);
             changed.specs.push(dir);
         }
+        for root in self.roots.clone() {
+            changed.merge(self.reload_steering(&root));
+        }
         changed
+    }
+
+    /// Loads a workspace folder's steering from disk, open documents winning.
+    fn reload_steering(&mut self, root: &Path) -> Changed {
+        let before: Vec<PathBuf> =
+            self.steering.get(root).map(|s| s.files.iter().map(|f| f.path.clone()).collect()).unwrap_or_default();
+        let mut steering = specwright_steering::Steering::load(root, self.user_steering.as_deref());
+        for (path, doc) in &self.open {
+            if let Some((rel, source)) = specwright_steering::classify(root, self.user_steering.as_deref(), path) {
+                steering.upsert(specwright_steering::parse(path, &rel, &doc.text, root, source));
+            }
+        }
+        let now: Vec<PathBuf> = steering.files.iter().map(|f| f.path.clone()).collect();
+        let removed = before.into_iter().filter(|p| !now.contains(p)).collect();
+        self.steering.insert(root.to_path_buf(), steering);
+        Changed { steering: now, removed, ..Changed::default() }
+    }
+
+    /// The steering file at `path`, in whichever workspace folder has it.
+    pub fn steering_file(&self, path: &Path) -> Option<&specwright_steering::SteeringFile> {
+        self.steering.values().find_map(|s| s.by_path(path))
+    }
+
+    /// The workspace folder a steering document belongs to (`AGENTS.md`,
+    /// `.kiro/steering/**.md`, or a user-level document: the first folder).
+    fn steering_root(&self, path: &Path) -> Option<(PathBuf, String, specwright_steering::Source)> {
+        self.roots.iter().find_map(|root| {
+            specwright_steering::classify(root, self.user_steering.as_deref(), path)
+                .map(|(rel, source)| (root.clone(), rel, source))
+        })
+    }
+
+    /// A new text for any open document: a spec document (re-parsed and its
+    /// spec re-checked) or a steering document (re-parsed).
+    pub fn set_open_text(&mut self, path: &Path, text: String, version: i32) -> Changed {
+        if spec_document(path).is_some() {
+            return Changed::specs(self.set_text(path, text, version));
+        }
+        let Some((root, rel, source)) = self.steering_root(path) else { return Changed::default() };
+        let file = specwright_steering::parse(path, &rel, &text, &root, source);
+        self.open.insert(path.to_path_buf(), OpenDocument { version, text });
+        self.steering.entry(root).or_default().upsert(file);
+        Changed { steering: vec![path.to_path_buf()], ..Changed::default() }
+    }
+
+    /// The editor closed a document: the disk's text is the truth again.
+    pub fn close_document(&mut self, path: &Path) -> Changed {
+        if spec_document(path).is_some() {
+            return Changed::specs(self.close(path));
+        }
+        self.open.remove(path);
+        match self.steering_root(path) {
+            Some((root, ..)) => self.reload_steering(&root),
+            None => Changed::default(),
+        }
     }
 
     pub fn snapshot(&self, dir: &Path) -> Option<SpecSnapshot> {
@@ -138,6 +214,13 @@ impl World {
         for dir in dirs {
             self.reload_spec(&dir);
             changed.specs.push(dir);
+        }
+        let mut roots: Vec<PathBuf> =
+            paths.iter().filter_map(|p| self.steering_root(p).map(|(root, ..)| root)).collect();
+        roots.sort();
+        roots.dedup();
+        for root in roots {
+            changed.merge(self.reload_steering(&root));
         }
         changed
     }
