@@ -33,6 +33,9 @@ pub fn parse_file(path: &str, text: &str, lang: Lang) -> FileIndex {
     let deadline = Instant::now() + time_budget(text.len());
     let tree = PARSER.with(|parser| {
         let mut parser = parser.try_borrow_mut().ok()?;
+        // A parse halted by the deadline would otherwise resume, on the
+        // next call, where it stopped.
+        parser.reset();
         parser.set_language(&spec.language).ok()?;
         let bytes = text.as_bytes();
         let mut past_deadline = |_: &ParseState| Instant::now() > deadline;
@@ -732,11 +735,7 @@ impl<'t> Collector<'t> {
                     _ => None,
                 }
             }
-            "macro_definition" => {
-                let mut cursor = node.walk();
-                let open = node.children(&mut cursor).find(|c| matches!(c.kind(), "{" | "(" | "["));
-                open
-            }
+            "macro_definition" => ["{", "(", "["].into_iter().find_map(|open| child_of_kind(node, open)),
             "struct_item" => node.child_by_field_name("body").filter(|b| b.kind() == "field_declaration_list"),
             _ => node.child_by_field_name("body"),
         };

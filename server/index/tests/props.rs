@@ -107,7 +107,7 @@ fn check_bounds(text: &str, file: &FileIndex) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
     fn arbitrary_text(text in any::<String>()) {

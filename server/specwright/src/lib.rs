@@ -9,6 +9,7 @@
 //! - [`settings`]: the editor settings and their JSON Schema.
 
 pub mod check;
+pub mod context_cli;
 pub mod lsp;
 pub mod settings;
 pub mod spec_cli;

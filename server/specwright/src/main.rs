@@ -27,6 +27,11 @@ struct Cli {
 enum Command {
     /// Run the language server over stdio.
     Lsp,
+    /// Codebase context: the ranked repository map.
+    Context {
+        #[command(subcommand)]
+        command: specwright::context_cli::ContextCommand,
+    },
     /// The spec workflow: new, design, tasks, list.
     Spec {
         #[command(subcommand)]
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Some(Command::Check { dirs, format }) => check::run(&dirs, format),
         Some(Command::Lsp) => run_server(),
         Some(Command::Spec { command, flags }) => specwright::spec_cli::run(command, flags),
+        Some(Command::Context { command }) => specwright::context_cli::run(command),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {

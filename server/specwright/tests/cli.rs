@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 use specwright_spec::Code;
+use specwright_steering::codes;
 
 // ---------------------------------------------------------------------------
 // Fixtures and running the binary
@@ -98,6 +99,11 @@ fn check_json(fx: &Fixture, dir: &str) -> (i32, Value) {
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every diagnostic code: the spec codes, then the steering codes.
+fn all_codes() -> Vec<&'static str> {
+    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).collect()
 }
 
 fn read_json(rel: &str) -> Value {
@@ -240,7 +246,7 @@ fn parse_text_line(s: &str) -> Option<TextLine> {
     let (head, message) = rest.split_once(": ")?;
     let (severity, code) = head.strip_suffix(']')?.split_once('[')?;
     let ok = matches!(severity, "error" | "warning" | "information" | "hint")
-        && Code::ALL.iter().any(|c| c.as_str() == code)
+        && all_codes().contains(&code)
         && line >= 1
         && col >= 1
         && !message.is_empty();
@@ -389,7 +395,11 @@ fn json_report_has_the_documented_fields_and_values() {
             "documents": ["requirements.md", "design.md", "tasks.md"],
         }])
     );
-    assert_eq!(report["summary"], json!({"specs": 1, "errors": 2, "warnings": 1, "information": 0, "hints": 0}));
+    assert_eq!(
+        report["summary"],
+        json!({"specs": 1, "steering": 0, "errors": 2, "warnings": 1, "information": 0, "hints": 0})
+    );
+    assert_eq!(report["steering"], json!([]));
 
     let diags = report["diagnostics"].as_array().expect("diagnostics");
     let brief: Vec<(&str, &str, &str)> = diags
@@ -435,8 +445,9 @@ fn json_report_of_a_clean_spec_and_of_no_spec() {
         json!({
             "version": 1,
             "specs": [],
+            "steering": [],
             "diagnostics": [],
-            "summary": {"specs": 0, "errors": 0, "warnings": 0, "information": 0, "hints": 0},
+            "summary": {"specs": 0, "steering": 0, "errors": 0, "warnings": 0, "information": 0, "hints": 0},
         })
     );
 }
@@ -503,13 +514,16 @@ fn sarif_report_is_sarif_2_1_0() {
     assert_eq!(driver["name"], "specwright");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
 
-    // One rule per stable code, in Code::ALL order.
+    // One rule per stable code: Code::ALL order, then the steering codes in codes::ALL order.
     let rules = driver["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    assert_eq!(ids, codes);
-    for (rule, code) in rules.iter().zip(Code::ALL) {
-        assert_eq!(rule["shortDescription"]["text"], code.description());
+    assert_eq!(ids, all_codes());
+    let descriptions =
+        Code::ALL.iter().map(|c| c.description()).chain(codes::ALL.iter().map(|c| codes::description(c)));
+    for (rule, description) in rules.iter().zip(descriptions) {
+        assert!(!description.is_empty(), "{rule}");
+        assert_eq!(rule["shortDescription"]["text"], description);
+        assert_eq!(rule["name"], rule["id"]);
         let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
         assert!(matches!(level, "error" | "warning" | "note"), "{level}");
     }
@@ -718,6 +732,250 @@ fn a_kiro_folder_without_specs_is_empty() {
     let (status, report) = check_json(&fx, ".");
     assert_eq!(status, 0);
     assert_eq!(report["summary"]["specs"], 0);
+    assert_eq!(report["summary"]["steering"], 1);
+    assert_eq!(
+        report["steering"],
+        json!([{"path": ".kiro/steering/product.md", "inclusion": "always", "patterns": [], "name": null, "source": "workspace"}])
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Steering documents
+// ---------------------------------------------------------------------------
+
+const CLEAN_STEERING: &str = "---
+inclusion: fileMatch
+fileMatchPattern: [\"src/**/*.ts\", \"*.tsx\"]
+name: TypeScript
+---
+
+# TypeScript
+
+Use strict mode.
+";
+
+/// Line 1 (0-based): an unknown inclusion at column 11. Line 5: a reference
+/// to a missing file after non-ASCII text, so its UTF-16 column differs from
+/// its byte and char columns.
+const BAD_STEERING: &str = "---
+inclusion: sometimes
+---
+
+# Notes
+Café ünïcödé 😀, see #[[file:missing.md]] for more.
+";
+
+/// A workspace with a clean spec, a clean and a bad steering document, and
+/// two `AGENTS.md` files, under `base`.
+fn steering_workspace(fx: &Fixture, base: &str) {
+    clean_spec(fx, base, "greeting");
+    fx.write(&format!("{base}.kiro/steering/typescript.md"), CLEAN_STEERING)
+        .write(&format!("{base}.kiro/steering/bad.md"), BAD_STEERING)
+        .write(&format!("{base}AGENTS.md"), "# Agents\n\nRun the tests.\n")
+        .write(&format!("{base}pkg/AGENTS.md"), "# The package\n");
+}
+
+#[test]
+fn steering_diagnostics_are_reported_with_their_codes() {
+    let fx = Fixture::new("steering");
+    steering_workspace(&fx, "");
+    let missing_col = utf16_col(BAD_STEERING, 5, "missing.md");
+    // 1-based UTF-16 column 30; counting chars would give 29, bytes 36.
+    assert_eq!(missing_col + 1, 30);
+
+    // Text: compiler-like lines with 1-based positions, and exit 1.
+    let out = run(&fx, &["check"]);
+    assert_eq!(code(&out), 1, "stdout:\n{}\nstderr:\n{}", stdout(&out), stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let text = stdout(&out);
+    let (diags, summary) = parse_text(&text);
+    assert_eq!(summary, "checked 1 spec and 4 steering files: 2 errors, 0 warnings, 0 notes");
+    let brief: Vec<(&str, u64, u64, &str, &str)> =
+        diags.iter().map(|d| (d.path.as_str(), d.line, d.col, d.severity.as_str(), d.code.as_str())).collect();
+    assert_eq!(
+        brief,
+        [
+            (".kiro/steering/bad.md", 2, 12, "error", codes::UNKNOWN_INCLUSION),
+            (".kiro/steering/bad.md", 6, missing_col + 1, "error", codes::MISSING_FILE),
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            ".kiro/steering/bad.md:2:12: error[steering-unknown-inclusion]: unknown inclusion `sometimes`; \
+             expected always, fileMatch, manual or auto (read as manual: included only when asked for)\n"
+        ),
+        "{text}"
+    );
+    assert!(diags[1].message.contains("`missing.md` does not exist"), "{text}");
+
+    // JSON: the steering documents in order, and their diagnostics after the specs'.
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 1);
+    assert_eq!(
+        report["steering"],
+        json!([
+            {"path": "AGENTS.md", "inclusion": "always", "patterns": [], "name": null, "source": "agents"},
+            {"path": ".kiro/steering/bad.md", "inclusion": "manual", "patterns": [], "name": null, "source": "workspace"},
+            {
+                "path": ".kiro/steering/typescript.md",
+                "inclusion": "fileMatch",
+                "patterns": ["src/**/*.ts", "*.tsx"],
+                "name": "TypeScript",
+                "source": "workspace",
+            },
+            {"path": "pkg/AGENTS.md", "inclusion": "always", "patterns": [], "name": null, "source": "agents"},
+        ])
+    );
+    assert_eq!(
+        report["diagnostics"],
+        json!([
+            {
+                "path": ".kiro/steering/bad.md",
+                "range": {"start": {"line": 1, "character": 11}, "end": {"line": 1, "character": 20}},
+                "severity": "error",
+                "code": "steering-unknown-inclusion",
+                "message": "unknown inclusion `sometimes`; expected always, fileMatch, manual or auto (read as manual: included only when asked for)",
+            },
+            {
+                "path": ".kiro/steering/bad.md",
+                "range": {"start": {"line": 5, "character": missing_col}, "end": {"line": 5, "character": missing_col + 10}},
+                "severity": "error",
+                "code": "steering-missing-file",
+                "message": diags[1].message,
+            },
+        ])
+    );
+    assert_eq!(
+        report["summary"],
+        json!({"specs": 1, "steering": 4, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
+    );
+
+    // SARIF: results point at the steering rules, which follow the spec rules.
+    let out = run(&fx, &["check", "--format", "sarif"]);
+    assert_eq!(code(&out), 1);
+    let sarif = json_of(&out);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let ids: Vec<&str> = results.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    assert_eq!(ids, [codes::UNKNOWN_INCLUSION, codes::MISSING_FILE]);
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert!(index >= Code::ALL.len(), "{r}");
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert_eq!(rules[index]["shortDescription"]["text"], codes::description(r["ruleId"].as_str().unwrap()));
+        assert_eq!(r["level"], "error");
+        assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], ".kiro/steering/bad.md");
+    }
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"],
+        json!({"startLine": 6, "startColumn": missing_col + 1, "endLine": 6, "endColumn": missing_col + 11})
+    );
+}
+
+#[test]
+fn clean_steering_exits_0() {
+    let fx = Fixture::new("steering-clean");
+    fx.write(".kiro/steering/typescript.md", CLEAN_STEERING)
+        .write(".kiro/steering/product.md", "# Product\n\nNo front matter: always included.\n")
+        .write(".kiro/steering/nested/api.md", "---\ninclusion: manual\nname: api\n---\n# API\n");
+    let out = run(&fx, &["check"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(stdout(&out), "checked 0 specs and 3 steering files: 0 errors, 0 warnings, 0 notes\n");
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 0);
+    assert_eq!(report["diagnostics"], json!([]));
+    let paths: Vec<&str> = report["steering"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, [".kiro/steering/nested/api.md", ".kiro/steering/product.md", ".kiro/steering/typescript.md"]);
+    assert_eq!(report["steering"][0]["name"], "api");
+
+    // A steering warning alone does not fail the check either.
+    let warned = Fixture::new("steering-warning");
+    warned.write(".kiro/steering/auto.md", "---\ninclusion: auto\n---\n# Auto\n");
+    let out = run(&warned, &["check"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let (diags, summary) = parse_text(&stdout(&out));
+    assert_eq!(summary, "checked 0 specs and 1 steering file: 0 errors, 1 warning, 0 notes");
+    assert_eq!((diags[0].code.as_str(), diags[0].severity.as_str()), (codes::MISSING_DESCRIPTION, "warning"));
+}
+
+#[test]
+fn steering_paths_are_relative_to_dir_and_prefixed_like_specs() {
+    let fx = Fixture::new("steering-nested");
+    steering_workspace(&fx, "a/");
+    fx.write("b/.kiro/steering/ok.md", "# OK\n");
+
+    // A nested workspace: paths start with its folder.
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 1);
+    let paths: Vec<&str> = report["steering"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "a/AGENTS.md",
+            "a/.kiro/steering/bad.md",
+            "a/.kiro/steering/typescript.md",
+            "a/pkg/AGENTS.md",
+            "b/.kiro/steering/ok.md"
+        ]
+    );
+    assert!(report["diagnostics"].as_array().unwrap().iter().all(|d| d["path"] == "a/.kiro/steering/bad.md"));
+
+    // Several DIRs: paths prefixed by the DIR as given.
+    let out = run(&fx, &["check", "a/", "b", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let report = json_of(&out);
+    validate_report(&report);
+    assert_eq!(report["steering"][1]["path"], "a/.kiro/steering/bad.md");
+    assert_eq!(report["steering"][4]["path"], "b/.kiro/steering/ok.md");
+    assert_eq!(report["diagnostics"][0]["path"], "a/.kiro/steering/bad.md");
+    let out = run(&fx, &["check", "b"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(stdout(&out), "checked 0 specs and 1 steering file: 0 errors, 0 warnings, 0 notes\n");
+}
+
+/// The real-world corpus (`../shared/corpus/kiro`, beside the repository):
+/// every format runs to the end, and the steering findings are the ones
+/// counted by reading its 66 steering files: `inclusion: never` (an error)
+/// and six `title:` keys Kiro does not read (hints).
+#[test]
+fn the_corpus_checks_without_panicking() {
+    let corpus = repo_root().join("../shared/corpus/kiro");
+    assert!(
+        corpus.is_dir(),
+        "THE CORPUS IS MISSING: expected the real-world Kiro corpus at {} (shared/corpus/kiro beside the repository). \
+         This test needs it; it does not skip.",
+        corpus.display()
+    );
+    let dir = corpus.to_str().expect("a UTF-8 path");
+    for format in ["text", "sarif"] {
+        let out = bin().args(["check", dir, "--format", format]).output().expect("run specwright");
+        // The corpus's specs have error-level findings; a panic would exit 101.
+        assert_eq!(code(&out), 1, "{format}: stderr:\n{}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{format}");
+    }
+    let out = bin().args(["check", dir, "--format", "json"]).output().expect("run specwright");
+    assert_eq!(code(&out), 1, "stderr:\n{}", stderr(&out));
+    let report = json_of(&out);
+    validate_report(&report);
+    assert_eq!(report["summary"]["steering"], 66);
+    assert_eq!(report["steering"].as_array().unwrap().len(), 66);
+    let steering: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with("steering-"))
+        .collect();
+    let brief: Vec<(&str, &str)> =
+        steering.iter().map(|d| (d["severity"].as_str().unwrap(), d["code"].as_str().unwrap())).collect();
+    assert_eq!(brief.len(), 7, "{steering:#?}");
+    assert_eq!(brief.iter().filter(|b| **b == ("error", codes::UNKNOWN_INCLUSION)).count(), 1, "{steering:#?}");
+    assert_eq!(brief.iter().filter(|b| **b == ("hint", codes::FRONT_MATTER)).count(), 6, "{steering:#?}");
+    let never = steering.iter().find(|d| d["code"] == codes::UNKNOWN_INCLUSION).unwrap();
+    assert_eq!(never["path"], "llamojha__no-vibe-no-code-kiroween/.kiro/steering/git-best-practices.md");
+    assert!(never["message"].as_str().unwrap().contains("`never`"), "{never}");
+    let never_doc = report["steering"].as_array().unwrap().iter().find(|s| s["path"] == never["path"]).unwrap();
+    assert_eq!(never_doc["inclusion"], "manual");
 }
 
 // ---------------------------------------------------------------------------
@@ -730,7 +988,7 @@ fn examples_auth_api_is_clean() {
     let dir = dir.to_str().expect("a UTF-8 path");
     let out = bin().args(["check", dir]).output().expect("run specwright");
     assert_eq!(code(&out), 0, "{}", stdout(&out));
-    assert_eq!(stdout(&out), "checked 1 spec: 0 errors, 0 warnings, 0 notes\n");
+    assert_eq!(stdout(&out), "checked 1 spec and 3 steering files: 0 errors, 0 warnings, 0 notes\n");
 
     let out = bin().args(["check", dir, "--format", "json"]).output().expect("run specwright");
     assert_eq!(code(&out), 0);
@@ -738,6 +996,10 @@ fn examples_auth_api_is_clean() {
     validate_report(&report);
     assert_eq!(report["summary"]["errors"], 0);
     assert_eq!(report["summary"]["warnings"], 0);
+    assert_eq!(report["diagnostics"], json!([]));
+    let steering: Vec<&str> =
+        report["steering"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(steering, [".kiro/steering/product.md", ".kiro/steering/structure.md", ".kiro/steering/tech.md"]);
     let spec = &report["specs"][0];
     assert_eq!(spec["name"], "auth-api");
     assert_eq!(spec["path"], ".kiro/specs/auth-api");
@@ -840,12 +1102,20 @@ fn report_schema_rejects_what_the_report_never_contains() {
             "tasks": 1, "subtasks": 0, "done": 0, "optional": 0, "references": 1,
             "dangling": [], "uncovered": ["1.1"], "documents": ["requirements.md", "tasks.md"],
         }],
+        "steering": [
+            {"path": ".kiro/steering/a.md", "inclusion": "fileMatch", "patterns": ["src/**"], "name": "a", "source": "workspace"},
+            {"path": "AGENTS.md", "inclusion": "always", "patterns": [], "name": null, "source": "agents"},
+        ],
         "diagnostics": [{
             "path": ".kiro/specs/s/requirements.md",
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
             "severity": "warning", "code": "uncovered-criterion", "message": "m",
+        }, {
+            "path": ".kiro/steering/a.md",
+            "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 5}},
+            "severity": "hint", "code": "steering-front-matter", "message": "m",
         }],
-        "summary": {"specs": 1, "errors": 0, "warnings": 1, "information": 0, "hints": 0},
+        "summary": {"specs": 1, "steering": 2, "errors": 0, "warnings": 1, "information": 0, "hints": 1},
     });
     assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
     let bad = |patch: &dyn Fn(&mut Value)| {
@@ -867,9 +1137,24 @@ fn report_schema_rejects_what_the_report_never_contains() {
     assert!(bad(&|v| v["diagnostics"][0]["severity"] = json!("info")));
     assert!(bad(&|v| v["diagnostics"][0]["range"]["start"]["line"] = json!(1.5)));
     assert!(bad(&|v| v["summary"]["notes"] = json!(0)));
+    assert!(bad(&|v| {
+        v["summary"].as_object_mut().unwrap().remove("steering");
+    }));
+    assert!(bad(&|v| {
+        v.as_object_mut().unwrap().remove("steering");
+    }));
+    assert!(bad(&|v| v["steering"][0]["inclusion"] = json!("sometimes")));
+    assert!(bad(&|v| v["steering"][0]["source"] = json!("user")));
+    assert!(bad(&|v| v["steering"][0]["patterns"] = json!("src/**")));
+    assert!(bad(&|v| v["steering"][0]["description"] = json!("d")));
+    assert!(bad(&|v| {
+        v["steering"][1].as_object_mut().unwrap().remove("name");
+    }));
+    assert!(bad(&|v| v["diagnostics"][1]["code"] = json!("steering-no-such-code")));
 }
 
-/// The schema's code enum is exactly `Code::ALL`, as `Code` serializes.
+/// The schema's code enum is exactly `Code::ALL` (as `Code` serializes)
+/// followed by the steering `codes::ALL`.
 #[test]
 fn report_schema_codes_are_the_stable_codes() {
     let schema = report_schema();
@@ -879,11 +1164,15 @@ fn report_schema_codes_are_the_stable_codes() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    assert_eq!(enum_codes, codes);
+    assert_eq!(enum_codes, all_codes());
     for c in Code::ALL {
         assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
     }
+    for c in codes::ALL {
+        assert!(c.starts_with("steering-"), "{c}");
+        assert!(!codes::description(c).is_empty(), "{c} has a description");
+    }
+    assert_eq!(codes::description("no-such-code"), "");
 }
 
 #[test]
@@ -1138,9 +1427,14 @@ fn schemas_readme_documents_every_code_method_and_command() {
     use specwright::lsp::ext;
     let path = repo_root().join("schemas/README.md");
     let readme = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let names =
-        Code::ALL.iter().map(|c| c.as_str()).chain(ext::METHODS.iter().copied()).chain(ext::COMMANDS.iter().copied());
+    let names = all_codes().into_iter().chain(ext::METHODS.iter().copied()).chain(ext::COMMANDS.iter().copied());
     for name in names {
         assert!(readme.contains(&format!("`{name}`")), "schemas/README.md does not mention `{name}`");
+    }
+    // The top-level README's Diagnostics section documents every code, with an anchor.
+    let path = repo_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    for code in all_codes() {
+        assert!(readme.contains(&format!("<a id=\"{code}\"></a>`{code}`")), "README.md does not document `{code}`");
     }
 }

@@ -39,6 +39,24 @@ pub fn diagnostic(d: &specwright_spec::Diagnostic) -> lsp::Diagnostic {
     }
 }
 
+pub fn index_symbol_kind(k: specwright_index::SymbolKind) -> lsp::SymbolKind {
+    use specwright_index::SymbolKind as K;
+    match k {
+        K::Function => lsp::SymbolKind::FUNCTION,
+        K::Method => lsp::SymbolKind::METHOD,
+        K::Class => lsp::SymbolKind::CLASS,
+        K::Interface => lsp::SymbolKind::INTERFACE,
+        K::Struct => lsp::SymbolKind::STRUCT,
+        K::Enum => lsp::SymbolKind::ENUM,
+        K::Trait => lsp::SymbolKind::INTERFACE,
+        K::Type => lsp::SymbolKind::TYPE_PARAMETER,
+        K::Constant => lsp::SymbolKind::CONSTANT,
+        K::Variable => lsp::SymbolKind::VARIABLE,
+        K::Module => lsp::SymbolKind::MODULE,
+        K::Field => lsp::SymbolKind::FIELD,
+    }
+}
+
 pub fn steering_diagnostic(d: &specwright_steering::Diagnostic) -> lsp::Diagnostic {
     lsp::Diagnostic {
         range: range(d.range),

@@ -26,6 +26,12 @@ pub const SPEC_GENERATE_TASKS: &str = "specwright.spec.generateTasks";
 /// `specwright.spec.refine` `{spec, document, instruction}`: a document revised as asked.
 pub const SPEC_REFINE: &str = "specwright.spec.refine";
 
+/// `specwright.steering.generate` `{root?}`: `product.md`, `tech.md` and
+/// `structure.md` in `.kiro/steering/`, from facts read off the code (and
+/// prose from the model when one is configured). Existing files are never
+/// overwritten: changes to them are proposed as edits that need confirmation.
+pub const STEERING_GENERATE: &str = "specwright.steering.generate";
+
 /// The generation commands and the custom requests that do the same.
 pub const GENERATION: &[(&str, &str)] = &[
     (SPEC_CREATE, "specwright/spec/create"),
@@ -34,9 +40,14 @@ pub const GENERATION: &[(&str, &str)] = &[
     (SPEC_REFINE, "specwright/spec/refine"),
 ];
 
+/// `specwright/context/repoMap` `{budget?, focus?: [uri]}`: the ranked
+/// repository map of the workspace, within a token budget.
+pub const REPO_MAP: &str = "specwright/context/repoMap";
+
 /// Every custom request or notification method.
 pub const METHODS: &[&str] = &[
     SPECS,
+    REPO_MAP,
     STREAM,
     "specwright/spec/create",
     "specwright/spec/generateDesign",
@@ -45,7 +56,8 @@ pub const METHODS: &[&str] = &[
 ];
 
 /// Every command the server executes.
-pub const COMMANDS: &[&str] = &[SET_TASK_STATUS, SPEC_CREATE, SPEC_GENERATE_DESIGN, SPEC_GENERATE_TASKS, SPEC_REFINE];
+pub const COMMANDS: &[&str] =
+    &[SET_TASK_STATUS, SPEC_CREATE, SPEC_GENERATE_DESIGN, SPEC_GENERATE_TASKS, SPEC_REFINE, STEERING_GENERATE];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -183,4 +195,56 @@ pub struct StreamParams {
     pub document: String,
     /// Text to append to what was streamed before.
     pub delta: String,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoMapParams {
+    /// The most tokens the map may take (default 1024).
+    #[serde(default)]
+    pub budget: Option<usize>,
+    /// Files in focus (URIs): the map leans toward them and what they use.
+    #[serde(default)]
+    pub focus: Vec<String>,
+    /// Identifiers in focus (named in a spec or a question).
+    #[serde(default)]
+    pub symbols: Vec<String>,
+    /// The workspace folder (URI); default: the first.
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoMapResult {
+    /// The map: files in rank order, each followed by its key signatures.
+    pub text: String,
+    /// Its size by Specwright's token estimate (calibrated against cl100k).
+    pub tokens: usize,
+    pub files: usize,
+    pub symbols: usize,
+    /// Files in the index.
+    pub indexed: usize,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SteeringGenerateParams {
+    /// The workspace folder (URI); default: the first.
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SteeringGenerateResult {
+    /// Documents created (URIs).
+    pub created: Vec<String>,
+    /// Existing documents for which a change was proposed (URIs).
+    pub proposed: Vec<String>,
+    /// Existing documents left as they are, because nothing would change (URIs).
+    pub unchanged: Vec<String>,
+    /// The model that wrote the prose; absent when the documents hold the facts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drafted_by: Option<String>,
 }

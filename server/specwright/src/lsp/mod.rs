@@ -1,6 +1,7 @@
 //! The language server: protocol types, handlers and state. The only module
 //! tree that knows LSP; domain crates are called through their plain APIs.
 
+mod context;
 mod convert;
 pub mod ext;
 mod frames;
@@ -18,6 +19,7 @@ pub use server::Server;
 pub fn service() -> (LspService<Server>, tower_lsp_server::ClientSocket) {
     LspService::build(Server::new)
         .custom_method(ext::SPECS, Server::specs)
+        .custom_method(ext::REPO_MAP, Server::repo_map)
         .custom_method(ext::GENERATION[0].1, Server::spec_create)
         .custom_method(ext::GENERATION[1].1, Server::spec_generate_design)
         .custom_method(ext::GENERATION[2].1, Server::spec_generate_tasks)

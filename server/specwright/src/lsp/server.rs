@@ -72,11 +72,11 @@ impl Server {
         }
     }
 
-    fn world(&self) -> std::sync::RwLockReadGuard<'_, World> {
+    pub(super) fn world(&self) -> std::sync::RwLockReadGuard<'_, World> {
         self.world.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn world_mut(&self) -> std::sync::RwLockWriteGuard<'_, World> {
+    pub(super) fn world_mut(&self) -> std::sync::RwLockWriteGuard<'_, World> {
         self.world.write().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -139,10 +139,14 @@ impl Server {
 
     async fn register_watchers(&self) {
         let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String("**/.kiro/**".into()),
-                kind: None,
-            }],
+            watchers: vec![
+                lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String("**/.kiro/**".into()), kind: None },
+                lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String("**/AGENTS.md".into()), kind: None },
+                lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String("**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,rs,py,pyi,go}".into()),
+                    kind: None,
+                },
+            ],
         };
         let registration = lsp::Registration {
             id: "specwright-watch-kiro".into(),
@@ -274,6 +278,7 @@ impl LanguageServer for Server {
             self.register_watchers().await;
         }
         self.publish(changed).await;
+        super::context::build_indexes_in_background(Arc::clone(&self.world));
         if let Some(e) = self.model_error() {
             self.client
                 .show_message(lsp::MessageType::WARNING, format!("Specwright: the model is not usable: {e}"))
@@ -298,6 +303,7 @@ impl LanguageServer for Server {
         let doc = params.text_document;
         let Some(path) = doc_uri_path(&doc.uri) else { return };
         let changed = self.world_mut().set_open_text(&path, doc.text, doc.version);
+        self.reindex_later(path);
         self.publish(changed).await;
     }
 
@@ -311,18 +317,25 @@ impl LanguageServer for Server {
             }
             world.set_open_text(&path, text, params.text_document.version)
         };
+        self.reindex_later(path);
         self.publish(changed).await;
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
         let changed = self.world_mut().close_document(&path);
+        self.reindex_later(path);
         self.publish(changed).await;
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let paths: Vec<PathBuf> = params.changes.iter().filter_map(|c| convert::path(&c.uri)).collect();
         let changed = self.world_mut().files_changed(&paths);
+        for path in &paths {
+            if !self.world().open.contains_key(path) {
+                self.reindex_later(path.clone());
+            }
+        }
         self.publish(changed).await;
     }
 
@@ -378,8 +391,11 @@ impl LanguageServer for Server {
 
     async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
         let snaps: Vec<SpecSnapshot> = self.world().specs.values().cloned().collect();
+        let code = self.index_symbols(&params.query, 500);
         shield("workspace/symbol", || {
-            Some(lsp::WorkspaceSymbolResponse::Nested(handlers::workspace_symbols(snaps.iter(), &params.query)))
+            let mut symbols = handlers::workspace_symbols(snaps.iter(), &params.query);
+            symbols.extend(code);
+            Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
         })
     }
 

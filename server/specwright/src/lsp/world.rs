@@ -41,6 +41,10 @@ pub struct World {
     pub steering: BTreeMap<PathBuf, specwright_steering::Steering>,
     /// `~/.kiro/steering`, when there is a home folder.
     pub user_steering: Option<PathBuf>,
+    /// Workspace folder → its code index (built in the background).
+    pub indexes: BTreeMap<PathBuf, Arc<specwright_index::Index>>,
+    /// Open source files: the version their index entry was parsed from.
+    pub indexed_versions: HashMap<PathBuf, i32>,
 }
 
 /// Which documents of a spec to (re)publish diagnostics for, and which to clear.
@@ -111,12 +115,18 @@ impl World {
     }
 
     /// A new text for any open document: a spec document (re-parsed and its
-    /// spec re-checked) or a steering document (re-parsed).
+    /// spec re-checked), a steering document (re-parsed), or a source file
+    /// (kept, for the index to re-read off the request path).
     pub fn set_open_text(&mut self, path: &Path, text: String, version: i32) -> Changed {
         if spec_document(path).is_some() {
             return Changed::specs(self.set_text(path, text, version));
         }
-        let Some((root, rel, source)) = self.steering_root(path) else { return Changed::default() };
+        let Some((root, rel, source)) = self.steering_root(path) else {
+            if specwright_index::Lang::of(path).is_some() && self.root_of(path).is_some() {
+                self.open.insert(path.to_path_buf(), OpenDocument { version, text });
+            }
+            return Changed::default();
+        };
         let file = specwright_steering::parse(path, &rel, &text, &root, source);
         self.open.insert(path.to_path_buf(), OpenDocument { version, text });
         self.steering.entry(root).or_default().upsert(file);
@@ -230,6 +240,47 @@ impl World {
         let specs = path.parent()?;
         let kiro = specs.parent()?;
         (specs.file_name()? == "specs" && kiro.file_name()? == ".kiro").then(|| path.to_path_buf())
+    }
+
+    /// Open source files whose index entry is older than the editor's text.
+    pub fn stale_sources(&self) -> Vec<(PathBuf, String, i32)> {
+        self.open
+            .iter()
+            .filter(|(p, d)| {
+                specwright_index::Lang::of(p).is_some() && self.indexed_versions.get(*p) != Some(&d.version)
+            })
+            .map(|(p, d)| (p.clone(), d.text.clone(), d.version))
+            .collect()
+    }
+
+    /// Puts a freshly parsed file into its folder's index (unless a newer
+    /// version was indexed meanwhile). `version` is `None` for a file read from disk.
+    pub fn put_indexed(&mut self, path: &Path, file: Option<specwright_index::FileIndex>, version: Option<i32>) {
+        if let (Some(v), Some(done)) = (version, self.indexed_versions.get(path)) {
+            if *done >= v {
+                return;
+            }
+        }
+        let Some(root) = self.root_of(path).cloned() else { return };
+        let Some(index) = self.indexes.get_mut(&root) else { return };
+        let rel = path.strip_prefix(&root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let index = Arc::make_mut(index);
+        match file {
+            Some(f) => {
+                index.files.insert(rel, f);
+            }
+            None => {
+                index.files.remove(&rel);
+            }
+        }
+        match version {
+            Some(v) => {
+                self.indexed_versions.insert(path.to_path_buf(), v);
+            }
+            None => {
+                self.indexed_versions.remove(path);
+            }
+        }
     }
 
     /// The workspace folder that contains `path`.
