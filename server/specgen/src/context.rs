@@ -46,6 +46,69 @@ pub fn steering(root: &Path, focus: &[PathBuf], limits: Limits) -> Vec<SteeringD
     out
 }
 
+/// The default token budget of the repository map in a prompt.
+pub const DEFAULT_MAP_TOKENS: usize = 1536;
+
+/// The codebase as a prompt shows it: the top of each manifest, then the
+/// repository map (ranked toward the files and identifiers the spec and the
+/// user's words name) within `map_tokens`. A folder with no indexed source
+/// falls back to the file tree.
+pub fn codebase_with_map(
+    root: &Path,
+    index: &specwright_index::Index,
+    named_in: &[&str],
+    map_tokens: usize,
+    limits: Limits,
+) -> String {
+    if index.files.is_empty() || map_tokens == 0 {
+        return codebase(root, limits);
+    }
+    let focus = focus_from_text(index, named_in);
+    let map = specwright_index::map::repo_map(index, &focus, map_tokens);
+    let mut out = manifests(root);
+    if !map.text.is_empty() {
+        out.push_str(&format!("\nRepository map (the most referenced code first):\n{}\n", map.text.trim_end()));
+    }
+    truncate(&out, limits.codebase.max(map_tokens * 5))
+}
+
+/// Files and identifiers a spec names: `src/auth/login.ts`, `` `AuthService` ``.
+pub fn focus_from_text(index: &specwright_index::Index, texts: &[&str]) -> specwright_index::map::Focus {
+    static PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[A-Za-z0-9_./-]+\.(?:tsx?|jsx?|mjs|cjs|rs|py|go)\b").expect("valid regex")
+    });
+    static CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"`([A-Za-z_][A-Za-z0-9_]{2,})(?:\(|`|\.)").expect("valid regex")
+    });
+    let mut focus = specwright_index::map::Focus::default();
+    for text in texts {
+        for m in PATH.find_iter(text) {
+            let p = m.as_str().trim_start_matches("./");
+            if index.files.contains_key(p) && !focus.files.iter().any(|f| f == p) {
+                focus.files.push(p.to_string());
+            }
+        }
+        for c in CODE.captures_iter(text) {
+            let name = c[1].to_string();
+            if !focus.symbols.contains(&name) {
+                focus.symbols.push(name);
+            }
+        }
+    }
+    focus
+}
+
+/// The top of each manifest at the root.
+fn manifests(root: &Path) -> String {
+    let mut out = String::new();
+    for m in MANIFESTS {
+        let Ok(text) = std::fs::read_to_string(root.join(m)) else { continue };
+        let head: Vec<&str> = text.lines().take(40).collect();
+        out.push_str(&format!("{m}:\n```\n{}\n```\n", head.join("\n")));
+    }
+    out
+}
+
 /// Folders a codebase view never shows.
 const SKIP: &[&str] = &["node_modules", "target", "dist", "build", "vendor", "out", "coverage", "__pycache__"];
 const MANIFESTS: &[&str] = &[

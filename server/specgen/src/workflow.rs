@@ -64,12 +64,42 @@ impl SpecTexts {
 /// Everything a generation step reads: the spec's documents, the steering
 /// that applies to them, and a view of the codebase at `root`.
 pub fn inputs(root: &Path, spec_dir: &Path, texts: SpecTexts, prompt: &str, instruction: Option<&str>) -> Inputs {
+    inputs_with(root, spec_dir, texts, prompt, instruction, None, context::DEFAULT_MAP_TOKENS)
+}
+
+/// [`inputs`] with the caller's code index (a language server keeps one
+/// fresh; without one, the folder is indexed now) and the repository map's
+/// token budget.
+pub fn inputs_with(
+    root: &Path,
+    spec_dir: &Path,
+    texts: SpecTexts,
+    prompt: &str,
+    instruction: Option<&str>,
+    index: Option<&specwright_index::Index>,
+    map_tokens: usize,
+) -> Inputs {
     let focus: Vec<PathBuf> = DocKind::ALL
         .iter()
         .map(|k| spec_dir.join(k.file_name()))
         .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
         .collect();
     let limits = Limits::default();
+    let named: Vec<&str> = [&texts.requirements, &texts.bugfix, &texts.design, &texts.tasks]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain([prompt])
+        .collect();
+    let built;
+    let index = match index {
+        Some(i) => i,
+        None => {
+            built = specwright_index::Index::build(root);
+            &built
+        }
+    };
+    let codebase = context::codebase_with_map(root, index, &named, map_tokens, limits);
     Inputs {
         spec_name: spec_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         prompt: prompt.to_string(),
@@ -78,7 +108,7 @@ pub fn inputs(root: &Path, spec_dir: &Path, texts: SpecTexts, prompt: &str, inst
         design: texts.design,
         tasks: texts.tasks,
         steering: context::steering(root, &focus, limits),
-        codebase: context::codebase(root, limits),
+        codebase,
         instruction: instruction.map(str::to_string),
     }
 }

@@ -165,6 +165,16 @@ pub const SETTINGS: &[Setting] = &[
         description: "Retries after 429, 5xx and overloaded answers, with a growing backoff (or the server's \
                       retry-after).",
     },
+    Setting {
+        key: "specwright.context.repoMapTokens",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(1536)),
+        minimum: Some(0),
+        user_only: false,
+        description: "The most tokens the repository map may take in a spec-generation prompt (0: the file tree \
+                      instead). Counted with Specwright's estimate, calibrated against the cl100k_base tokenizer.",
+    },
 ];
 
 impl Setting {

@@ -27,6 +27,14 @@ pub struct ModelState {
     pub error: Option<String>,
 }
 
+/// `specwright.context.repoMapTokens` from initialization options or
+/// configuration settings; `None` when absent or not a number.
+pub fn map_tokens_from(value: Option<&serde_json::Value>) -> Option<usize> {
+    let v = value?;
+    let context = v.get("specwright").and_then(|s| s.get("context")).or_else(|| v.get("context"))?;
+    context.get("repoMapTokens")?.as_u64().map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
 /// `specwright.model` from initialization options or configuration
 /// settings: `{specwright: {model: {...}}}`, or `{model: {...}}`.
 pub fn settings_from(value: Option<&serde_json::Value>) -> ModelSettings {
@@ -266,7 +274,17 @@ impl Server {
         instruction: Option<&str>,
     ) -> Result<specwright_specgen::Generated> {
         let model = self.current_model()?;
-        let inputs = workflow::inputs(&target.root, &target.dir, texts.clone(), prompt, instruction);
+        let index = self.fresh_index(&target.root).await;
+        let map_tokens = self.map_tokens.load(std::sync::atomic::Ordering::Relaxed);
+        let inputs = workflow::inputs_with(
+            &target.root,
+            &target.dir,
+            texts.clone(),
+            prompt,
+            instruction,
+            index.as_deref(),
+            map_tokens,
+        );
         let uri = convert::uri(&target.dir.join(doc.file_name())).map(|u| u.as_str().to_string()).unwrap_or_default();
         let job = self.next_job.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = format!("specwright-generate-{job}");

@@ -41,6 +41,8 @@ pub struct Server {
     /// Running generations by progress token, for Cancel buttons.
     pub(super) jobs: Mutex<std::collections::HashMap<String, specwright_models::CancellationToken>>,
     pub(super) next_job: std::sync::atomic::AtomicU64,
+    /// `specwright.context.repoMapTokens`: the repository map's budget in prompts.
+    pub(super) map_tokens: std::sync::atomic::AtomicUsize,
 }
 
 /// Runs `f`, turning a panic into a JSON-RPC internal error so that one bad
@@ -69,6 +71,7 @@ impl Server {
             model: RwLock::default(),
             jobs: Mutex::default(),
             next_job: std::sync::atomic::AtomicU64::new(1),
+            map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
         }
     }
 
@@ -253,6 +256,9 @@ impl LanguageServer for Server {
                 .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
         };
         self.set_model_settings(super::generation::settings_from(params.initialization_options.as_ref()));
+        if let Some(n) = super::generation::map_tokens_from(params.initialization_options.as_ref()) {
+            self.map_tokens.store(n, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Ok(mut f) = self.flags.write() {
             *f = flags;
         }
@@ -288,6 +294,9 @@ impl LanguageServer for Server {
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
         self.set_model_settings(super::generation::settings_from(Some(&params.settings)));
+        if let Some(n) = super::generation::map_tokens_from(Some(&params.settings)) {
+            self.map_tokens.store(n, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Some(e) = self.model_error() {
             self.client
                 .show_message(lsp::MessageType::WARNING, format!("Specwright: the model is not usable: {e}"))
