@@ -52,7 +52,37 @@
 //! │ export function query<T>(sql: string): Promise<T[]>
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The interning maps hash every reference of every file on each ranking:
+/// a fast non-cryptographic hash (FxHash's, as rustc uses) instead of SipHash.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 use crate::{Def, FileIndex, Index, tokens};
 
@@ -90,7 +120,8 @@ pub struct RepoMap {
 
 /// Ranks `index` and renders the best of it within `budget_tokens`.
 pub fn repo_map(index: &Index, focus: &Focus, budget_tokens: usize) -> RepoMap {
-    render(index, &rank(index, focus), budget_tokens)
+    // A definition costs at least one token, so no more than `budget` of them can show.
+    render(index, &rank_top(index, focus, budget_tokens), budget_tokens)
 }
 
 const DAMPING: f64 = 0.85;
@@ -108,6 +139,12 @@ const SAFETY_MARGIN_DIVISOR: usize = 20;
 
 /// Ranks files and definitions by the reference graph, personalised toward `focus`.
 pub fn rank(index: &Index, focus: &Focus) -> Ranking {
+    rank_top(index, focus, usize::MAX)
+}
+
+/// [`rank`], keeping only the `limit` best definitions (the same ones, in the
+/// same order, as the head of [`rank`]'s list).
+pub fn rank_top(index: &Index, focus: &Focus, limit: usize) -> Ranking {
     let mut paths: Vec<&str> = index.files.keys().map(String::as_str).collect();
     paths.sort_unstable();
     if paths.is_empty() {
@@ -131,12 +168,18 @@ pub fn rank(index: &Index, focus: &Focus) -> Ranking {
     file_order.sort_by(|&a, &b| rank[b].total_cmp(&rank[a]).then_with(|| paths[a].cmp(paths[b])));
     let mut pair_order: Vec<usize> = (0..score.len()).collect();
     let (pair_file, pair_name) = (&graph.pair_file, &graph.pair_name);
-    pair_order.sort_by(|&a, &b| {
-        score[b]
-            .total_cmp(&score[a])
-            .then_with(|| paths[pair_file[a]].cmp(paths[pair_file[b]]))
-            .then_with(|| graph.names[pair_name[a]].cmp(graph.names[pair_name[b]]))
-    });
+    let order = |a: &usize, b: &usize| {
+        score[*b]
+            .total_cmp(&score[*a])
+            .then_with(|| paths[pair_file[*a]].cmp(paths[pair_file[*b]]))
+            .then_with(|| graph.names[pair_name[*a]].cmp(graph.names[pair_name[*b]]))
+    };
+    if limit < pair_order.len() {
+        // Only the head is needed: select it, then sort just that.
+        pair_order.select_nth_unstable_by(limit, order);
+        pair_order.truncate(limit);
+    }
+    pair_order.sort_by(order);
     Ranking {
         files: file_order.into_iter().map(|f| (paths[f].to_string(), rank[f])).collect(),
         defs: pair_order
@@ -174,7 +217,7 @@ impl<'a> Graph<'a> {
     fn new(files: &[&'a FileIndex], focus_symbols: &HashSet<&str>, in_focus: &[bool]) -> Self {
         let n = files.len();
         // Pairs: each file's distinct defined names, interned.
-        let mut name_id: HashMap<&'a str, usize> = HashMap::new();
+        let mut name_id: HashMap<&'a str, usize> = HashMap::default();
         let mut names: Vec<&'a str> = Vec::new();
         let mut pair_start = Vec::with_capacity(n + 1);
         let mut pair_name: Vec<usize> = Vec::new();
@@ -472,7 +515,7 @@ pub fn render(index: &Index, ranking: &Ranking, budget_tokens: usize) -> RepoMap
         ranking.files.iter().enumerate().map(|(i, (path, _))| (path.as_str(), i)).collect();
 
     // Each ranked pair, resolved once to its file and its definitions.
-    let mut slot_of: HashMap<&str, usize> = HashMap::new();
+    let mut slot_of: HashMap<&str, usize> = HashMap::default();
     let mut files: Vec<RenderFile> = Vec::new();
     let mut picks: Vec<(usize, Vec<usize>)> = Vec::new();
     for (path, name, _) in &ranking.defs {
@@ -483,7 +526,7 @@ pub fn render(index: &Index, ranking: &Ranking, budget_tokens: usize) -> RepoMap
         }
         let Some(file) = index.files.get(path) else { continue };
         let slot = *slot_of.entry(file.path.as_str()).or_insert_with(|| {
-            let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
             for (i, d) in file.defs.iter().enumerate() {
                 by_name.entry(d.name.as_str()).or_default().push(i);
             }

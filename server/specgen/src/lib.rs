@@ -10,6 +10,8 @@
 //!   problems go back to the model for a bounded number of repair rounds.
 //! - Without a model, [`template`] writes honest templates.
 //! - [`merge`] updates an existing tasks.md without losing work.
+//! - [`steering`] writes the prose of generated steering documents around
+//!   the facts read off the repository (`prompts/steering.md`).
 //!
 //! Knows nothing of LSP or of files being written: callers get text back.
 
@@ -22,6 +24,7 @@ pub mod partial;
 pub mod prompt;
 pub mod render;
 pub mod schema;
+pub mod steering;
 pub mod template;
 pub mod validate;
 pub mod workflow;

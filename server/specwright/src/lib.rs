@@ -7,9 +7,12 @@
 //!   custom protocol surface declared once in [`lsp::ext`]).
 //! - [`check`]: `specwright check`, the same checks headless for CI.
 //! - [`settings`]: the editor settings and their JSON Schema.
+//! - [`steering_cli`]: `specwright steering init`, steering generation that
+//!   never overwrites.
 
 pub mod check;
 pub mod context_cli;
 pub mod lsp;
 pub mod settings;
 pub mod spec_cli;
+pub mod steering_cli;

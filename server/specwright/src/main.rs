@@ -39,6 +39,14 @@ enum Command {
         #[command(flatten)]
         flags: specwright::spec_cli::ModelFlags,
     },
+    /// Steering documents: init writes product.md, tech.md and structure.md
+    /// (never overwriting existing ones).
+    Steering {
+        #[command(subcommand)]
+        command: specwright::steering_cli::SteeringCommand,
+        #[command(flatten)]
+        flags: specwright::spec_cli::ModelFlags,
+    },
     /// Check every spec under DIR/.kiro/ and print diagnostics. Exits 1 when
     /// there is an error-level diagnostic, 0 otherwise.
     Check {
@@ -77,6 +85,7 @@ fn main() -> ExitCode {
         Some(Command::Check { dirs, format }) => check::run(&dirs, format),
         Some(Command::Lsp) => run_server(),
         Some(Command::Spec { command, flags }) => specwright::spec_cli::run(command, flags),
+        Some(Command::Steering { command, flags }) => specwright::steering_cli::run(command, flags),
         Some(Command::Context { command }) => specwright::context_cli::run(command),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),

@@ -78,7 +78,7 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn model(flags: &ModelFlags) -> Result<Option<Box<dyn Model>>, String> {
+pub(crate) fn model(flags: &ModelFlags) -> Result<Option<Box<dyn Model>>, String> {
     let overrides =
         Overrides { provider: flags.provider.clone(), model: flags.model.clone(), base_url: flags.base_url.clone() };
     let settings = ModelSettings { max_tokens: flags.max_tokens, ..ModelSettings::default() };

@@ -1419,6 +1419,110 @@ fn protocol_json_schemas_match_ext_types() {
     })
     .unwrap();
     check(&refine["params"], &value, true);
+
+    // specwright/context/repoMap: params (unknown fields ignored) and result.
+    let repo_map = method(ext::REPO_MAP);
+    assert_eq!((repo_map["kind"].as_str(), repo_map["direction"].as_str()), (Some("request"), Some("clientToServer")));
+    for (params, accepted) in [
+        (json!({}), true),
+        (json!({"budget": null, "root": null}), true),
+        (json!({"budget": 0}), true),
+        (
+            json!({"budget": 2048, "focus": ["file:///w/src/a.ts"], "symbols": ["login", "Session.refresh"], "root": "file:///w"}),
+            true,
+        ),
+        (json!({"focus": [], "symbols": []}), true),
+        (json!({"budget": 100, "extra": 1}), true),
+        (json!({"budget": "1000"}), false),
+        (json!({"budget": -1}), false),
+        (json!({"budget": 1.5}), false),
+        (json!({"focus": "file:///w/src/a.ts"}), false),
+        (json!({"focus": null}), false),
+        (json!({"symbols": [1]}), false),
+        (json!({"root": 3}), false),
+    ] {
+        let serde_ok = serde_json::from_value::<ext::RepoMapParams>(params.clone()).is_ok();
+        assert_eq!(serde_ok, accepted, "serde on {params}");
+        check(&repo_map["params"], &params, accepted);
+    }
+    let value = serde_json::to_value(ext::RepoMapParams {
+        budget: Some(512),
+        focus: vec!["file:///w/src/a.ts".into()],
+        symbols: vec!["query".into()],
+        root: None,
+    })
+    .unwrap();
+    assert_eq!(value, json!({"budget": 512, "focus": ["file:///w/src/a.ts"], "symbols": ["query"], "root": null}));
+    check(&repo_map["params"], &value, true);
+    check(&repo_map["params"], &serde_json::to_value(ext::RepoMapParams::default()).unwrap(), true);
+    let value = serde_json::to_value(ext::RepoMapResult {
+        text: "src/db.ts:\n│ export function query(sql: string)\n".into(),
+        tokens: 12,
+        files: 1,
+        symbols: 1,
+        indexed: 7,
+    })
+    .unwrap();
+    assert_eq!(
+        value,
+        json!({"text": "src/db.ts:\n│ export function query(sql: string)\n", "tokens": 12, "files": 1, "symbols": 1, "indexed": 7})
+    );
+    check(&repo_map["result"], &value, true);
+    check(&repo_map["result"], &serde_json::to_value(ext::RepoMapResult::default()).unwrap(), true);
+    check(&repo_map["result"], &json!({"text": "", "tokens": 0, "files": 0, "symbols": 0}), false);
+    check(
+        &repo_map["result"],
+        &json!({"text": "", "tokens": 0, "files": 0, "symbols": 0, "indexed": 0, "extra": 1}),
+        false,
+    );
+    check(&repo_map["result"], &json!({"text": "", "tokens": -1, "files": 0, "symbols": 0, "indexed": 0}), false);
+
+    // specwright.steering.generate: one optional argument, and the result.
+    let steering = command(ext::STEERING_GENERATE);
+    assert_eq!(steering["arguments"].as_array().map(Vec::len), Some(1));
+    let args = &steering["arguments"][0];
+    for (params, accepted) in [
+        (json!({}), true),
+        (json!({"root": null}), true),
+        (json!({"root": "file:///w"}), true),
+        (json!({"root": "file:///w", "extra": 1}), true),
+        (json!({"root": 3}), false),
+        (json!("file:///w"), false),
+    ] {
+        let serde_ok = serde_json::from_value::<ext::SteeringGenerateParams>(params.clone()).is_ok();
+        assert_eq!(serde_ok, accepted, "serde on {params}");
+        check(args, &params, accepted);
+    }
+    // A null argument is taken as `{}` by the server (it never reaches serde).
+    check(args, &Value::Null, true);
+    let value = serde_json::to_value(ext::SteeringGenerateParams { root: Some("file:///w".into()) }).unwrap();
+    assert_eq!(value, json!({"root": "file:///w"}));
+    check(args, &value, true);
+    let minimal = serde_json::to_value(ext::SteeringGenerateResult {
+        created: vec!["file:///w/.kiro/steering/product.md".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        minimal,
+        json!({"created": ["file:///w/.kiro/steering/product.md"], "proposed": [], "unchanged": []}),
+        "draftedBy is absent, never null"
+    );
+    check(&steering["result"], &minimal, true);
+    let full = ext::SteeringGenerateResult {
+        created: vec!["file:///w/.kiro/steering/structure.md".into()],
+        proposed: vec!["file:///w/.kiro/steering/tech.md".into()],
+        unchanged: vec!["file:///w/.kiro/steering/product.md".into()],
+        drafted_by: Some("Anthropic claude-sonnet-4-5".into()),
+    };
+    let value = serde_json::to_value(&full).unwrap();
+    assert_eq!(value["draftedBy"], "Anthropic claude-sonnet-4-5");
+    check(&steering["result"], &value, true);
+    let back = serde_json::from_value::<ext::SteeringGenerateResult>(value).unwrap();
+    assert_eq!((back.proposed, back.drafted_by), (full.proposed, full.drafted_by));
+    check(&steering["result"], &json!({"created": [], "proposed": [], "unchanged": [], "draftedBy": null}), false);
+    check(&steering["result"], &json!({"created": [], "proposed": []}), false);
+    check(&steering["result"], &json!({"created": [], "proposed": [], "unchanged": [], "drafted_by": "m"}), false);
 }
 
 /// `schemas/README.md` documents every code, method and command.

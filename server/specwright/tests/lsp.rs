@@ -87,6 +87,7 @@ async fn initialize_advertises_features_and_registers_watchers() {
         "specwright.spec.generateDesign",
         "specwright.spec.generateTasks",
         "specwright.spec.refine",
+        "specwright.steering.generate",
     ]);
     assert_eq!(caps["executeCommandProvider"]["commands"], commands);
     assert_eq!(caps["executeCommandProvider"]["commands"], json!(specwright::lsp::ext::COMMANDS), "every command");
@@ -491,6 +492,8 @@ async fn code_lenses_show_coverage_and_task_status() {
 async fn code_actions_offer_task_status_changes() {
     let s = Session::start("actions").await;
     let c = &s.client;
+    // With steering present, "Generate steering documents" is not offered (see tests/steering_gen.rs).
+    s.ws.write(".kiro/steering/tech.md", "---\ninclusion: always\n---\nTypeScript.\n");
     let line = line_of(demo::TASKS, "- [ ] 2. Implement");
     let params = json!({
         "textDocument": {"uri": s.tasks},

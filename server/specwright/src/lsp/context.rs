@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use specwright_index::map::{Focus, repo_map};
-use specwright_index::{Index, Lang, parse_file};
+use specwright_index::{FileIndex, Index, Lang};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
 
@@ -19,6 +19,17 @@ pub const DEFAULT_MAP_TOKENS: usize = 1024;
 
 fn rel(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// A source file's index entry from its text, or `None` when it has no
+/// text or the walk would skip it: unknown language, under a dependency,
+/// build output or hidden folder (`node_modules/`, `target/`, `.git/`),
+/// generated, minified or too large. (Ignore files are not consulted.)
+fn parse_source(root: &Path, path: &Path, text: Option<&str>) -> Option<FileIndex> {
+    let rel = rel(root, path);
+    let mut scratch = Index::default();
+    scratch.update(&rel, text?);
+    scratch.files.remove(&rel)
 }
 
 /// Indexes every workspace folder that has no index yet, in the background.
@@ -63,7 +74,7 @@ impl Server {
 
     fn put_parsed(&self, path: &Path, text: &str, version: Option<i32>) {
         let Some(root) = self.world().root_of(path).cloned() else { return };
-        let file = Lang::of(path).map(|lang| parse_file(&rel(&root, path), text, lang));
+        let file = parse_source(&root, path, Some(text));
         self.world_mut().put_indexed(path, file, version);
     }
 
@@ -73,23 +84,25 @@ impl Server {
         if Lang::of(&path).is_none() {
             return;
         }
-        let open = self.world().open.get(&path).map(|d| (d.text.clone(), d.version));
+        let (open, root) = {
+            let world = self.world();
+            (world.open.get(&path).map(|d| (d.text.clone(), d.version)), world.root_of(&path).cloned())
+        };
+        let Some(root) = root else { return };
         let world = Arc::clone(&self.world);
         tokio::spawn(async move {
+            // Read and parsed off the world's lock.
             let parsed = tokio::task::spawn_blocking(move || {
                 let (text, version) = match open {
                     Some((t, v)) => (Some(t), Some(v)),
                     None => (std::fs::read_to_string(&path).ok(), None),
                 };
-                (path, text, version)
+                let file = parse_source(&root, &path, text.as_deref());
+                (path, file, version)
             })
             .await;
-            let Ok((path, text, version)) = parsed else { return };
-            let mut w = world.write().unwrap_or_else(|e| e.into_inner());
-            let Some(root) = w.root_of(&path).cloned() else { return };
-            let file =
-                text.as_deref().and_then(|t| Lang::of(&path).map(|lang| parse_file(&rel(&root, &path), t, lang)));
-            w.put_indexed(&path, file, version);
+            let Ok((path, file, version)) = parsed else { return };
+            world.write().unwrap_or_else(|e| e.into_inner()).put_indexed(&path, file, version);
         });
     }
 
@@ -115,6 +128,13 @@ impl Server {
             let world = self.world();
             let wanted =
                 params.root.as_deref().and_then(|r| r.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
+            // Only a workspace folder is mapped: its index is the one kept fresh.
+            let wanted = match wanted {
+                Some(path) => Some(world.root_of(&path).cloned().ok_or_else(|| {
+                    Error::invalid_params(format!("{} is not in a workspace folder", path.display()))
+                })?),
+                None => None,
+            };
             let from_focus = params
                 .focus
                 .iter()
@@ -124,7 +144,7 @@ impl Server {
             wanted.or(from_focus).or_else(|| world.roots.first().cloned())
         }
         .ok_or_else(|| Error::invalid_params("no workspace folder to map"))?;
-        let index = self.fresh_index(&root).await.ok_or_else(|| Error::internal_error())?;
+        let index = self.fresh_index(&root).await.ok_or_else(Error::internal_error)?;
         let focus = Focus {
             files: params
                 .focus

@@ -50,13 +50,13 @@ pub fn settings_from(value: Option<&serde_json::Value>) -> ModelSettings {
     }
 }
 
-fn error(message: impl Into<String>) -> Error {
+pub(super) fn error(message: impl Into<String>) -> Error {
     let mut e = Error::internal_error();
     e.message = message.into().into();
     e
 }
 
-fn gen_error(e: GenError) -> Error {
+pub(super) fn gen_error(e: GenError) -> Error {
     match e {
         GenError::Cancelled => Error::request_cancelled(),
         GenError::Input(m) | GenError::NeedsModel(m) => Error::invalid_params(m),
@@ -93,7 +93,7 @@ impl Server {
     }
 
     /// The model to use; an error when one is configured but unusable.
-    fn current_model(&self) -> Result<Option<Arc<dyn Model>>> {
+    pub(super) fn current_model(&self) -> Result<Option<Arc<dyn Model>>> {
         let state = self.model.read().map_err(|_| error("model state unavailable"))?;
         match &state.error {
             Some(e) => Err(error(format!("the model is not usable: {e}"))),
@@ -437,7 +437,7 @@ impl Server {
     }
 
     /// The text and version of a file as the editor has it (or the disk).
-    fn current_text(&self, path: &Path) -> (Option<String>, Option<i32>) {
+    pub(super) fn current_text(&self, path: &Path) -> (Option<String>, Option<i32>) {
         let open = self.world.read().ok().and_then(|w| w.open.get(path).map(|d| (d.text.clone(), d.version)));
         if let Some((text, version)) = open {
             return (Some(text), Some(version));

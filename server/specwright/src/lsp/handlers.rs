@@ -2,6 +2,8 @@
 //! to and the request's parameters, and computes the answer without
 //! touching the world or awaiting anything.
 
+use std::path::Path;
+
 use specwright_spec::query::{self, Target};
 use specwright_spec::{DocKind, ReqId, Spec, TaskStatus};
 use tower_lsp_server::ls_types as lsp;
@@ -266,11 +268,15 @@ fn set_status_command(uri: &lsp::Uri, task_id: &str, status: TaskStatus, title: 
     }
 }
 
+/// The code actions of a spec document: the workflow's next step, steering
+/// generation when `root` (the workspace folder) has no steering yet, and
+/// task status changes on a task line.
 pub fn code_actions(
     snap: &SpecSnapshot,
     doc: DocKind,
     uri: &lsp::Uri,
     range: lsp::Range,
+    root: Option<&Path>,
 ) -> Vec<lsp::CodeActionOrCommand> {
     // The next step of the workflow, from anywhere in the document.
     let mut out: Vec<lsp::CodeActionOrCommand> = next_steps(snap, doc)
@@ -283,6 +289,7 @@ pub fn code_actions(
             })
         })
         .collect();
+    out.extend(steering_code_actions(root));
     if doc != DocKind::Tasks {
         return out;
     }
@@ -302,6 +309,42 @@ pub fn code_actions(
         }));
     }
     out
+}
+
+/// Whether the workspace folder `root` has no steering of its own yet: its
+/// `.kiro/steering/` is missing or holds no `.md` file (checked on disk, a
+/// few folders deep).
+pub fn steering_missing(root: &Path) -> bool {
+    fn has_md(dir: &Path, depth: usize) -> bool {
+        let Ok(entries) = std::fs::read_dir(dir) else { return false };
+        entries.filter_map(Result::ok).any(|e| {
+            let path = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => depth < 4 && has_md(&path, depth + 1),
+                Ok(_) => path.extension().is_some_and(|x| x == "md") && path.is_file(),
+                Err(_) => false,
+            }
+        })
+    }
+    !has_md(&root.join(".kiro").join("steering"), 0)
+}
+
+/// "Generate steering documents" for the workspace folder `root`, when it
+/// has no steering yet (for spec documents, steering documents and
+/// `AGENTS.md`).
+pub fn steering_code_actions(root: Option<&Path>) -> Vec<lsp::CodeActionOrCommand> {
+    let Some(root) = root.filter(|r| steering_missing(r)) else { return Vec::new() };
+    let Some(root_uri) = convert::uri(root) else { return Vec::new() };
+    let title = "Generate steering documents".to_string();
+    vec![lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: title.clone(),
+        command: Some(lsp::Command {
+            title,
+            command: ext::STEERING_GENERATE.into(),
+            arguments: Some(vec![serde_json::json!({ "root": root_uri.as_str() })]),
+        }),
+        ..lsp::CodeAction::default()
+    })]
 }
 
 /// The edit `specwright.task.setStatus` applies: the marker only.

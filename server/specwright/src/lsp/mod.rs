@@ -8,6 +8,7 @@ mod frames;
 mod generation;
 mod handlers;
 mod server;
+mod steering_gen;
 mod world;
 
 use tower_lsp_server::{LspService, Server as Transport};

@@ -27,6 +27,9 @@ pub(super) struct ClientFlags {
     pub(super) show_document: bool,
     /// Workspace edits may create files.
     pub(super) create_files: bool,
+    /// Workspace edits may carry change annotations (in `documentChanges`),
+    /// so an edit can ask the user to confirm it.
+    pub(super) change_annotations: bool,
 }
 
 pub struct Server {
@@ -254,6 +257,10 @@ impl LanguageServer for Server {
                 .filter(|e| e.document_changes.unwrap_or(false))
                 .and_then(|e| e.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
+            change_annotations: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .filter(|e| e.document_changes.unwrap_or(false))
+                .is_some_and(|e| e.change_annotation_support.is_some()),
         };
         self.set_model_settings(super::generation::settings_from(params.initialization_options.as_ref()));
         if let Some(n) = super::generation::map_tokens_from(params.initialization_options.as_ref()) {
@@ -416,8 +423,20 @@ impl LanguageServer for Server {
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some((snap, kind)) = self.snapshot(&uri) else { return Ok(None) };
-        shield("codeAction", || Some(handlers::code_actions(&snap, kind, &uri, params.range)))
+        let Some(path) = convert::path(&uri) else { return Ok(None) };
+        let (snapshot, root, steering_doc) = {
+            let world = self.world();
+            let root = world.root_of(&path).cloned();
+            let steering_doc = root.as_ref().is_some_and(|r| specwright_steering::classify(r, None, &path).is_some());
+            (world.snapshot_for(&path), root, steering_doc)
+        };
+        match snapshot {
+            Some((snap, kind)) => {
+                shield("codeAction", || Some(handlers::code_actions(&snap, kind, &uri, params.range, root.as_deref())))
+            }
+            None if steering_doc => shield("codeAction", || Some(handlers::steering_code_actions(root.as_deref()))),
+            None => Ok(None),
+        }
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
@@ -426,6 +445,7 @@ impl LanguageServer for Server {
             other if ext::GENERATION.iter().any(|(c, _)| *c == other) => {
                 self.execute_generation(other, params.arguments).await
             }
+            ext::STEERING_GENERATE => self.execute_steering_generate(params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
         }
     }

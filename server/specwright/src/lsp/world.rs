@@ -135,6 +135,7 @@ impl World {
 
     /// The editor closed a document: the disk's text is the truth again.
     pub fn close_document(&mut self, path: &Path) -> Changed {
+        self.indexed_versions.remove(path);
         if spec_document(path).is_some() {
             return Changed::specs(self.close(path));
         }
@@ -253,13 +254,17 @@ impl World {
             .collect()
     }
 
-    /// Puts a freshly parsed file into its folder's index (unless a newer
-    /// version was indexed meanwhile). `version` is `None` for a file read from disk.
+    /// Puts a freshly parsed file into its folder's index. `version` is
+    /// `None` for a file read from disk. A parse that finished late is
+    /// dropped: an editor's text that is no longer the open document's (a
+    /// later version was indexed, or the document was closed meanwhile), or
+    /// the disk's text of a document the editor has open.
     pub fn put_indexed(&mut self, path: &Path, file: Option<specwright_index::FileIndex>, version: Option<i32>) {
-        if let (Some(v), Some(done)) = (version, self.indexed_versions.get(path)) {
-            if *done >= v {
-                return;
-            }
+        let current = self.open.get(path).map(|d| d.version);
+        match version {
+            Some(v) if current != Some(v) || self.indexed_versions.get(path).is_some_and(|done| *done >= v) => return,
+            None if current.is_some() => return,
+            _ => {}
         }
         let Some(root) = self.root_of(path).cloned() else { return };
         let Some(index) = self.indexes.get_mut(&root) else { return };
@@ -286,5 +291,52 @@ impl World {
     /// The workspace folder that contains `path`.
     pub fn root_of(&self, path: &Path) -> Option<&PathBuf> {
         self.roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.as_os_str().len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use specwright_index::{FileIndex, Index};
+
+    fn world() -> (World, PathBuf) {
+        let root = PathBuf::from("/w");
+        let mut world = World { roots: vec![root.clone()], ..World::default() };
+        world.indexes.insert(root.clone(), Arc::new(Index { root, ..Index::default() }));
+        (world, PathBuf::from("/w/src/app.ts"))
+    }
+
+    fn entry(text: &str) -> Option<FileIndex> {
+        Some(FileIndex { path: "src/app.ts".into(), imports: vec![text.into()], ..FileIndex::default() })
+    }
+
+    fn indexed(world: &World) -> Option<String> {
+        world.indexes[Path::new("/w")].files.get("src/app.ts").map(|f| f.imports[0].clone())
+    }
+
+    #[test]
+    fn late_parses_never_replace_newer_text() {
+        let (mut w, path) = world();
+        w.set_open_text(&path, "v1".into(), 1);
+        w.set_open_text(&path, "v2".into(), 2);
+        w.put_indexed(&path, entry("v2"), Some(2));
+        w.put_indexed(&path, entry("v1"), Some(1));
+        assert_eq!(indexed(&w).as_deref(), Some("v2"), "an older version arriving late");
+        w.put_indexed(&path, entry("disk"), None);
+        assert_eq!(indexed(&w).as_deref(), Some("v2"), "the disk's text while the editor has it open");
+
+        // Closed: the disk's text is the truth; the editor's, arriving late, is not.
+        w.close_document(&path);
+        w.put_indexed(&path, entry("disk"), None);
+        w.put_indexed(&path, entry("v2"), Some(2));
+        assert_eq!(indexed(&w).as_deref(), Some("disk"));
+        assert!(w.stale_sources().is_empty());
+
+        // Reopened (versions start again): indexed, and then not stale.
+        w.set_open_text(&path, "again".into(), 1);
+        assert_eq!(w.stale_sources().len(), 1);
+        w.put_indexed(&path, entry("again"), Some(1));
+        assert_eq!(indexed(&w).as_deref(), Some("again"));
+        assert!(w.stale_sources().is_empty());
     }
 }

@@ -681,6 +681,19 @@ impl Client {
     /// the capabilities of a full editor: creating files through workspace
     /// edits and `window/showDocument`.
     pub async fn initialize_with(&self, roots: &[&Path], options: Value, editor: bool) -> Value {
+        self.initialize_with_capabilities(roots, options, editor, Value::Null).await
+    }
+
+    /// [`Client::initialize_with`] with `extra` merged into the client
+    /// capabilities (objects merged key by key, anything else replaced), e.g.
+    /// `{"workspace": {"workspaceEdit": {"changeAnnotationSupport": {}}}}`.
+    pub async fn initialize_with_capabilities(
+        &self,
+        roots: &[&Path],
+        options: Value,
+        editor: bool,
+        extra: Value,
+    ) -> Value {
         let folders: Vec<Value> = roots
             .iter()
             .map(|r| json!({"uri": uri(r), "name": r.file_name().and_then(|n| n.to_str()).unwrap_or("root")}))
@@ -710,6 +723,7 @@ impl Client {
             params["capabilities"]["workspace"]["workspaceEdit"]["resourceOperations"] = json!(["create"]);
             params["capabilities"]["window"]["showDocument"] = json!({"support": true});
         }
+        merge_json(&mut params["capabilities"], extra);
         let result = self.request_ok("initialize", params).await;
         self.notify("initialized", json!({})).await;
         result
@@ -931,6 +945,20 @@ impl Client {
     pub async fn did_change_watched(&self, changes: &[(&str, u8)]) {
         let changes: Vec<Value> = changes.iter().map(|(uri, kind)| json!({"uri": uri, "type": kind})).collect();
         self.notify("workspace/didChangeWatchedFiles", json!({"changes": changes})).await;
+    }
+}
+
+/// Merges `extra` into `base`: objects key by key, anything else replaces
+/// (a null `extra` changes nothing).
+pub fn merge_json(base: &mut Value, extra: Value) {
+    match (base, extra) {
+        (_, Value::Null) => {}
+        (Value::Object(b), Value::Object(e)) => {
+            for (k, v) in e {
+                merge_json(b.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (b, e) => *b = e,
     }
 }
 
