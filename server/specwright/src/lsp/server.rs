@@ -368,11 +368,19 @@ impl LanguageServer for Server {
                 world.specs.remove(&dir);
                 cleared.extend(DocKind::ALL.iter().map(|k| dir.join(k.file_name())));
             }
+            // A removed folder's steering and code index go with it.
+            for root in &removed {
+                if let Some(steering) = world.steering.remove(root) {
+                    cleared.extend(steering.files.into_iter().map(|f| f.path));
+                }
+                world.indexes.remove(root);
+            }
             let mut changed = world.scan_roots();
             changed.removed = cleared;
             changed
         };
         self.publish(changed).await;
+        super::context::build_indexes_in_background(Arc::clone(&self.world));
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
