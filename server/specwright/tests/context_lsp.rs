@@ -335,3 +335,32 @@ async fn repo_map_rejects_bad_params_and_keeps_answering() {
     assert_eq!(map["indexed"], 8);
     assert!(client.protocol_errors().is_empty(), "{:?}", client.protocol_errors());
 }
+
+#[tokio::test]
+async fn recently_changed_files_move_up_the_map() {
+    let ws = workspace("repomap-recent");
+    let client = Client::in_process();
+    client.initialize(&ws.root).await;
+    let before = client.request_ok(REPO_MAP, json!({"budget": 4000})).await;
+    let leaf = "src/routes/orders.ts";
+    let was = place(&before, leaf);
+    assert!(was > 0, "a leaf is not first to begin with: {:?}", files_of(&before));
+    // Changed on disk, a comment only (the graph is the same): a watched-file event (2 = changed).
+    ws.write(leaf, &format!("{ORDERS}\n// reviewed\n"));
+    client.did_change_watched(&[(&ws.uri(leaf), 2)]).await;
+    let after =
+        poll_map_until(&client, |map| files_of(map).iter().position(|f| f == leaf).is_some_and(|p| p < was)).await;
+    check_budget(&after, 4000);
+}
+
+/// Asks for the map until `ok` holds (the index updates off the request path).
+async fn poll_map_until(client: &Client, ok: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..100 {
+        let map = client.request_ok(REPO_MAP, json!({"budget": 4000})).await;
+        if ok(&map) {
+            return map;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the map never changed as expected");
+}

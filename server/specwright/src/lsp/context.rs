@@ -84,6 +84,7 @@ impl Server {
         if Lang::of(&path).is_none() {
             return;
         }
+        self.world_mut().touch_recent(&path);
         let (open, root) = {
             let world = self.world();
             (world.open.get(&path).map(|d| (d.text.clone(), d.version)), world.root_of(&path).cloned())
@@ -154,7 +155,7 @@ impl Server {
                 .map(|p| rel(&root, &p))
                 .collect(),
             symbols: params.symbols,
-            recent: Vec::new(),
+            recent: self.world().recent_under(&root),
         };
         let budget = params.budget.unwrap_or(DEFAULT_MAP_TOKENS);
         let map = tokio::task::spawn_blocking(move || {

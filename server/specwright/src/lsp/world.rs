@@ -45,6 +45,31 @@ pub struct World {
     pub indexes: BTreeMap<PathBuf, Arc<specwright_index::Index>>,
     /// Open source files: the version their index entry was parsed from.
     pub indexed_versions: HashMap<PathBuf, i32>,
+    /// Source files changed most recently (newest last, at most [`RECENT_FILES`]).
+    pub recent: std::collections::VecDeque<PathBuf>,
+}
+
+/// How many recently changed files the repository map leans toward.
+pub const RECENT_FILES: usize = 10;
+
+impl World {
+    /// Notes that a source file changed, for the map's personalisation.
+    pub fn touch_recent(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.push_back(path.to_path_buf());
+        while self.recent.len() > RECENT_FILES {
+            self.recent.pop_front();
+        }
+    }
+
+    /// The recently changed files under `root`, relative to it.
+    pub fn recent_under(&self, root: &Path) -> Vec<String> {
+        self.recent
+            .iter()
+            .filter_map(|p| p.strip_prefix(root).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect()
+    }
 }
 
 /// Which documents of a spec to (re)publish diagnostics for, and which to clear.
