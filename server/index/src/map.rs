@@ -270,13 +270,33 @@ impl<'a> Graph<'a> {
         let mut scratch: Vec<usize> = Vec::new();
         for file in files {
             ref_start.push(ref_name.len());
-            scratch.clear();
-            scratch.extend(file.refs.iter().filter_map(|r| name_id.get(r.name.as_str()).copied()));
-            scratch.sort_unstable();
-            for run in scratch.chunk_by(|a, b| a == b) {
-                ref_name.push(run[0]);
-                ref_count.push(run.len());
-                referenced[run[0]] = true;
+            if file.ref_counts.is_empty() {
+                scratch.clear();
+                scratch.extend(file.refs.iter().filter_map(|r| name_id.get(r.name.as_str()).copied()));
+                scratch.sort_unstable();
+                for run in scratch.chunk_by(|a, b| a == b) {
+                    ref_name.push(run[0]);
+                    ref_count.push(run.len());
+                    referenced[run[0]] = true;
+                }
+            } else {
+                // The parser counted each distinct name: one lookup per name.
+                let from = ref_name.len();
+                for (name, count) in &file.ref_counts {
+                    if let Some(&k) = name_id.get(name.as_str()) {
+                        ref_name.push(k);
+                        ref_count.push(*count as usize);
+                        referenced[k] = true;
+                    }
+                }
+                // Same order as the fallback (by name id), so results do not depend on the path taken.
+                let mut pairs: Vec<(usize, usize)> =
+                    ref_name[from..].iter().copied().zip(ref_count[from..].iter().copied()).collect();
+                pairs.sort_unstable();
+                for (i, (k, c)) in pairs.into_iter().enumerate() {
+                    ref_name[from + i] = k;
+                    ref_count[from + i] = c;
+                }
             }
         }
         ref_start.push(ref_name.len());

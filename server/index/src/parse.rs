@@ -46,6 +46,7 @@ pub fn parse_file(path: &str, text: &str, lang: Lang) -> FileIndex {
         return index;
     };
     Collector::new(text, lang).run(spec, tree.root_node(), deadline, &mut index);
+    index.count_refs();
     index
 }
 

@@ -81,6 +81,23 @@ pub struct FileIndex {
     pub refs: Vec<Ref>,
     /// Module specifiers this file imports (`./auth`, `crate::db`, `os`), as written.
     pub imports: Vec<String>,
+    /// Each distinct referenced name with its number of references, sorted by
+    /// name (filled by the parser; ranking falls back to `refs` when empty).
+    #[serde(skip)]
+    pub ref_counts: Vec<(String, u32)>,
+}
+
+impl FileIndex {
+    /// Fills [`FileIndex::ref_counts`] from [`FileIndex::refs`].
+    pub fn count_refs(&mut self) {
+        let mut names: Vec<&str> = self.refs.iter().map(|r| r.name.as_str()).collect();
+        names.sort_unstable();
+        let mut counts: Vec<(String, u32)> = Vec::new();
+        for run in names.chunk_by(|a, b| a == b) {
+            counts.push((run[0].to_string(), u32::try_from(run.len()).unwrap_or(u32::MAX)));
+        }
+        self.ref_counts = counts;
+    }
 }
 
 /// Every indexed file, by relative path.

@@ -117,7 +117,7 @@ fn synthetic(files: usize, seed: u64) -> Index {
             let pick = if r % 3 == 0 { rng.next(all_names.len().min(20)) } else { rng.next(all_names.len()) };
             refs.push(Ref { name: all_names[pick].clone(), line: 100 + r });
         }
-        out.push(FileIndex { path, lang: None, defs, refs, imports: Vec::new() });
+        out.push(FileIndex { path, lang: None, defs, refs, imports: Vec::new(), ref_counts: Vec::new() });
     }
     index(out)
 }
