@@ -33,6 +33,7 @@ fn file(path: &str, defs: &[&str], refs: &[&str]) -> FileIndex {
             .collect(),
         refs: refs.iter().enumerate().map(|(i, name)| Ref { name: name.to_string(), line: i as u32 }).collect(),
         imports: Vec::new(),
+        ref_counts: Vec::new(),
     }
 }
 
@@ -539,4 +540,18 @@ fn rendered_maps_stay_within_budget_for_real_tokenizers() {
         }
     }
     eprintln!("lowest estimate / real over rendered maps: {worst:.3}");
+}
+
+/// The parser's per-name reference counts rank exactly as counting every
+/// reference does.
+#[test]
+fn counted_references_rank_like_raw_references() {
+    let raw = synthetic(300, 7);
+    let mut counted = raw.clone();
+    for f in counted.files.values_mut() {
+        f.count_refs();
+        assert!(!f.ref_counts.is_empty() || f.refs.is_empty());
+    }
+    let focus = focus_files(&[raw.files.keys().min().expect("files").as_str()]);
+    assert_eq!(rank(&raw, &focus), rank(&counted, &focus));
 }
