@@ -175,6 +175,18 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A token that Ctrl-C cancels, and the task that waits for it (abort it when done).
+pub(crate) fn cancel_on_ctrl_c() -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    let cancel = CancellationToken::new();
+    let interrupt = cancel.clone();
+    let task = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.cancel();
+        }
+    });
+    (cancel, task)
+}
+
 /// One document, with Ctrl-C cancelling it and the text streaming to a terminal.
 async fn step(
     model: Option<&dyn Model>,
@@ -185,13 +197,7 @@ async fn step(
     prompt: &str,
 ) -> Result<Generated, String> {
     let inputs = workflow::inputs(root, dir, texts.clone(), prompt, None);
-    let cancel = CancellationToken::new();
-    let interrupt = cancel.clone();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            interrupt.cancel();
-        }
-    });
+    let (cancel, ctrl_c) = cancel_on_ctrl_c();
     let terminal = std::io::stderr().is_terminal();
     let mut shown = 0usize;
     let mut on_update = |update: Update| {

@@ -14,7 +14,6 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use specwright_models::CancellationToken;
 use specwright_specgen::Update;
 use specwright_specgen::steering;
 
@@ -66,13 +65,7 @@ async fn init(flags: &ModelFlags, print_proposals: bool) -> Result<(), String> {
         }
     };
 
-    let cancel = CancellationToken::new();
-    let interrupt = cancel.clone();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            interrupt.cancel();
-        }
-    });
+    let (cancel, ctrl_c) = crate::spec_cli::cancel_on_ctrl_c();
     let terminal = std::io::stderr().is_terminal();
     let mut on_update = |update: Update| {
         if let (Update::Status(s), true) = (update, terminal) {

@@ -294,7 +294,9 @@ impl Server {
         }
         // Dropping this future (`$/cancelRequest`) also cancels the model call.
         let _guard = cancel.clone().drop_guard();
-        let progress = self.begin_progress(&token, doc, model.as_deref()).await;
+        let by = model.as_deref().map_or("a template (no model configured)".to_string(), |m| m.describe());
+        let progress =
+            self.begin_progress(&token, format!("Specwright: writing {}", doc.file_name()), format!("with {by}")).await;
 
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Update>();
         let generation = async {
@@ -346,12 +348,8 @@ impl Server {
         result.map_err(gen_error)
     }
 
-    async fn begin_progress(
-        &self,
-        token: &str,
-        doc: DocTarget,
-        model: Option<&dyn Model>,
-    ) -> Option<tower_lsp_server::OngoingProgress<tower_lsp_server::Unbounded, tower_lsp_server::Cancellable>> {
+    /// Begins a cancellable work-done progress report, when the client takes them.
+    pub(super) async fn begin_progress(&self, token: &str, title: String, message: String) -> Option<Progress> {
         if !self.flags.read().is_ok_and(|f| f.work_done_progress) {
             return None;
         }
@@ -360,9 +358,7 @@ impl Server {
             tracing::warn!("no progress report: {e}");
             return None;
         }
-        let by = model.map_or("a template (no model configured)".to_string(), |m| m.describe());
-        let title = format!("Specwright: writing {}", doc.file_name());
-        Some(self.client.progress(token, title).with_message(format!("with {by}")).with_cancel_button().begin().await)
+        Some(self.client.progress(token, title).with_message(message).with_cancel_button().begin().await)
     }
 
     /// Writes one document (and `extra`, e.g. `.config.kiro`): through the
@@ -525,6 +521,10 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     })
 }
+
+/// A cancellable work-done progress report.
+pub(super) type Progress =
+    tower_lsp_server::OngoingProgress<tower_lsp_server::Unbounded, tower_lsp_server::Cancellable>;
 
 /// `specwright/stream`.
 pub enum StreamNotification {}

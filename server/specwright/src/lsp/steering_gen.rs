@@ -32,8 +32,6 @@ use super::{convert, ext};
 const PROPOSAL_ID: &str = "specwright.steering.proposal";
 const PROPOSAL_LABEL: &str = "Proposed by Specwright";
 
-type Progress = tower_lsp_server::OngoingProgress<tower_lsp_server::Unbounded, tower_lsp_server::Cancellable>;
-
 /// An existing document and what would replace it.
 struct Proposal {
     path: PathBuf,
@@ -74,7 +72,9 @@ impl Server {
         }
         // Dropping this future (`$/cancelRequest`) also cancels the model call.
         let _guard = cancel.clone().drop_guard();
-        let progress = self.begin_steering_progress(&token, model).await;
+        let by = model.map_or("the repository's facts (no model configured)".to_string(), |m| m.describe());
+        let title = "Specwright: writing steering documents".to_string();
+        let progress = self.begin_progress(&token, title, format!("with {by}")).await;
         let result = async {
             let facts_root = root.to_path_buf();
             let with_codebase = model.is_some();
@@ -116,20 +116,6 @@ impl Server {
             p.finish_with_message(message).await;
         }
         result
-    }
-
-    async fn begin_steering_progress(&self, token: &str, model: Option<&dyn Model>) -> Option<Progress> {
-        if !self.flags.read().is_ok_and(|f| f.work_done_progress) {
-            return None;
-        }
-        let token = lsp::ProgressToken::String(token.to_string());
-        if let Err(e) = self.client.create_work_done_progress(token.clone()).await {
-            tracing::warn!("no progress report: {e}");
-            return None;
-        }
-        let by = model.map_or("the repository's facts (no model configured)".to_string(), |m| m.describe());
-        let title = "Specwright: writing steering documents".to_string();
-        Some(self.client.progress(token, title).with_message(format!("with {by}")).with_cancel_button().begin().await)
     }
 
     /// Creates the missing documents and proposes changes to the others.
