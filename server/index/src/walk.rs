@@ -62,7 +62,8 @@ impl Index {
     /// Re-parses one file from its current text (an editor buffer, a file
     /// saved on disk). The file leaves the index when the walk would skip
     /// it: unknown language, under a skipped or hidden directory, generated,
-    /// minified or too large. Ignore files are not consulted here.
+    /// minified or too large. Ignore files are not consulted here (see
+    /// [`Index::ignores`], which callers check first).
     pub fn update(&mut self, rel_path: &str, text: &str) {
         let path = Path::new(rel_path);
         let lang = Lang::of(path);
@@ -78,6 +79,32 @@ impl Index {
                 self.files.insert(rel_path.to_owned(), file);
             }
             _ => self.remove(rel_path),
+        }
+    }
+
+    /// Whether the ignore files of the workspace (`.gitignore` and `.ignore` in
+    /// `root` and every folder down to the file, and `.git/info/exclude`)
+    /// ignore `rel_path`: what the full build's walker skips, for single-file
+    /// updates from the editor.
+    pub fn ignores(root: &Path, rel_path: &str) -> bool {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+        let _ = builder.add(root.join(".git").join("info").join("exclude"));
+        let mut dir = root.to_path_buf();
+        let parents: Vec<&str> = rel_path.split('/').collect();
+        for i in 0..parents.len() {
+            for name in [".gitignore", ".ignore"] {
+                let file = dir.join(name);
+                if file.is_file() {
+                    let _ = builder.add(file);
+                }
+            }
+            if i + 1 < parents.len() {
+                dir.push(parents[i]);
+            }
+        }
+        match builder.build() {
+            Ok(matcher) => matcher.matched_path_or_any_parents(root.join(rel_path), false).is_ignore(),
+            Err(_) => false,
         }
     }
 

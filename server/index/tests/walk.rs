@@ -177,3 +177,18 @@ fn symbols_rank_exact_then_prefix_then_fuzzy() {
     // Substring ranks after prefix and before subsequence.
     assert_eq!(found("oken", 10), ["web/auth.ts:Token"]);
 }
+
+/// Single-file updates ask the same ignore files as the walker.
+#[test]
+fn ignore_files_are_consulted_for_single_files() {
+    let root = std::env::temp_dir().join(format!("specwright-index-ignores-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src/gen")).expect("dirs");
+    std::fs::write(root.join(".gitignore"), "*.generated.ts\n/out/\n").expect("write");
+    std::fs::write(root.join("src/.gitignore"), "gen/\n").expect("write");
+    assert!(specwright_index::Index::ignores(&root, "src/api.generated.ts"));
+    assert!(specwright_index::Index::ignores(&root, "out/app.ts"));
+    assert!(specwright_index::Index::ignores(&root, "src/gen/x.ts"), "a nested .gitignore counts");
+    assert!(!specwright_index::Index::ignores(&root, "src/app.ts"));
+    let _ = std::fs::remove_dir_all(&root);
+}

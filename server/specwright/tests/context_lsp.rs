@@ -364,3 +364,17 @@ async fn poll_map_until(client: &Client, ok: impl Fn(&Value) -> bool) -> Value {
     }
     panic!("the map never changed as expected");
 }
+
+#[tokio::test]
+async fn gitignored_files_opened_in_the_editor_stay_out_of_the_index() {
+    let ws = workspace("repomap-gitignore");
+    ws.write(".gitignore", "generated/\n");
+    let path = ws.write("generated/client.ts", "export function generatedClient(): number {\n  return 1;\n}\n");
+    let client = Client::in_process();
+    client.initialize(&ws.root).await;
+    let uri = client.did_open(&path).await;
+    let map = client.request_ok(REPO_MAP, json!({"budget": 4000, "focus": [uri]})).await;
+    let text = map["text"].as_str().unwrap_or_default();
+    assert!(!text.contains("generated/client.ts") && !text.contains("generatedClient"), "{text}");
+    assert!(text.contains("src/db.ts"), "the rest is mapped: {text}");
+}

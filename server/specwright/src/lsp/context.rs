@@ -24,9 +24,12 @@ fn rel(root: &Path, path: &Path) -> String {
 /// A source file's index entry from its text, or `None` when it has no
 /// text or the walk would skip it: unknown language, under a dependency,
 /// build output or hidden folder (`node_modules/`, `target/`, `.git/`),
-/// generated, minified or too large. (Ignore files are not consulted.)
+/// generated, minified or too large, or ignored by `.gitignore` and friends.
 fn parse_source(root: &Path, path: &Path, text: Option<&str>) -> Option<FileIndex> {
     let rel = rel(root, path);
+    if Index::ignores(root, &rel) {
+        return None;
+    }
     let mut scratch = Index::default();
     scratch.update(&rel, text?);
     scratch.files.remove(&rel)
