@@ -34,6 +34,8 @@ const MAX_WHOLE_BODY: usize = 16 * 1024 * 1024;
 pub struct HttpModel {
     config: ModelConfig,
     http: reqwest::Client,
+    /// Every prompt passes through it before it leaves the machine.
+    secrets: specwright_secrets::Scanner,
 }
 
 impl HttpModel {
@@ -49,7 +51,7 @@ impl HttpModel {
         }
         let http =
             builder.build().map_err(|e| ModelError::Config(format!("cannot set up the HTTP client: {}", chain(&e))))?;
-        Ok(Self { config, http })
+        Ok(Self { config, http, secrets: specwright_secrets::Scanner::default() })
     }
 
     pub fn config(&self) -> &ModelConfig {
@@ -226,8 +228,44 @@ impl Model for HttpModel {
         cancel: &'a CancellationToken,
         sink: EventSink<'a>,
     ) -> BoxFuture<'a, Result<ChatResponse, ModelError>> {
-        Box::pin(self.run(request, cancel, sink))
+        Box::pin(async move {
+            let (request, redacted) = redact_request(&self.secrets, request);
+            if redacted > 0 {
+                tracing::info!("replaced {redacted} possible secret(s) in the prompt with placeholders");
+            }
+            self.run(&request, cancel, sink).await
+        })
     }
+}
+
+/// The request with everything that looks like a secret replaced by a
+/// placeholder (`<redacted:RULE>`): system prompt, texts, tool inputs and
+/// tool results. Returns how many were replaced.
+pub fn redact_request(scanner: &specwright_secrets::Scanner, request: &ChatRequest) -> (ChatRequest, usize) {
+    let mut count = 0;
+    let mut clean = |text: &str| {
+        let (out, n) = scanner.redact(text);
+        count += n;
+        out
+    };
+    let mut out = request.clone();
+    out.system = request.system.as_deref().map(&mut clean);
+    for message in &mut out.messages {
+        for content in &mut message.content {
+            match content {
+                crate::Content::Text { text } => *text = clean(text),
+                crate::Content::ToolResult { content, .. } => *content = clean(content),
+                crate::Content::ToolUse { input, .. } => {
+                    let text = input.to_string();
+                    let redacted = clean(&text);
+                    if redacted != text {
+                        *input = serde_json::from_str(&redacted).unwrap_or(serde_json::Value::String(redacted));
+                    }
+                }
+            }
+        }
+    }
+    (out, count)
 }
 
 /// The caller's sink, remembering whether any output went through it.

@@ -16,7 +16,7 @@ pub mod sse;
 mod types;
 mod wire;
 
-pub use client::HttpModel;
+pub use client::{HttpModel, redact_request};
 pub use config::{ApiKey, ModelConfig, ModelSettings, Overrides, Provider};
 pub use error::ModelError;
 pub use tokio_util::sync::CancellationToken;

@@ -1,5 +1,6 @@
-//! `specwright check`: loads every spec and steering document under the
-//! given folders, checks them, and prints a report as text, JSON or SARIF.
+//! `specwright check`: loads every spec, steering document and hook file
+//! under the given folders, checks them, and prints a report as text, JSON
+//! or SARIF.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,13 @@ pub struct CheckedSteering {
     /// The file relative to the checked folder, with `/` separators.
     pub rel_path: String,
     pub file: SteeringFile,
+}
+
+/// A checked hook file (`.kiro/hooks/*.kiro.hook` or `*.json`).
+pub struct CheckedHooks {
+    /// The file relative to the checked folder, with `/` separators.
+    pub rel_path: String,
+    pub file: specwright_hooks::HookFile,
 }
 
 /// Every `.kiro/` workspace under `dir`: `dir` itself when it has one, else
@@ -114,6 +122,15 @@ pub fn check_steering(dir: &Path) -> Vec<CheckedSteering> {
     out
 }
 
+/// Loads the hook files of every workspace under `dir`, each workspace's by path.
+pub fn check_hooks(dir: &Path) -> Vec<CheckedHooks> {
+    workspaces(dir)
+        .iter()
+        .flat_map(|ws| specwright_hooks::load(ws))
+        .map(|file| CheckedHooks { rel_path: relative(dir, &file.path), file })
+        .collect()
+}
+
 fn relative(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
@@ -130,11 +147,14 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
     }
     let mut reports = Vec::new();
     let mut steering = Vec::new();
+    let mut hooks = Vec::new();
     for d in &dirs {
-        let (checked, steered) = std::thread::scope(|s| {
+        let (checked, steered, hooked) = std::thread::scope(|s| {
             let steered = s.spawn(|| check_steering(d));
+            let hooked = s.spawn(|| check_hooks(d));
             let checked = check_dir(d);
-            (checked, steered.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            let steered = steered.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (checked, steered, hooked.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
         });
         // With several folders, paths are prefixed by the folder given.
         // A trailing separator in the folder given is not repeated (`a/` gives `a/.kiro/...`).
@@ -144,11 +164,15 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
             String::new()
         };
         steering.push((prefix.clone(), steered));
+        hooks.push((prefix.clone(), hooked));
         reports.push((prefix, checked));
     }
     let mut report = Report::new(&reports);
     for (prefix, steered) in &steering {
         report.add_steering(prefix, steered);
+    }
+    for (prefix, hooked) in &hooks {
+        report.add_hooks(prefix, hooked);
     }
     let out = match format {
         Format::Text => render_text(&report),
@@ -168,6 +192,7 @@ pub struct Report {
     pub version: u32,
     pub specs: Vec<SpecReport>,
     pub steering: Vec<SteeringReport>,
+    pub hooks: Vec<HookFileReport>,
     pub diagnostics: Vec<DiagnosticReport>,
     pub summary: Totals,
 }
@@ -193,11 +218,21 @@ pub struct SteeringReport {
 }
 
 #[derive(Serialize)]
+pub struct HookFileReport {
+    pub path: String,
+    /// `legacy` (`*.kiro.hook`) or `v1` (`*.json`).
+    pub format: &'static str,
+    /// The number of valid hooks (those Kiro would run).
+    pub hooks: usize,
+}
+
+#[derive(Serialize)]
 pub struct DiagnosticReport {
     pub path: String,
     pub range: Range,
     pub severity: Severity,
-    /// A spec [`Code`] or a steering code ([`codes`]).
+    /// A spec [`Code`], a steering code ([`codes`]) or a hook code
+    /// ([`specwright_hooks::codes`]).
     pub code: &'static str,
     pub message: String,
 }
@@ -206,6 +241,7 @@ pub struct DiagnosticReport {
 pub struct Totals {
     pub specs: usize,
     pub steering: usize,
+    pub hooks: usize,
     pub errors: usize,
     pub warnings: usize,
     pub information: usize,
@@ -253,7 +289,7 @@ impl Report {
             }
         }
         summary.specs = specs.len();
-        Self { version: 1, specs, steering: Vec::new(), diagnostics, summary }
+        Self { version: 1, specs, steering: Vec::new(), hooks: Vec::new(), diagnostics, summary }
     }
 
     /// Adds steering documents and their diagnostics (after those already
@@ -288,6 +324,36 @@ impl Report {
         }
         self.summary.steering = self.steering.len();
     }
+
+    /// Adds hook files and their diagnostics (after those already there,
+    /// each file's by position), their paths prefixed by `prefix`.
+    pub fn add_hooks(&mut self, prefix: &str, files: &[CheckedHooks]) {
+        for c in files {
+            let f = &c.file;
+            let path = format!("{prefix}{}", c.rel_path);
+            self.hooks.push(HookFileReport {
+                path: path.clone(),
+                format: match f.format {
+                    specwright_hooks::Format::Legacy => "legacy",
+                    specwright_hooks::Format::V1 => "v1",
+                },
+                hooks: f.hooks.len(),
+            });
+            let mut diags: Vec<_> = f.diagnostics.iter().collect();
+            diags.sort_by_key(|d| (d.range.start.line, d.range.start.character));
+            for d in diags {
+                self.summary.count(d.severity);
+                self.diagnostics.push(DiagnosticReport {
+                    path: path.clone(),
+                    range: d.range,
+                    severity: d.severity,
+                    code: d.code,
+                    message: d.message.clone(),
+                });
+            }
+        }
+        self.summary.hooks = self.hooks.len();
+    }
 }
 
 fn render_text(report: &Report) -> String {
@@ -304,12 +370,18 @@ fn render_text(report: &Report) -> String {
         ));
     }
     let s = &report.summary;
-    let steering =
-        if s.steering > 0 { format!(" and {} steering file{}", s.steering, plural(s.steering)) } else { String::new() };
+    // `1 spec`, `1 spec and 2 steering files`, `1 spec, 2 steering files and 3 hook files`.
+    let mut parts = vec![format!("{} spec{}", s.specs, plural(s.specs))];
+    if s.steering > 0 {
+        parts.push(format!("{} steering file{}", s.steering, plural(s.steering)));
+    }
+    if s.hooks > 0 {
+        parts.push(format!("{} hook file{}", s.hooks, plural(s.hooks)));
+    }
+    let last = parts.pop().unwrap_or_default();
+    let checked = if parts.is_empty() { last } else { format!("{} and {last}", parts.join(", ")) };
     out.push_str(&format!(
-        "checked {} spec{}{steering}: {} error{}, {} warning{}, {} note{}\n",
-        s.specs,
-        plural(s.specs),
+        "checked {checked}: {} error{}, {} warning{}, {} note{}\n",
         s.errors,
         plural(s.errors),
         s.warnings,
@@ -330,12 +402,16 @@ fn sarif(report: &Report) -> serde_json::Value {
         Severity::Warning => "warning",
         Severity::Information | Severity::Hint => "note",
     };
-    // Spec codes, then steering codes.
+    // Spec codes, then steering codes, then hook codes.
     let rule_ids = rule_ids();
     let spec_rules = Code::ALL.iter().map(|c| (c.as_str(), c.description(), c.default_severity()));
     let steering_rules = codes::ALL.iter().map(|&c| (c, codes::description(c), steering_default_severity(c)));
+    let hook_rules = specwright_hooks::codes::ALL
+        .iter()
+        .map(|&c| (c, specwright_hooks::codes::description(c), specwright_hooks::codes::default_severity(c)));
     let rules: Vec<serde_json::Value> = spec_rules
         .chain(steering_rules)
+        .chain(hook_rules)
         .map(|(id, description, severity)| {
             serde_json::json!({
                 "id": id,
@@ -386,10 +462,11 @@ fn sarif(report: &Report) -> serde_json::Value {
     })
 }
 
-/// Every diagnostic code: the spec codes ([`Code::ALL`]) then the steering
-/// codes ([`codes::ALL`]); the SARIF rules in this order.
+/// Every diagnostic code: the spec codes ([`Code::ALL`]), the steering
+/// codes ([`codes::ALL`]), then the hook codes
+/// ([`specwright_hooks::codes::ALL`]); the SARIF rules in this order.
 pub fn rule_ids() -> Vec<&'static str> {
-    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).collect()
+    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).chain(specwright_hooks::codes::ALL.iter().copied()).collect()
 }
 
 /// The severity a steering code is usually reported with (some cases are

@@ -13,6 +13,7 @@
 pub mod check;
 pub mod context_cli;
 pub mod lsp;
+pub mod scan_cli;
 pub mod settings;
 pub mod spec_cli;
 pub mod steering_cli;

@@ -27,6 +27,11 @@ struct Cli {
 enum Command {
     /// Run the language server over stdio.
     Lsp,
+    /// Built-in analyzers: `scan secrets`.
+    Scan {
+        #[command(subcommand)]
+        command: specwright::scan_cli::ScanCommand,
+    },
     /// Codebase context: the ranked repository map.
     Context {
         #[command(subcommand)]
@@ -87,6 +92,7 @@ fn main() -> ExitCode {
         Some(Command::Spec { command, flags }) => specwright::spec_cli::run(command, flags),
         Some(Command::Steering { command, flags }) => specwright::steering_cli::run(command, flags),
         Some(Command::Context { command }) => specwright::context_cli::run(command),
+        Some(Command::Scan { command }) => specwright::scan_cli::run(command),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {

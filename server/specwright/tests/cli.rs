@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
+use specwright_hooks::codes as hook_codes;
 use specwright_spec::Code;
 use specwright_steering::codes;
 
@@ -101,9 +102,9 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Every diagnostic code: the spec codes, then the steering codes.
+/// Every diagnostic code: the spec codes, then the steering codes, then the hook codes.
 fn all_codes() -> Vec<&'static str> {
-    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).collect()
+    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).chain(hook_codes::ALL.iter().copied()).collect()
 }
 
 fn read_json(rel: &str) -> Value {
@@ -397,9 +398,10 @@ fn json_report_has_the_documented_fields_and_values() {
     );
     assert_eq!(
         report["summary"],
-        json!({"specs": 1, "steering": 0, "errors": 2, "warnings": 1, "information": 0, "hints": 0})
+        json!({"specs": 1, "steering": 0, "hooks": 0, "errors": 2, "warnings": 1, "information": 0, "hints": 0})
     );
     assert_eq!(report["steering"], json!([]));
+    assert_eq!(report["hooks"], json!([]));
 
     let diags = report["diagnostics"].as_array().expect("diagnostics");
     let brief: Vec<(&str, &str, &str)> = diags
@@ -446,8 +448,9 @@ fn json_report_of_a_clean_spec_and_of_no_spec() {
             "version": 1,
             "specs": [],
             "steering": [],
+            "hooks": [],
             "diagnostics": [],
-            "summary": {"specs": 0, "steering": 0, "errors": 0, "warnings": 0, "information": 0, "hints": 0},
+            "summary": {"specs": 0, "steering": 0, "hooks": 0, "errors": 0, "warnings": 0, "information": 0, "hints": 0},
         })
     );
 }
@@ -514,12 +517,17 @@ fn sarif_report_is_sarif_2_1_0() {
     assert_eq!(driver["name"], "specwright");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
 
-    // One rule per stable code: Code::ALL order, then the steering codes in codes::ALL order.
+    // One rule per stable code: Code::ALL order, then the steering codes in
+    // codes::ALL order, then the hook codes in hook_codes::ALL order.
     let rules = driver["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, all_codes());
-    let descriptions =
-        Code::ALL.iter().map(|c| c.description()).chain(codes::ALL.iter().map(|c| codes::description(c)));
+    let descriptions = Code::ALL
+        .iter()
+        .map(|c| c.description())
+        .chain(codes::ALL.iter().map(|c| codes::description(c)))
+        .chain(hook_codes::ALL.iter().map(|c| hook_codes::description(c)));
+    assert_eq!(rules.len(), descriptions.clone().count());
     for (rule, description) in rules.iter().zip(descriptions) {
         assert!(!description.is_empty(), "{rule}");
         assert_eq!(rule["shortDescription"]["text"], description);
@@ -848,7 +856,7 @@ fn steering_diagnostics_are_reported_with_their_codes() {
     );
     assert_eq!(
         report["summary"],
-        json!({"specs": 1, "steering": 4, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
+        json!({"specs": 1, "steering": 4, "hooks": 0, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
     );
 
     // SARIF: results point at the steering rules, which follow the spec rules.
@@ -934,6 +942,142 @@ fn steering_paths_are_relative_to_dir_and_prefixed_like_specs() {
     assert_eq!(stdout(&out), "checked 0 specs and 1 steering file: 0 errors, 0 warnings, 0 notes\n");
 }
 
+// ---------------------------------------------------------------------------
+// Hook files
+// ---------------------------------------------------------------------------
+
+const LINT_HOOK: &str = r#"{
+  "enabled": true,
+  "name": "Lint",
+  "description": "Lint TypeScript on save",
+  "version": "1",
+  "when": { "type": "fileEdited", "patterns": ["src/**/*.ts"] },
+  "then": { "type": "askAgent", "prompt": "Lint the saved file." }
+}
+"#;
+
+/// Line 3 (0-based): the first hook's `matcher` (columns 62..76) does not
+/// compile; the second hook is valid.
+const V1_HOOKS: &str = r#"{
+  "version": "v1",
+  "hooks": [
+    { "name": "Format", "trigger": "PostFileSave", "matcher": "src/(.*\\.ts", "action": { "type": "command", "command": "npm run fmt" } },
+    { "name": "Stop", "trigger": "AgentStop", "action": { "type": "agent", "prompt": "Summarise." } }
+  ]
+}
+"#;
+
+#[test]
+fn hook_diagnostics_are_reported_with_their_codes() {
+    let fx = Fixture::new("hooks");
+    // Line 5 (0-based): `when.type` is `"onSave"`, at columns 20..28.
+    fx.write(".kiro/hooks/lint.kiro.hook", LINT_HOOK)
+        .write(".kiro/hooks/broken.kiro.hook", LINT_HOOK.replace("fileEdited", "onSave"))
+        .write(".kiro/hooks/hooks.json", V1_HOOKS)
+        .write(".kiro/hooks/notes.md", "# Not a hook file\n");
+    let trigger_message = format!(
+        "`when.type` must be one of {}; `onSave` is not a Kiro hook trigger (did you mean `fileEdited`?)",
+        "fileEdited, fileCreated, fileDeleted, userTriggered, promptSubmit, agentStop, preToolUse, postToolUse, \
+         preTaskExecution, postTaskExecution"
+    );
+    let regex_message = "`hooks[0].matcher` must be a regular expression matched against the workspace-relative path: error: unclosed group";
+
+    // Text: compiler-like lines with 1-based positions, and exit 1.
+    let out = run(&fx, &["check"]);
+    assert_eq!(code(&out), 1, "stdout:\n{}\nstderr:\n{}", stdout(&out), stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stdout(&out),
+        format!(
+            ".kiro/hooks/broken.kiro.hook:6:21: error[hook-unknown-trigger]: {trigger_message}\n\
+             .kiro/hooks/hooks.json:4:63: error[hook-bad-pattern]: {regex_message}\n\
+             checked 0 specs and 3 hook files: 2 errors, 0 warnings, 0 notes\n"
+        )
+    );
+    parse_text(&stdout(&out));
+
+    // JSON: the hook files by path, with their valid hooks counted, and
+    // their diagnostics; validated against the schema.
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 1);
+    assert_eq!(
+        report["hooks"],
+        json!([
+            {"path": ".kiro/hooks/broken.kiro.hook", "format": "legacy", "hooks": 0},
+            {"path": ".kiro/hooks/hooks.json", "format": "v1", "hooks": 1},
+            {"path": ".kiro/hooks/lint.kiro.hook", "format": "legacy", "hooks": 1},
+        ])
+    );
+    assert_eq!(
+        report["diagnostics"],
+        json!([
+            {
+                "path": ".kiro/hooks/broken.kiro.hook",
+                "range": {"start": {"line": 5, "character": 20}, "end": {"line": 5, "character": 28}},
+                "severity": "error",
+                "code": "hook-unknown-trigger",
+                "message": trigger_message,
+            },
+            {
+                "path": ".kiro/hooks/hooks.json",
+                "range": {"start": {"line": 3, "character": 62}, "end": {"line": 3, "character": 76}},
+                "severity": "error",
+                "code": "hook-bad-pattern",
+                "message": regex_message,
+            },
+        ])
+    );
+    assert_eq!(
+        report["summary"],
+        json!({"specs": 0, "steering": 0, "hooks": 3, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
+    );
+
+    // SARIF: results point at the hook rules, which follow the steering rules.
+    let out = run(&fx, &["check", "--format", "sarif"]);
+    assert_eq!(code(&out), 1);
+    let sarif = json_of(&out);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let ids: Vec<&str> = results.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    assert_eq!(ids, [hook_codes::UNKNOWN_TRIGGER, hook_codes::BAD_PATTERN]);
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert!(index >= Code::ALL.len() + codes::ALL.len(), "{r}");
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert_eq!(rules[index]["shortDescription"]["text"], hook_codes::description(r["ruleId"].as_str().unwrap()));
+        assert_eq!(r["level"], "error");
+    }
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"],
+        json!({
+            "artifactLocation": {"uri": ".kiro/hooks/hooks.json", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 4, "startColumn": 63, "endLine": 4, "endColumn": 77},
+        })
+    );
+
+    // With steering too: both counted in the summary.
+    fx.write(".kiro/steering/tech.md", "# Tech\n");
+    let out = run(&fx, &["check"]);
+    assert!(
+        stdout(&out).ends_with("checked 0 specs, 1 steering file and 3 hook files: 2 errors, 0 warnings, 0 notes\n")
+    );
+
+    // A nested workspace: paths start with its folder.
+    let nested = Fixture::new("hooks-nested");
+    nested.write("a/.kiro/hooks/hooks.json", V1_HOOKS);
+    let (status, report) = check_json(&nested, ".");
+    assert_eq!(status, 1);
+    assert_eq!(report["hooks"], json!([{"path": "a/.kiro/hooks/hooks.json", "format": "v1", "hooks": 1}]));
+    assert_eq!(report["diagnostics"][0]["path"], "a/.kiro/hooks/hooks.json");
+
+    // Valid hooks only: exit 0.
+    let clean = Fixture::new("hooks-clean");
+    clean.write(".kiro/hooks/lint.kiro.hook", LINT_HOOK);
+    let out = run(&clean, &["check"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(stdout(&out), "checked 0 specs and 1 hook file: 0 errors, 0 warnings, 0 notes\n");
+}
+
 /// The real-world corpus (`../shared/corpus/kiro`, beside the repository):
 /// every format runs to the end, and the steering findings are the ones
 /// counted by reading its 66 steering files: `inclusion: never` (an error)
@@ -976,6 +1120,35 @@ fn the_corpus_checks_without_panicking() {
     assert!(never["message"].as_str().unwrap().contains("`never`"), "{never}");
     let never_doc = report["steering"].as_array().unwrap().iter().find(|s| s["path"] == never["path"]).unwrap();
     assert_eq!(never_doc["inclusion"], "manual");
+
+    // Hooks: 38 hook files (the corpus's `.kiro/hooks/` folders also hold 7
+    // Markdown files, which are not hook files), 22 valid hooks.
+    assert_eq!(report["summary"]["hooks"], 38);
+    let hooks = report["hooks"].as_array().unwrap();
+    assert_eq!(hooks.len(), 38);
+    assert_eq!(hooks.iter().map(|h| h["hooks"].as_u64().unwrap()).sum::<u64>(), 22);
+    assert_eq!(hooks.iter().filter(|h| h["format"] == "legacy").count(), 27);
+    assert_eq!(hooks.iter().filter(|h| h["format"] == "v1").count(), 11);
+    let hook_diags: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with("hook-"))
+        .map(|d| (d["severity"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    let count = |b: (&str, &str)| hook_diags.iter().filter(|d| **d == b).count();
+    assert_eq!(count(("error", hook_codes::MISSING_FIELD)), 25, "{hook_diags:?}");
+    assert_eq!(count(("hint", hook_codes::UNKNOWN_KEY)), 30, "{hook_diags:?}");
+    assert_eq!(count(("error", hook_codes::UNKNOWN_FORMAT)), 10, "{hook_diags:?}");
+    assert_eq!(count(("error", hook_codes::UNKNOWN_TRIGGER)), 5, "{hook_diags:?}");
+    assert_eq!(hook_diags.len(), 70, "{hook_diags:?}");
+    assert!(
+        report["diagnostics"].as_array().unwrap().iter().all(|d| {
+            let p = d["path"].as_str().unwrap();
+            !p.contains("/.kiro/hooks/") || p.ends_with(".kiro.hook") || p.ends_with(".json")
+        }),
+        "only hook files are read in .kiro/hooks/"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1106,6 +1279,10 @@ fn report_schema_rejects_what_the_report_never_contains() {
             {"path": ".kiro/steering/a.md", "inclusion": "fileMatch", "patterns": ["src/**"], "name": "a", "source": "workspace"},
             {"path": "AGENTS.md", "inclusion": "always", "patterns": [], "name": null, "source": "agents"},
         ],
+        "hooks": [
+            {"path": ".kiro/hooks/lint.kiro.hook", "format": "legacy", "hooks": 1},
+            {"path": ".kiro/hooks/hooks.json", "format": "v1", "hooks": 0},
+        ],
         "diagnostics": [{
             "path": ".kiro/specs/s/requirements.md",
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
@@ -1114,8 +1291,12 @@ fn report_schema_rejects_what_the_report_never_contains() {
             "path": ".kiro/steering/a.md",
             "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 5}},
             "severity": "hint", "code": "steering-front-matter", "message": "m",
+        }, {
+            "path": ".kiro/hooks/hooks.json",
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
+            "severity": "error", "code": "hook-unknown-format", "message": "m",
         }],
-        "summary": {"specs": 1, "steering": 2, "errors": 0, "warnings": 1, "information": 0, "hints": 1},
+        "summary": {"specs": 1, "steering": 2, "hooks": 2, "errors": 1, "warnings": 1, "information": 0, "hints": 1},
     });
     assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
     let bad = |patch: &dyn Fn(&mut Value)| {
@@ -1151,10 +1332,23 @@ fn report_schema_rejects_what_the_report_never_contains() {
         v["steering"][1].as_object_mut().unwrap().remove("name");
     }));
     assert!(bad(&|v| v["diagnostics"][1]["code"] = json!("steering-no-such-code")));
+    assert!(bad(&|v| v["diagnostics"][2]["code"] = json!("hook-no-such-code")));
+    assert!(bad(&|v| {
+        v["summary"].as_object_mut().unwrap().remove("hooks");
+    }));
+    assert!(bad(&|v| {
+        v.as_object_mut().unwrap().remove("hooks");
+    }));
+    assert!(bad(&|v| v["hooks"][0]["format"] = json!("v2")));
+    assert!(bad(&|v| v["hooks"][0]["hooks"] = json!(-1)));
+    assert!(bad(&|v| v["hooks"][0]["name"] = json!("n")));
+    assert!(bad(&|v| {
+        v["hooks"][1].as_object_mut().unwrap().remove("format");
+    }));
 }
 
 /// The schema's code enum is exactly `Code::ALL` (as `Code` serializes)
-/// followed by the steering `codes::ALL`.
+/// followed by the steering `codes::ALL`, then the hook `hook_codes::ALL`.
 #[test]
 fn report_schema_codes_are_the_stable_codes() {
     let schema = report_schema();
@@ -1173,6 +1367,11 @@ fn report_schema_codes_are_the_stable_codes() {
         assert!(!codes::description(c).is_empty(), "{c} has a description");
     }
     assert_eq!(codes::description("no-such-code"), "");
+    for c in hook_codes::ALL {
+        assert!(c.starts_with("hook-"), "{c}");
+        assert!(!hook_codes::description(c).is_empty(), "{c} has a description");
+    }
+    assert_eq!(hook_codes::description("no-such-code"), "");
 }
 
 #[test]

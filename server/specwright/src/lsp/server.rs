@@ -130,6 +130,15 @@ impl Server {
                 batches.push((path.clone(), diags, world.version(&path)));
                 published.insert(path);
             }
+            for path in changed.hooks {
+                let diags = world
+                    .hooks
+                    .get(&path)
+                    .map(|f| f.diagnostics.iter().map(convert::hook_diagnostic).collect())
+                    .unwrap_or_default();
+                batches.push((path.clone(), diags, world.version(&path)));
+                published.insert(path);
+            }
             for path in changed.removed {
                 if published.remove(&path) {
                     batches.push((path, Vec::new(), None));
@@ -368,10 +377,17 @@ impl LanguageServer for Server {
                 world.specs.remove(&dir);
                 cleared.extend(DocKind::ALL.iter().map(|k| dir.join(k.file_name())));
             }
-            // A removed folder's steering and code index go with it.
+            // A removed folder's steering, hook files and code index go with it.
             for root in &removed {
                 if let Some(steering) = world.steering.remove(root) {
                     cleared.extend(steering.files.into_iter().map(|f| f.path));
+                }
+                let hooks_dir = root.join(".kiro").join("hooks");
+                let gone: Vec<PathBuf> =
+                    world.hooks.keys().filter(|p| p.parent() == Some(hooks_dir.as_path())).cloned().collect();
+                for path in gone {
+                    world.hooks.remove(&path);
+                    cleared.push(path);
                 }
                 world.indexes.remove(root);
             }

@@ -35,10 +35,12 @@ pub struct World {
     pub roots: Vec<PathBuf>,
     /// Spec folder → spec.
     pub specs: BTreeMap<PathBuf, SpecSnapshot>,
-    /// Open documents (specs, steering) by path.
+    /// Open documents (specs, steering, hook files) by path.
     pub open: HashMap<PathBuf, OpenDocument>,
     /// Workspace folder → its steering (with the user-level documents).
     pub steering: BTreeMap<PathBuf, specwright_steering::Steering>,
+    /// Hook files (`<folder>/.kiro/hooks/*.kiro.hook`, `*.json`) by path.
+    pub hooks: BTreeMap<PathBuf, specwright_hooks::HookFile>,
     /// `~/.kiro/steering`, when there is a home folder.
     pub user_steering: Option<PathBuf>,
     /// Workspace folder → its code index (built in the background).
@@ -78,6 +80,8 @@ pub struct Changed {
     pub specs: Vec<PathBuf>,
     /// Steering documents whose diagnostics changed.
     pub steering: Vec<PathBuf>,
+    /// Hook files whose diagnostics changed.
+    pub hooks: Vec<PathBuf>,
     /// Documents that disappeared: their diagnostics must be cleared.
     pub removed: Vec<PathBuf>,
 }
@@ -90,6 +94,7 @@ impl Changed {
     fn merge(&mut self, other: Changed) {
         self.specs.extend(other.specs);
         self.steering.extend(other.steering);
+        self.hooks.extend(other.hooks);
         self.removed.extend(other.removed);
     }
 }
@@ -105,8 +110,37 @@ impl World {
         }
         for root in self.roots.clone() {
             changed.merge(self.reload_steering(&root));
+            changed.merge(self.reload_hooks(&root));
         }
         changed
+    }
+
+    /// Loads a workspace folder's hook files from disk, open documents winning.
+    fn reload_hooks(&mut self, root: &Path) -> Changed {
+        let dir = hooks_dir(root);
+        let before: Vec<PathBuf> = self.hooks.keys().filter(|p| p.parent() == Some(dir.as_path())).cloned().collect();
+        self.hooks.retain(|p, _| p.parent() != Some(dir.as_path()));
+        for file in specwright_hooks::load(root) {
+            self.hooks.insert(file.path.clone(), file);
+        }
+        for (path, doc) in &self.open {
+            if self.hook_root(path).as_deref() == Some(root) {
+                self.hooks.insert(path.clone(), specwright_hooks::parse(path, &doc.text));
+            }
+        }
+        let now: Vec<PathBuf> = self.hooks.keys().filter(|p| p.parent() == Some(dir.as_path())).cloned().collect();
+        let removed = before.into_iter().filter(|p| !now.contains(p)).collect();
+        Changed { hooks: now, removed, ..Changed::default() }
+    }
+
+    /// The workspace folder whose `.kiro/hooks/` holds the hook file `path`
+    /// (a `*.kiro.hook` or `*.json` directly in it).
+    fn hook_root(&self, path: &Path) -> Option<PathBuf> {
+        let name = path.file_name()?.to_str()?;
+        if !(name.ends_with(".kiro.hook") || name.ends_with(".json")) {
+            return None;
+        }
+        self.roots.iter().find(|r| path.parent() == Some(hooks_dir(r).as_path())).cloned()
     }
 
     /// Loads a workspace folder's steering from disk, open documents winning.
@@ -146,6 +180,12 @@ impl World {
         if spec_document(path).is_some() {
             return Changed::specs(self.set_text(path, text, version));
         }
+        if self.hook_root(path).is_some() {
+            let file = specwright_hooks::parse(path, &text);
+            self.open.insert(path.to_path_buf(), OpenDocument { version, text });
+            self.hooks.insert(path.to_path_buf(), file);
+            return Changed { hooks: vec![path.to_path_buf()], ..Changed::default() };
+        }
         let Some((root, rel, source)) = self.steering_root(path) else {
             if specwright_index::Lang::of(path).is_some() && self.root_of(path).is_some() {
                 self.open.insert(path.to_path_buf(), OpenDocument { version, text });
@@ -165,6 +205,9 @@ impl World {
             return Changed::specs(self.close(path));
         }
         self.open.remove(path);
+        if let Some(root) = self.hook_root(path) {
+            return self.reload_hooks(&root);
+        }
         match self.steering_root(path) {
             Some((root, ..)) => self.reload_steering(&root),
             None => Changed::default(),
@@ -258,6 +301,16 @@ impl World {
         for root in roots {
             changed.merge(self.reload_steering(&root));
         }
+        // A hook file, or the `.kiro/hooks` folder itself, created, changed or deleted.
+        let mut roots: Vec<PathBuf> = paths
+            .iter()
+            .filter_map(|p| self.hook_root(p).or_else(|| self.roots.iter().find(|r| hooks_dir(r) == *p).cloned()))
+            .collect();
+        roots.sort();
+        roots.dedup();
+        for root in roots {
+            changed.merge(self.reload_hooks(&root));
+        }
         changed
     }
 
@@ -317,6 +370,10 @@ impl World {
     pub fn root_of(&self, path: &Path) -> Option<&PathBuf> {
         self.roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.as_os_str().len())
     }
+}
+
+fn hooks_dir(root: &Path) -> PathBuf {
+    root.join(".kiro").join("hooks")
 }
 
 #[cfg(test)]

@@ -1,0 +1,335 @@
+//! The unified hook model both file formats parse into, and event matching.
+
+use std::path::PathBuf;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use specwright_spec::{Range, Severity};
+
+/// Seconds a command may run when the hook gives no `timeout`.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
+
+/// One hook, whichever file format it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hook {
+    pub name: String,
+    pub description: Option<String>,
+    pub enabled: bool,
+    pub trigger: Trigger,
+    pub action: Action,
+    pub source: Source,
+    /// The hook's JSON object: the whole file for a legacy hook, the entry of
+    /// `hooks` for a v1 hook.
+    pub range: Range,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    FileSaved { patterns: Matcher },
+    FileCreated { patterns: Matcher },
+    FileDeleted { patterns: Matcher },
+    Manual,
+    PromptSubmit,
+    AgentStop,
+    PreToolUse { tool_types: Matcher },
+    PostToolUse { tool_types: Matcher },
+    PreTaskExecution,
+    PostTaskExecution,
+}
+
+impl Trigger {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Trigger::FileSaved { .. } => EventKind::FileSaved,
+            Trigger::FileCreated { .. } => EventKind::FileCreated,
+            Trigger::FileDeleted { .. } => EventKind::FileDeleted,
+            Trigger::Manual => EventKind::Manual,
+            Trigger::PromptSubmit => EventKind::PromptSubmit,
+            Trigger::AgentStop => EventKind::AgentStop,
+            Trigger::PreToolUse { .. } => EventKind::PreToolUse,
+            Trigger::PostToolUse { .. } => EventKind::PostToolUse,
+            Trigger::PreTaskExecution => EventKind::PreTaskExecution,
+            Trigger::PostTaskExecution => EventKind::PostTaskExecution,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    RunCommand { command: String, timeout_secs: u64 },
+    AskAgent { prompt: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: PathBuf,
+    pub format: Format,
+    /// 0 for a legacy file; the index in `hooks` for a v1 file.
+    pub index_in_file: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `*.kiro.hook`: one hook, `when` / `then`.
+    Legacy,
+    /// `*.json`: `{"version": "v1", "hooks": [...]}`.
+    V1,
+}
+
+/// The kinds of event a hook can react to; the trigger kinds of the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    FileSaved,
+    FileCreated,
+    FileDeleted,
+    Manual,
+    PromptSubmit,
+    AgentStop,
+    PreToolUse,
+    PostToolUse,
+    PreTaskExecution,
+    PostTaskExecution,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 10] = [
+        EventKind::FileSaved,
+        EventKind::FileCreated,
+        EventKind::FileDeleted,
+        EventKind::Manual,
+        EventKind::PromptSubmit,
+        EventKind::AgentStop,
+        EventKind::PreToolUse,
+        EventKind::PostToolUse,
+        EventKind::PreTaskExecution,
+        EventKind::PostTaskExecution,
+    ];
+
+    /// The `when.type` of a legacy `.kiro.hook`.
+    pub fn legacy_name(self) -> &'static str {
+        match self {
+            EventKind::FileSaved => "fileEdited",
+            EventKind::FileCreated => "fileCreated",
+            EventKind::FileDeleted => "fileDeleted",
+            EventKind::Manual => "userTriggered",
+            EventKind::PromptSubmit => "promptSubmit",
+            EventKind::AgentStop => "agentStop",
+            EventKind::PreToolUse => "preToolUse",
+            EventKind::PostToolUse => "postToolUse",
+            EventKind::PreTaskExecution => "preTaskExecution",
+            EventKind::PostTaskExecution => "postTaskExecution",
+        }
+    }
+
+    /// The `trigger` of a v1 hook.
+    pub fn v1_name(self) -> &'static str {
+        match self {
+            EventKind::FileSaved => "PostFileSave",
+            EventKind::FileCreated => "FileCreate",
+            EventKind::FileDeleted => "FileDelete",
+            EventKind::Manual => "Manual",
+            EventKind::PromptSubmit => "PromptSubmit",
+            EventKind::AgentStop => "AgentStop",
+            EventKind::PreToolUse => "PreToolUse",
+            EventKind::PostToolUse => "PostToolUse",
+            EventKind::PreTaskExecution => "PreTaskExecution",
+            EventKind::PostTaskExecution => "PostTaskExecution",
+        }
+    }
+
+    pub fn is_file(self) -> bool {
+        matches!(self, EventKind::FileSaved | EventKind::FileCreated | EventKind::FileDeleted)
+    }
+
+    pub fn is_tool(self) -> bool {
+        matches!(self, EventKind::PreToolUse | EventKind::PostToolUse)
+    }
+
+    /// The kind a misspelt or other-format name most likely means: names are
+    /// compared without case and punctuation, and a few spellings seen in the
+    /// wild (`manual`, `file_save`, `on-save`) are recognised.
+    pub(crate) fn guess(name: &str) -> Option<EventKind> {
+        let n: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+        if let Some(k) = Self::ALL
+            .into_iter()
+            .find(|k| k.legacy_name().eq_ignore_ascii_case(&n) || k.v1_name().eq_ignore_ascii_case(&n))
+        {
+            return Some(k);
+        }
+        Some(match n.as_str() {
+            "filesave" | "filesaved" | "fileedit" | "filechange" | "filechanged" | "filemodified" | "onsave"
+            | "save" | "editorsave" | "postfilesaved" => EventKind::FileSaved,
+            "filecreated" | "filecreation" | "create" | "oncreate" | "newfile" => EventKind::FileCreated,
+            "filedeleted" | "delete" | "ondelete" => EventKind::FileDeleted,
+            "manual" | "manualtrigger" | "button" | "usertrigger" | "ondemand" => EventKind::Manual,
+            "promptsubmitted" | "onprompt" | "userprompt" => EventKind::PromptSubmit,
+            "agentstopped" | "stop" | "onagentstop" => EventKind::AgentStop,
+            _ => return None,
+        })
+    }
+}
+
+/// Something that happened in the workspace, to test hooks against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event<'a> {
+    pub kind: EventKind,
+    /// The workspace-relative path of the file, for file events (`/` or `\`
+    /// separators; a leading `./` is ignored).
+    pub path: Option<&'a str>,
+    /// The tool's name, for tool events.
+    pub tool: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(kind: EventKind) -> Self {
+        Self { kind, path: None, tool: None }
+    }
+
+    pub fn file(kind: EventKind, path: &'a str) -> Self {
+        Self { kind, path: Some(path), tool: None }
+    }
+
+    pub fn tool(kind: EventKind, tool: &'a str) -> Self {
+        Self { kind, path: None, tool: Some(tool) }
+    }
+}
+
+/// Whether `hook` fires on `event`. A disabled hook never does. A file
+/// trigger needs the event's path and one of its patterns to match it; a tool
+/// trigger matches the tool's name when the hook names tools.
+pub fn matches(hook: &Hook, event: &Event<'_>) -> bool {
+    if !hook.enabled || hook.trigger.kind() != event.kind {
+        return false;
+    }
+    match &hook.trigger {
+        Trigger::FileSaved { patterns } | Trigger::FileCreated { patterns } | Trigger::FileDeleted { patterns } => {
+            event.path.is_some_and(|p| patterns.is_match(&normalize_path(p)))
+        }
+        Trigger::PreToolUse { tool_types } | Trigger::PostToolUse { tool_types } => {
+            tool_types.is_any() || event.tool.is_some_and(|t| tool_types.is_match(t))
+        }
+        _ => true,
+    }
+}
+
+fn normalize_path(p: &str) -> String {
+    let p = p.replace('\\', "/");
+    let mut s = p.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_owned()
+}
+
+/// What a trigger's patterns select: workspace-relative paths for file
+/// triggers (globs in legacy files, a regular expression in v1 files), tool
+/// names for tool triggers.
+#[derive(Debug, Clone)]
+pub struct Matcher(MatcherRepr);
+
+#[derive(Debug, Clone)]
+enum MatcherRepr {
+    Any,
+    /// Globs on the whole relative path: `*` stays in a folder, `**` crosses
+    /// folders, `{a,b}` alternates.
+    Globs {
+        patterns: Vec<String>,
+        set: GlobSet,
+    },
+    /// Unanchored, as JavaScript's `RegExp.test`.
+    Regex(Regex),
+    /// Exact names (legacy `toolTypes`).
+    Names(Vec<String>),
+}
+
+impl Matcher {
+    /// Matches everything.
+    pub fn any() -> Self {
+        Self(MatcherRepr::Any)
+    }
+
+    /// Compiles globs; the error names the index of the first bad one.
+    pub fn globs<S: AsRef<str>>(patterns: &[S]) -> Result<Self, (usize, String)> {
+        let mut b = GlobSetBuilder::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let glob = compile_glob(p.as_ref()).map_err(|e| (i, e))?;
+            b.add(glob);
+        }
+        let set = b.build().map_err(|e| (0, e.to_string()))?;
+        Ok(Self(MatcherRepr::Globs { patterns: patterns.iter().map(|p| p.as_ref().to_owned()).collect(), set }))
+    }
+
+    pub fn regex(source: &str) -> Result<Self, String> {
+        Regex::new(source).map(|r| Self(MatcherRepr::Regex(r))).map_err(|e| e.to_string())
+    }
+
+    pub fn names(names: Vec<String>) -> Self {
+        Self(MatcherRepr::Names(names))
+    }
+
+    pub fn is_any(&self) -> bool {
+        matches!(self.0, MatcherRepr::Any)
+    }
+
+    pub fn is_match(&self, subject: &str) -> bool {
+        match &self.0 {
+            MatcherRepr::Any => true,
+            MatcherRepr::Globs { set, .. } => set.is_match(subject),
+            MatcherRepr::Regex(r) => r.is_match(subject),
+            MatcherRepr::Names(n) => n.iter().any(|n| n == subject),
+        }
+    }
+
+    /// The written patterns: the globs, the one regular expression, or the
+    /// names; empty for [`Matcher::any`].
+    pub fn sources(&self) -> Vec<&str> {
+        match &self.0 {
+            MatcherRepr::Any => Vec::new(),
+            MatcherRepr::Globs { patterns, .. } | MatcherRepr::Names(patterns) => {
+                patterns.iter().map(String::as_str).collect()
+            }
+            MatcherRepr::Regex(r) => vec![r.as_str()],
+        }
+    }
+}
+
+impl PartialEq for Matcher {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(&self.0) == std::mem::discriminant(&other.0) && self.sources() == other.sources()
+    }
+}
+
+fn compile_glob(pattern: &str) -> Result<globset::Glob, String> {
+    if pattern.trim().is_empty() {
+        return Err("the pattern is empty".to_owned());
+    }
+    let mut p = pattern;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    GlobBuilder::new(p)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .empty_alternates(true)
+        .build()
+        .map_err(|e| e.kind().to_string())
+}
+
+/// A problem found in a hook file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: Range,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// One file of `.kiro/hooks/`: the hooks Kiro would run from it and what is
+/// wrong with it. A hook with an error is left out of `hooks`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HookFile {
+    pub path: PathBuf,
+    pub format: Format,
+    pub hooks: Vec<Hook>,
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -1,0 +1,32 @@
+//! The JSON Schemas in `schemas/` name the same triggers and actions as the
+//! parser.
+
+use specwright_hooks::EventKind;
+
+fn schema(name: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("schema is JSON")
+}
+
+fn strings(v: &serde_json::Value) -> Vec<&str> {
+    v.as_array().expect("array").iter().map(|s| s.as_str().expect("string")).collect()
+}
+
+#[test]
+fn legacy_schema_matches_the_parser() {
+    let s = schema("hook-legacy.schema.json");
+    let when = &s["properties"]["when"]["properties"]["type"];
+    assert_eq!(strings(&when["enum"]), EventKind::ALL.map(EventKind::legacy_name));
+    assert_eq!(strings(&s["properties"]["then"]["properties"]["type"]["enum"]), ["askAgent", "runCommand"]);
+    assert_eq!(strings(&s["required"]), ["name", "when", "then"]);
+}
+
+#[test]
+fn v1_schema_matches_the_parser() {
+    let s = schema("hook-v1.schema.json");
+    let hook = &s["definitions"]["hook"];
+    assert_eq!(strings(&hook["properties"]["trigger"]["enum"]), EventKind::ALL.map(EventKind::v1_name));
+    assert_eq!(strings(&hook["properties"]["action"]["properties"]["type"]["enum"]), ["command", "agent"]);
+    assert_eq!(s["properties"]["version"]["const"], "v1");
+}
