@@ -79,7 +79,7 @@ pub mod codes {
             WRONG_TYPE => "A key's value has the wrong JSON type, or a timeout is not positive.",
             UNKNOWN_TRIGGER => "The hook's when.type or trigger names no Kiro trigger.",
             UNKNOWN_ACTION => "The hook's then.type or action.type names no Kiro action.",
-            BAD_PATTERN => "A glob or regular expression does not compile, or a trigger has no patterns.",
+            BAD_PATTERN => "A glob or regular expression does not compile, or a file trigger's pattern list is empty.",
             UNKNOWN_KEY => "A key Kiro does not read.",
             DUPLICATE_KEY => "The same key appears twice in one object; the last one wins.",
             UNREADABLE => "The hook file could not be read.",

@@ -1209,6 +1209,13 @@ fn schemas_are_valid_draft_2020_12() {
     assert_eq!(report["$schema"], "https://json-schema.org/draft/2020-12/schema");
     jsonschema::meta::validate(&report).expect("check-report.schema.json is a valid schema");
 
+    // The hook file schemas (draft-07, for editors' JSON validation).
+    for file in ["schemas/hook-legacy.schema.json", "schemas/hook-v1.schema.json"] {
+        let schema = read_json(file);
+        jsonschema::meta::validate(&schema).unwrap_or_else(|e| panic!("{file} is not a valid schema: {e}"));
+        jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{file} does not compile: {e}"));
+    }
+
     let protocol = read_json("schemas/protocol.json");
     for m in protocol["methods"].as_array().unwrap() {
         // A notification has params and no result.
@@ -1733,6 +1740,13 @@ fn schemas_readme_documents_every_code_method_and_command() {
     let names = all_codes().into_iter().chain(ext::METHODS.iter().copied()).chain(ext::COMMANDS.iter().copied());
     for name in names {
         assert!(readme.contains(&format!("`{name}`")), "schemas/README.md does not mention `{name}`");
+    }
+    for file in ["check-report.schema.json", "protocol.json", "settings.schema.json"]
+        .into_iter()
+        .chain(["hook-legacy.schema.json", "hook-v1.schema.json"])
+    {
+        assert!(readme.contains(&format!("[`{file}`]({file})")), "schemas/README.md does not list {file}");
+        assert!(repo_root().join("schemas").join(file).is_file(), "schemas/{file} exists");
     }
     // The top-level README's Diagnostics section documents every code, with an anchor.
     let path = repo_root().join("README.md");
