@@ -309,20 +309,29 @@ impl Report {
                     Source::User => "user",
                 },
             });
-            let mut diags: Vec<_> = f.diagnostics.iter().collect();
-            diags.sort_by_key(|d| (d.range.start.line, d.range.start.character));
-            for d in diags {
-                self.summary.count(d.severity);
-                self.diagnostics.push(DiagnosticReport {
-                    path: path.clone(),
-                    range: d.range,
-                    severity: d.severity,
-                    code: d.code,
-                    message: d.message.clone(),
-                });
-            }
+            self.push_file_diagnostics(&path, f.diagnostics.iter().map(|d| (d.range, d.severity, d.code, &d.message)));
         }
         self.summary.steering = self.steering.len();
+    }
+
+    /// Adds one file's diagnostics, by position, counting them in the summary.
+    fn push_file_diagnostics<'d>(
+        &mut self,
+        path: &str,
+        diags: impl Iterator<Item = (Range, Severity, &'static str, &'d String)>,
+    ) {
+        let mut diags: Vec<_> = diags.collect();
+        diags.sort_by_key(|(range, ..)| (range.start.line, range.start.character));
+        for (range, severity, code, message) in diags {
+            self.summary.count(severity);
+            self.diagnostics.push(DiagnosticReport {
+                path: path.to_string(),
+                range,
+                severity,
+                code,
+                message: message.clone(),
+            });
+        }
     }
 
     /// Adds hook files and their diagnostics (after those already there,
@@ -339,18 +348,7 @@ impl Report {
                 },
                 hooks: f.hooks.len(),
             });
-            let mut diags: Vec<_> = f.diagnostics.iter().collect();
-            diags.sort_by_key(|d| (d.range.start.line, d.range.start.character));
-            for d in diags {
-                self.summary.count(d.severity);
-                self.diagnostics.push(DiagnosticReport {
-                    path: path.clone(),
-                    range: d.range,
-                    severity: d.severity,
-                    code: d.code,
-                    message: d.message.clone(),
-                });
-            }
+            self.push_file_diagnostics(&path, f.diagnostics.iter().map(|d| (d.range, d.severity, d.code, &d.message)));
         }
         self.summary.hooks = self.hooks.len();
     }
