@@ -597,6 +597,10 @@ impl<'t> Collector<'t> {
         let cut = end == limit && end < node.end_byte();
         let mut signature = collapse(&format!("{prefix}{head}"), MAX_SIGNATURE_CHARS);
         if cut && !signature.ends_with('…') {
+            // The ellipsis counts within the bound.
+            if signature.chars().count() >= MAX_SIGNATURE_CHARS {
+                signature.pop();
+            }
             signature.push('…');
         }
         signature
@@ -778,6 +782,11 @@ fn collapse(s: &str, max: usize) -> String {
     let mut count = 0;
     for word in s.split_whitespace() {
         if !out.is_empty() {
+            // The space and the next character must still leave room for an ellipsis.
+            if count + 2 >= max && max != usize::MAX {
+                out.push('…');
+                return out;
+            }
             out.push(' ');
             count += 1;
         }
