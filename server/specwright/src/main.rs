@@ -27,6 +27,11 @@ struct Cli {
 enum Command {
     /// Run the language server over stdio.
     Lsp,
+    /// Agent hooks: `hooks list`.
+    Hooks {
+        #[command(subcommand)]
+        command: specwright::hooks_cli::HooksCommand,
+    },
     /// Built-in analyzers: `scan secrets`.
     Scan {
         #[command(subcommand)]
@@ -93,6 +98,7 @@ fn main() -> ExitCode {
         Some(Command::Steering { command, flags }) => specwright::steering_cli::run(command, flags),
         Some(Command::Context { command }) => specwright::context_cli::run(command),
         Some(Command::Scan { command }) => specwright::scan_cli::run(command),
+        Some(Command::Hooks { command }) => specwright::hooks_cli::run(command),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {
