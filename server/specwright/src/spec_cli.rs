@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use specwright_index::Index;
 use specwright_models::{CancellationToken, Model, ModelSettings, Overrides};
 use specwright_spec::DocKind;
 use specwright_specgen::workflow::{self, SpecTexts, SpecType, Workflow};
@@ -115,9 +116,11 @@ async fn run_async(command: SpecCommand, flags: ModelFlags) -> Result<(), String
             };
             let model = model(&flags)?;
             let mut texts = SpecTexts::default();
+            // Indexed once for every document of a quick spec.
+            let index = Index::build(&root);
             let mut written = Vec::new();
             for target in targets {
-                let generated = step(model.as_deref(), &root, &dir, target, &texts, &prompt).await?;
+                let generated = step(model.as_deref(), &root, &index, &dir, target, &texts, &prompt).await?;
                 if written.is_empty() {
                     write(&dir.join(DocKind::Config.file_name()), &workflow::new_config(wf, spec_type))?;
                 }
@@ -139,14 +142,16 @@ async fn run_async(command: SpecCommand, flags: ModelFlags) -> Result<(), String
                 return Err(format!("spec '{name}' has no requirements.md (or bugfix.md) to design from"));
             }
             let model = model(&flags)?;
-            let generated = step(model.as_deref(), &root, &dir, DocTarget::Design, &texts, "").await?;
+            let index = Index::build(&root);
+            let generated = step(model.as_deref(), &root, &index, &dir, DocTarget::Design, &texts, "").await?;
             write(&dir.join("design.md"), &generated.text)
         }
         SpecCommand::Tasks { name } => {
             let dir = existing_spec(&specs_dir, &name)?;
             let texts = SpecTexts::read(&dir);
             let model = model(&flags)?;
-            let generated = step(model.as_deref(), &root, &dir, DocTarget::Tasks, &texts, "").await?;
+            let index = Index::build(&root);
+            let generated = step(model.as_deref(), &root, &index, &dir, DocTarget::Tasks, &texts, "").await?;
             let (text, merge) = workflow::tasks_to_write(texts.tasks.as_deref(), &generated.text, &texts);
             if let Some(m) = merge {
                 if !m.dropped.is_empty() {
@@ -191,12 +196,14 @@ pub(crate) fn cancel_on_ctrl_c() -> (CancellationToken, tokio::task::JoinHandle<
 async fn step(
     model: Option<&dyn Model>,
     root: &Path,
+    index: &Index,
     dir: &Path,
     target: DocTarget,
     texts: &SpecTexts,
     prompt: &str,
 ) -> Result<Generated, String> {
-    let inputs = workflow::inputs(root, dir, texts.clone(), prompt, None);
+    let map_tokens = specwright_specgen::context::DEFAULT_MAP_TOKENS;
+    let inputs = workflow::inputs_with(root, dir, texts.clone(), prompt, None, Some(index), map_tokens);
     let (cancel, ctrl_c) = cancel_on_ctrl_c();
     let terminal = std::io::stderr().is_terminal();
     let mut shown = 0usize;
