@@ -3,58 +3,13 @@
 //! to the fact-only document; without a model the fact documents come back
 //! unchanged; model failures and cancellation are errors.
 
-use std::sync::Mutex;
+mod support;
 
-use specwright_models::{
-    BoxFuture, CancellationToken, ChatRequest, ChatResponse, EventSink, Model, ModelError, StreamEvent,
-};
+use specwright_models::{CancellationToken, Model, ModelError};
 use specwright_specgen::steering::{self, SteeringDraft};
 use specwright_specgen::{GenError, Update};
 use specwright_steering::{Facts, render_steering};
-
-/// Answers each request with the next scripted reply and records the requests.
-struct Scripted {
-    replies: Mutex<Vec<Result<String, ModelError>>>,
-    requests: Mutex<Vec<ChatRequest>>,
-}
-
-impl Scripted {
-    fn new(replies: Vec<Result<String, ModelError>>) -> Self {
-        Self { replies: Mutex::new(replies), requests: Mutex::default() }
-    }
-
-    fn requests(&self) -> Vec<ChatRequest> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-}
-
-impl Model for Scripted {
-    fn describe(&self) -> String {
-        "scripted".into()
-    }
-
-    fn supports_structured_output(&self) -> bool {
-        true
-    }
-
-    fn chat<'a>(
-        &'a self,
-        request: &'a ChatRequest,
-        _cancel: &'a CancellationToken,
-        sink: EventSink<'a>,
-    ) -> BoxFuture<'a, Result<ChatResponse, ModelError>> {
-        Box::pin(async move {
-            self.requests.lock().expect("lock").push(request.clone());
-            let reply = {
-                let mut replies = self.replies.lock().expect("lock");
-                assert!(!replies.is_empty(), "the script ran out");
-                replies.remove(0)
-            }?;
-            sink(StreamEvent::Text(reply.clone()));
-            Ok(ChatResponse { text: reply, ..ChatResponse::default() })
-        })
-    }
-}
+use support::Scripted;
 
 fn facts() -> Facts {
     Facts {
@@ -129,7 +84,7 @@ async fn the_model_writes_the_prose_and_the_facts_stay() {
             Ok(format!("Here is the document:\n\n```markdown\n{}\n```\nAnything else?", good_answer(t, prose)))
         })
         .collect();
-    let model = Scripted::new(answers);
+    let model = Scripted::new(true, answers);
     let (result, updates) = run(Some(&model), &docs).await;
     let drafts = result.expect("drafted");
     assert_eq!(drafts.iter().map(|d| d.file.as_str()).collect::<Vec<_>>(), ["product.md", "tech.md", "structure.md"]);
@@ -184,7 +139,7 @@ async fn an_answer_that_loses_a_fact_or_the_front_matter_falls_back_to_the_facts
     // product.md comes without front matter: it gets the fact document's back.
     let product = product.split_once("---\n\n").map(|(_, rest)| rest.to_string()).expect("front matter");
     assert!(product.starts_with("# Product"), "{product}");
-    let model = Scripted::new(vec![Ok(product), Ok(tech), Ok(structure)]);
+    let model = Scripted::new(true, vec![Ok(product), Ok(tech), Ok(structure)]);
     let (result, _) = run(Some(&model), &docs).await;
     let drafts = result.expect("fallbacks are not failures");
 
@@ -216,18 +171,18 @@ fn a_longer_word_does_not_keep_a_fact() {
 #[tokio::test]
 async fn model_failures_and_cancellation_are_errors() {
     let docs = fact_docs();
-    let model = Scripted::new(vec![Err(ModelError::Cancelled)]);
+    let model = Scripted::new(true, vec![Err(ModelError::Cancelled)]);
     let (result, _) = run(Some(&model), &docs).await;
     assert!(matches!(result, Err(GenError::Cancelled)), "{result:?}");
 
-    let model = Scripted::new(vec![Err(ModelError::Connect {
-        url: "http://127.0.0.1:9".into(),
-        message: "connection refused".into(),
-    })]);
+    let model = Scripted::new(
+        true,
+        vec![Err(ModelError::Connect { url: "http://127.0.0.1:9".into(), message: "connection refused".into() })],
+    );
     let (result, _) = run(Some(&model), &docs).await;
     assert!(matches!(result, Err(GenError::Model(_))), "{result:?}");
 
-    let model = Scripted::new(Vec::new());
+    let model = Scripted::new(true, Vec::new());
     let cancel = CancellationToken::new();
     cancel.cancel();
     let result = steering::write(Some(&model), &docs, "", &cancel, &mut |_| {}).await;
