@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod context_cli;
+pub mod hook_engine;
 pub mod hooks_cli;
 pub mod lsp;
 pub mod scan_cli;

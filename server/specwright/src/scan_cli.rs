@@ -27,13 +27,14 @@ pub enum ScanCommand {
 }
 
 /// One finding as the JSON report prints it (1-based line and column).
-#[derive(Serialize)]
-struct Finding {
-    path: String,
-    line: u32,
-    column: u32,
-    rule: &'static str,
-    redacted: String,
+#[derive(Serialize, Debug, Clone)]
+pub struct Finding {
+    /// Relative to the scanned folder (the file's name when a file was scanned).
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub rule: &'static str,
+    pub redacted: String,
 }
 
 /// Files larger than this are not scanned.
@@ -76,6 +77,12 @@ pub fn run(command: ScanCommand) -> ExitCode {
         return ExitCode::from(2);
     }
     if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Every finding in `target` (a folder, walked as `scan secrets` walks it, or one file).
+pub fn scan_path(target: &Path, config: &Config) -> Vec<Finding> {
+    let scanner = Scanner::new(config);
+    scan(&scanner, target, &files(target))
 }
 
 /// The files to scan: `root` itself, or every file under it that ignore files allow.

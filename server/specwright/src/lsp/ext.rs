@@ -32,6 +32,20 @@ pub const SPEC_REFINE: &str = "specwright.spec.refine";
 /// overwritten: changes to them are proposed as edits that need confirmation.
 pub const STEERING_GENERATE: &str = "specwright.steering.generate";
 
+/// Notification (server → client) `specwright/hookResult` ([`HookResult`]):
+/// how one run of an agent hook ended. Also logged with `window/logMessage`;
+/// a failure also shows a message.
+pub const HOOK_RESULT: &str = "specwright/hookResult";
+
+/// `specwright.hook.run` `{name, root?, file?}` ([`HookRef`]): runs a hook
+/// now, whatever its trigger, and answers its [`HookResult`].
+pub const HOOK_RUN: &str = "specwright.hook.run";
+
+/// `specwright.hook.toggle` `{name, root?}` ([`HookRef`]): flips the hook's
+/// `enabled` in its file through `workspace/applyEdit` (only that value
+/// changes; unknown keys stay); answers [`HookToggleResult`].
+pub const HOOK_TOGGLE: &str = "specwright.hook.toggle";
+
 /// The generation commands and the custom requests that do the same.
 pub const GENERATION: &[(&str, &str)] = &[
     (SPEC_CREATE, "specwright/spec/create"),
@@ -49,6 +63,7 @@ pub const METHODS: &[&str] = &[
     SPECS,
     REPO_MAP,
     STREAM,
+    HOOK_RESULT,
     "specwright/spec/create",
     "specwright/spec/generateDesign",
     "specwright/spec/generateTasks",
@@ -56,8 +71,16 @@ pub const METHODS: &[&str] = &[
 ];
 
 /// Every command the server executes.
-pub const COMMANDS: &[&str] =
-    &[SET_TASK_STATUS, SPEC_CREATE, SPEC_GENERATE_DESIGN, SPEC_GENERATE_TASKS, SPEC_REFINE, STEERING_GENERATE];
+pub const COMMANDS: &[&str] = &[
+    SET_TASK_STATUS,
+    SPEC_CREATE,
+    SPEC_GENERATE_DESIGN,
+    SPEC_GENERATE_TASKS,
+    SPEC_REFINE,
+    STEERING_GENERATE,
+    HOOK_RUN,
+    HOOK_TOGGLE,
+];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -247,4 +270,53 @@ pub struct SteeringGenerateResult {
     /// The model that wrote the prose; absent when the documents hold the facts only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drafted_by: Option<String>,
+}
+
+/// Names a hook for `specwright.hook.run` and `specwright.hook.toggle`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HookRef {
+    /// The hook's `name`.
+    pub name: String,
+    /// The workspace folder (URI) whose `.kiro/hooks/` holds it; needed only
+    /// when two folders have a hook of that name.
+    #[serde(default)]
+    pub root: Option<String>,
+    /// For `run`: the file (URI) to run it on, as if that file's event fired it.
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// How one run of a hook ended (`specwright/hookResult`, and the answer of
+/// `specwright.hook.run`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HookResult {
+    pub name: String,
+    /// The trigger, as a legacy hook names it: `fileEdited`, `fileCreated`,
+    /// `fileDeleted`, `userTriggered`, ...
+    pub trigger: String,
+    /// The triggering file, relative to its workspace folder.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub file: Option<String>,
+    /// `runCommand`, `askAgent`, or `builtin` (a `specwright:` analyzer).
+    pub action: String,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exit_code: Option<i32>,
+    /// The command's output, the model's answer or the analyzer's report (at most 64 KiB).
+    pub output: String,
+    pub timed_out: bool,
+    pub cancelled: bool,
+    pub duration_ms: u64,
+    /// The hook file (URI).
+    pub hook_file: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HookToggleResult {
+    pub applied: bool,
+    /// The value `enabled` was set to.
+    pub enabled: bool,
 }

@@ -7,6 +7,7 @@ pub mod ext;
 mod frames;
 mod generation;
 mod handlers;
+mod hooks;
 mod server;
 mod steering_gen;
 mod world;

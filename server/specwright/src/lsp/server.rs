@@ -39,8 +39,14 @@ pub struct Server {
     /// Documents that currently have diagnostics published, to clear them
     /// when the document disappears.
     published: Mutex<HashSet<PathBuf>>,
-    /// The model settings and the model they resolve to.
-    pub(super) model: RwLock<super::generation::ModelState>,
+    /// The model settings and the model they resolve to (shared with the
+    /// hook engine, which reads it when an `askAgent` hook runs).
+    pub(super) model: Arc<RwLock<super::generation::ModelState>>,
+    /// Runs agent hooks on file events and by hand.
+    pub(super) hook_engine: crate::hook_engine::Engine,
+    /// The engine's outcomes until `initialized` starts forwarding them.
+    hook_outcomes: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<crate::hook_engine::Outcome>>>,
+    pub(super) hook_settings: RwLock<super::hooks::HookSettings>,
     /// Running generations by progress token, for Cancel buttons.
     pub(super) jobs: Mutex<std::collections::HashMap<String, specwright_models::CancellationToken>>,
     pub(super) next_job: std::sync::atomic::AtomicU64,
@@ -66,12 +72,17 @@ fn shield<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 
 impl Server {
     pub fn new(client: Client) -> Self {
+        let model = Arc::<RwLock<super::generation::ModelState>>::default();
+        let (hook_engine, outcomes) = super::hooks::new_engine(Arc::clone(&model));
         Self {
             client,
             world: Arc::default(),
             flags: RwLock::default(),
             published: Mutex::default(),
-            model: RwLock::default(),
+            model,
+            hook_engine,
+            hook_outcomes: Mutex::new(Some(outcomes)),
+            hook_settings: RwLock::default(),
             jobs: Mutex::default(),
             next_job: std::sync::atomic::AtomicU64::new(1),
             map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
@@ -161,6 +172,11 @@ impl Server {
                     glob_pattern: lsp::GlobPattern::String("**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,rs,py,pyi,go}".into()),
                     kind: None,
                 },
+                // Any file created or deleted may fire a hook.
+                lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String("**/*".into()),
+                    kind: Some(lsp::WatchKind::Create | lsp::WatchKind::Delete),
+                },
             ],
         };
         let registration = lsp::Registration {
@@ -211,26 +227,33 @@ impl Server {
             (edit, tasks_path, version)
         };
         let tasks_uri = convert::uri(&tasks_path).unwrap_or(uri);
-        let workspace_edit = if self.flags.read().map(|f| f.versioned_edits).unwrap_or(false) {
+        let response = self.client.apply_edit(self.text_edit(tasks_uri, version, edit)).await?;
+        if !response.applied {
+            let reason = response.failure_reason.unwrap_or_else(|| "the editor refused the edit".into());
+            self.client.show_message(lsp::MessageType::WARNING, format!("Task status not changed: {reason}")).await;
+        }
+        Ok(serde_json::to_value(ext::SetTaskStatusResult { applied: response.applied }).ok())
+    }
+}
+
+impl Server {
+    /// A workspace edit of one text edit to one document: versioned (so a
+    /// stale edit is refused) when the client supports `documentChanges`.
+    pub(super) fn text_edit(&self, uri: lsp::Uri, version: Option<i32>, edit: lsp::TextEdit) -> lsp::WorkspaceEdit {
+        if self.flags.read().map(|f| f.versioned_edits).unwrap_or(false) {
             lsp::WorkspaceEdit {
                 document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
-                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: tasks_uri, version },
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version },
                     edits: vec![lsp::OneOf::Left(edit)],
                 }])),
                 ..lsp::WorkspaceEdit::default()
             }
         } else {
             lsp::WorkspaceEdit {
-                changes: Some([(tasks_uri, vec![edit])].into_iter().collect()),
+                changes: Some([(uri, vec![edit])].into_iter().collect()),
                 ..lsp::WorkspaceEdit::default()
             }
-        };
-        let response = self.client.apply_edit(workspace_edit).await?;
-        if !response.applied {
-            let reason = response.failure_reason.unwrap_or_else(|| "the editor refused the edit".into());
-            self.client.show_message(lsp::MessageType::WARNING, format!("Task status not changed: {reason}")).await;
         }
-        Ok(serde_json::to_value(ext::SetTaskStatusResult { applied: response.applied }).ok())
     }
 }
 
@@ -275,6 +298,9 @@ impl LanguageServer for Server {
         if let Some(n) = super::generation::map_tokens_from(params.initialization_options.as_ref()) {
             self.map_tokens.store(n, std::sync::atomic::Ordering::Relaxed);
         }
+        if let Some(h) = super::hooks::HookSettings::from_json(params.initialization_options.as_ref()) {
+            self.set_hook_settings(h);
+        }
         if let Ok(mut f) = self.flags.write() {
             *f = flags;
         }
@@ -296,7 +322,11 @@ impl LanguageServer for Server {
     async fn initialized(&self, _: lsp::InitializedParams) {
         let changed = self.world_mut().scan_roots();
         tracing::info!("loaded {} specs", changed.specs.len());
-        if self.flags.read().map(|f| f.dynamic_watchers).unwrap_or(false) {
+        let flags = self.flags.read().map(|f| *f).unwrap_or_default();
+        if let Some(outcomes) = self.hook_outcomes.lock().ok().and_then(|mut o| o.take()) {
+            super::hooks::forward_outcomes(self.client.clone(), flags, outcomes);
+        }
+        if flags.dynamic_watchers {
             self.register_watchers().await;
         }
         self.publish(changed).await;
@@ -313,6 +343,9 @@ impl LanguageServer for Server {
         if let Some(n) = super::generation::map_tokens_from(Some(&params.settings)) {
             self.map_tokens.store(n, std::sync::atomic::Ordering::Relaxed);
         }
+        if let Some(h) = super::hooks::HookSettings::from_json(Some(&params.settings)) {
+            self.set_hook_settings(h);
+        }
         if let Some(e) = self.model_error() {
             self.client
                 .show_message(lsp::MessageType::WARNING, format!("Specwright: the model is not usable: {e}"))
@@ -321,7 +354,33 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.hook_engine.shutdown();
         Ok(())
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
+        self.hook_file_events(specwright_hooks::EventKind::FileSaved, &[path]);
+    }
+
+    async fn did_create_files(&self, params: lsp::CreateFilesParams) {
+        let paths: Vec<PathBuf> = params
+            .files
+            .iter()
+            .filter_map(|f| f.uri.parse::<lsp::Uri>().ok())
+            .filter_map(|u| convert::path(&u))
+            .collect();
+        self.hook_file_events(specwright_hooks::EventKind::FileCreated, &paths);
+    }
+
+    async fn did_delete_files(&self, params: lsp::DeleteFilesParams) {
+        let paths: Vec<PathBuf> = params
+            .files
+            .iter()
+            .filter_map(|f| f.uri.parse::<lsp::Uri>().ok())
+            .filter_map(|u| convert::path(&u))
+            .collect();
+        self.hook_file_events(specwright_hooks::EventKind::FileDeleted, &paths);
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
@@ -356,6 +415,16 @@ impl LanguageServer for Server {
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let paths: Vec<PathBuf> = params.changes.iter().filter_map(|c| convert::path(&c.uri)).collect();
         let changed = self.world_mut().files_changed(&paths);
+        for (kind, event) in [
+            (lsp::FileChangeType::CREATED, specwright_hooks::EventKind::FileCreated),
+            (lsp::FileChangeType::DELETED, specwright_hooks::EventKind::FileDeleted),
+        ] {
+            let of_kind: Vec<PathBuf> =
+                params.changes.iter().filter(|c| c.typ == kind).filter_map(|c| convert::path(&c.uri)).collect();
+            if !of_kind.is_empty() {
+                self.hook_file_events(event, &of_kind);
+            }
+        }
         for path in &paths {
             if !self.world().open.contains_key(path) {
                 self.reindex_later(path.clone());
@@ -441,7 +510,11 @@ impl LanguageServer for Server {
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri;
-        let Some((snap, kind)) = self.snapshot(&uri) else { return Ok(None) };
+        let Some((snap, kind)) = self.snapshot(&uri) else {
+            let Some(path) = convert::path(&uri) else { return Ok(None) };
+            let world = self.world();
+            return shield("codeLens", || super::hooks::code_lenses(&world, &path));
+        };
         shield("codeLens", || Some(handlers::code_lenses(&snap, kind, &uri)))
     }
 
@@ -459,7 +532,10 @@ impl LanguageServer for Server {
                 shield("codeAction", || Some(handlers::code_actions(&snap, kind, &uri, params.range, root.as_deref())))
             }
             None if steering_doc => shield("codeAction", || Some(handlers::steering_code_actions(root.as_deref()))),
-            None => Ok(None),
+            None => {
+                let world = self.world();
+                shield("codeAction", || super::hooks::code_actions(&world, &path, params.range))
+            }
         }
     }
 
@@ -470,6 +546,8 @@ impl LanguageServer for Server {
                 self.execute_generation(other, params.arguments).await
             }
             ext::STEERING_GENERATE => self.execute_steering_generate(params.arguments).await,
+            ext::HOOK_RUN => self.execute_hook_run(params.arguments).await,
+            ext::HOOK_TOGGLE => self.execute_hook_toggle(params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
         }
     }
@@ -507,8 +585,26 @@ fn capabilities() -> lsp::ServerCapabilities {
                 supported: Some(true),
                 change_notifications: Some(lsp::OneOf::Left(true)),
             }),
-            file_operations: None,
+            // Created and deleted files fire agent hooks.
+            file_operations: Some(lsp::WorkspaceFileOperationsServerCapabilities {
+                did_create: Some(every_file()),
+                did_delete: Some(every_file()),
+                ..lsp::WorkspaceFileOperationsServerCapabilities::default()
+            }),
         }),
         ..lsp::ServerCapabilities::default()
+    }
+}
+
+fn every_file() -> lsp::FileOperationRegistrationOptions {
+    lsp::FileOperationRegistrationOptions {
+        filters: vec![lsp::FileOperationFilter {
+            scheme: Some("file".into()),
+            pattern: lsp::FileOperationPattern {
+                glob: "**/*".into(),
+                matches: Some(lsp::FileOperationPatternKind::File),
+                options: None,
+            },
+        }],
     }
 }

@@ -1,0 +1,311 @@
+//! The hook engine: decides when the hooks of `.kiro/hooks/` run and runs
+//! them. It knows nothing of LSP: the language server feeds it file events
+//! and receives [`Outcome`]s on a channel; `specwright hooks run` calls
+//! [`run_action`] directly.
+//!
+//! What it guarantees:
+//! - **Debounce.** Events for the same hook and file that arrive within
+//!   [`EngineConfig::debounce`] of each other run the hook once, after the
+//!   last of them.
+//! - **A concurrency limit per hook.** At most
+//!   [`EngineConfig::max_concurrent_per_hook`] runs of one hook at a time;
+//!   further runs wait, and a run already waiting for the same file absorbs
+//!   new events for it.
+//! - **No loops.** A file event is the hook's own doing when the file's
+//!   modification time falls inside one of that hook's runs (it wrote the
+//!   file) or, for a deletion, when the event arrives while the hook runs or
+//!   within [`EngineConfig::loop_guard_grace`] after. Such events never start
+//!   that hook again; other hooks still see them.
+//! - **Cancellation.** [`Engine::shutdown`] stops waiting runs and kills
+//!   running commands with their process groups.
+
+mod action;
+
+pub use action::{BUILTIN_PREFIX, BUILTINS, ModelSource, OUTPUT_LIMIT, Outcome, RunContext, run_action};
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use specwright_hooks::{Event, EventKind, Hook, matches};
+use specwright_models::CancellationToken;
+use tokio::sync::{Semaphore, mpsc};
+
+/// The engine's knobs.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// How long a hook waits for the burst of events it belongs to to end.
+    pub debounce: Duration,
+    /// Runs of one hook at the same time.
+    pub max_concurrent_per_hook: usize,
+    /// How long after a run a deletion is still attributed to it.
+    pub loop_guard_grace: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            debounce: Duration::from_millis(300),
+            max_concurrent_per_hook: 1,
+            loop_guard_grace: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A hook's identity: its file and its place in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HookKey {
+    pub file: PathBuf,
+    pub index: usize,
+}
+
+impl HookKey {
+    pub fn of(hook: &Hook) -> Self {
+        Self { file: hook.source.path.clone(), index: hook.source.index_in_file }
+    }
+}
+
+/// A file event from the editor or the file watcher.
+#[derive(Debug, Clone)]
+pub struct FileEvent {
+    pub kind: EventKind,
+    /// The workspace folder the file belongs to.
+    pub root: PathBuf,
+    /// The file's absolute path.
+    pub path: PathBuf,
+}
+
+/// Why an event did not start a hook that matches it (for logs and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// The hook itself caused the event.
+    OwnEdit,
+    /// A run for the same file was already waiting; it absorbed the event.
+    AlreadyQueued,
+}
+
+/// The hook engine. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: std::sync::RwLock<EngineConfig>,
+    outcomes: mpsc::UnboundedSender<Outcome>,
+    models: ModelSource,
+    cancel: CancellationToken,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Debounce: the newest event's number per (hook, file).
+    pending: HashMap<(HookKey, Option<String>), u64>,
+    next_event: u64,
+    next_run: u64,
+    /// Runs waiting for a permit, per (hook, file).
+    queued: HashSet<(HookKey, Option<String>)>,
+    permits: HashMap<HookKey, Arc<Semaphore>>,
+    /// The runs of each hook: when they started and (once done) ended.
+    runs: HashMap<HookKey, Vec<RunWindow>>,
+}
+
+/// One run of a hook, for the loop guard.
+#[derive(Debug, Clone, Copy)]
+struct RunWindow {
+    id: u64,
+    started: SystemTime,
+    ended: Option<(SystemTime, Instant)>,
+}
+
+/// How many past runs of a hook the loop guard remembers.
+const RUNS_REMEMBERED: usize = 8;
+
+/// File systems stamp modification times from a coarse clock that can lag
+/// the precise one by a few milliseconds; a write at the very start of a run
+/// must still fall inside it. (A user's save lands at least one debounce
+/// period before the run it triggers.)
+const CLOCK_SLACK: Duration = Duration::from_millis(50);
+
+impl Engine {
+    /// Outcomes of every run go to `outcomes`.
+    pub fn new(config: EngineConfig, outcomes: mpsc::UnboundedSender<Outcome>, models: ModelSource) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config: std::sync::RwLock::new(config),
+                outcomes,
+                models,
+                cancel: CancellationToken::new(),
+                state: Mutex::default(),
+            }),
+        }
+    }
+
+    /// Schedules every hook of `hooks` that `event` fires. Returns the
+    /// hooks scheduled (after debounce) and those skipped, with why.
+    pub fn file_event(&self, event: &FileEvent, hooks: &[Hook]) -> (Vec<String>, Vec<(String, Skipped)>) {
+        let mut scheduled = Vec::new();
+        let mut skipped = Vec::new();
+        let Some(rel) = relative(&event.root, &event.path) else { return (scheduled, skipped) };
+        let probe = Event::file(event.kind, &rel);
+        for hook in hooks.iter().filter(|h| matches(h, &probe)) {
+            if self.is_own_doing(hook, event) {
+                tracing::debug!("hook '{}': {} was its own doing; not run again", hook.name, rel);
+                skipped.push((hook.name.clone(), Skipped::OwnEdit));
+                continue;
+            }
+            if self.debounce(hook.clone(), event.root.clone(), event.kind, Some(rel.clone())) {
+                scheduled.push(hook.name.clone());
+            } else {
+                skipped.push((hook.name.clone(), Skipped::AlreadyQueued));
+            }
+        }
+        (scheduled, skipped)
+    }
+
+    /// Runs `hook` now (no debounce; the concurrency limit holds) and
+    /// returns its outcome, which also goes to the outcome channel.
+    pub async fn run_now(&self, hook: Hook, root: PathBuf, trigger: EventKind, file: Option<String>) -> Outcome {
+        let key = HookKey::of(&hook);
+        self.run_with_permit(key, hook, root, trigger, file).await
+    }
+
+    /// Replaces the knobs; runs already scheduled keep theirs.
+    pub fn configure(&self, config: EngineConfig) {
+        *self.inner.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    }
+
+    fn config(&self) -> EngineConfig {
+        self.inner.config.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Cancels waiting runs and kills running commands.
+    pub fn shutdown(&self) {
+        self.inner.cancel.cancel();
+    }
+
+    /// Whether the hook wrote (or deleted) the event's file itself.
+    fn is_own_doing(&self, hook: &Hook, event: &FileEvent) -> bool {
+        let state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(runs) = state.runs.get(&HookKey::of(hook)) else { return false };
+        if event.kind == EventKind::FileDeleted {
+            let grace = self.config().loop_guard_grace;
+            return runs.iter().any(|r| r.ended.is_none_or(|(_, at)| at.elapsed() <= grace));
+        }
+        let Ok(modified) = std::fs::metadata(&event.path).and_then(|m| m.modified()) else { return false };
+        runs.iter().any(|r| {
+            let started = r.started.checked_sub(CLOCK_SLACK).unwrap_or(r.started);
+            started <= modified && r.ended.is_none_or(|(ended, _)| modified <= ended + CLOCK_SLACK)
+        })
+    }
+
+    /// Starts (or restarts) the debounce timer of (hook, file); false when
+    /// a run for that file is already waiting for a permit.
+    fn debounce(&self, hook: Hook, root: PathBuf, trigger: EventKind, file: Option<String>) -> bool {
+        let key = (HookKey::of(&hook), file.clone());
+        let number = {
+            let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.queued.contains(&key) {
+                return false;
+            }
+            state.next_event += 1;
+            let n = state.next_event;
+            state.pending.insert(key.clone(), n);
+            n
+        };
+        let engine = self.clone();
+        let debounce = self.config().debounce;
+        tokio::spawn(async move {
+            tokio::select! {
+                () = tokio::time::sleep(debounce) => {}
+                () = engine.inner.cancel.cancelled() => return,
+            }
+            {
+                let mut state = engine.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+                if state.pending.get(&key) != Some(&number) {
+                    return; // A newer event of the burst restarted the timer.
+                }
+                state.pending.remove(&key);
+                if !state.queued.insert(key.clone()) {
+                    return;
+                }
+            }
+            engine.run_with_permit(key.0, hook, root, trigger, file).await;
+        });
+        true
+    }
+
+    async fn run_with_permit(
+        &self,
+        key: HookKey,
+        hook: Hook,
+        root: PathBuf,
+        trigger: EventKind,
+        file: Option<String>,
+    ) -> Outcome {
+        let semaphore = {
+            let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+            let limit = self.config().max_concurrent_per_hook.max(1);
+            Arc::clone(state.permits.entry(key.clone()).or_insert_with(|| Arc::new(Semaphore::new(limit))))
+        };
+        let permit = tokio::select! {
+            permit = semaphore.acquire_owned() => permit.ok(),
+            () = self.inner.cancel.cancelled() => None,
+        };
+        let run_id = {
+            let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.queued.remove(&(key.clone(), file.clone()));
+            state.next_run += 1;
+            let id = state.next_run;
+            let runs = state.runs.entry(key.clone()).or_default();
+            if runs.len() >= RUNS_REMEMBERED {
+                runs.remove(0);
+            }
+            runs.push(RunWindow { id, started: SystemTime::now(), ended: None });
+            id
+        };
+        let outcome = if permit.is_some() {
+            let cancel = self.inner.cancel.child_token();
+            let ctx = RunContext { root: &root, trigger, file: file.as_deref() };
+            run_action(&hook, &ctx, &self.inner.models, &cancel).await
+        } else {
+            cancelled_outcome(&hook, trigger, file)
+        };
+        {
+            let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(window) = state.runs.get_mut(&key).and_then(|r| r.iter_mut().find(|w| w.id == run_id)) {
+                window.ended = Some((SystemTime::now(), Instant::now()));
+            }
+        }
+        drop(permit);
+        let _ = self.inner.outcomes.send(outcome.clone());
+        outcome
+    }
+}
+
+fn cancelled_outcome(hook: &Hook, trigger: EventKind, file: Option<String>) -> Outcome {
+    Outcome {
+        name: hook.name.clone(),
+        trigger: trigger.legacy_name(),
+        file,
+        action: match hook.action {
+            specwright_hooks::Action::RunCommand { .. } => "runCommand",
+            specwright_hooks::Action::AskAgent { .. } => "askAgent",
+        },
+        ok: false,
+        exit_code: None,
+        output: "cancelled before it started".into(),
+        timed_out: false,
+        cancelled: true,
+        duration: Duration::ZERO,
+        hook_file: hook.source.path.clone(),
+    }
+}
+
+/// `path` relative to `root`, `/`-separated; `None` outside it.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    Some(rel.to_string_lossy().replace('\\', "/"))
+}

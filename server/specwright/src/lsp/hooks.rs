@@ -1,0 +1,382 @@
+//! Agent hooks in the editor: file events feed the [`Engine`], outcomes go
+//! back to the client (`window/logMessage`, `specwright/hookResult`, a
+//! message on failure, the answer of an `askAgent` hook as a document),
+//! manual hooks run from a code lens, a code action or `specwright.hook.run`,
+//! and `specwright.hook.toggle` flips `enabled` through `workspace/applyEdit`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use specwright_hooks::{EventKind, Hook, Trigger};
+use tower_lsp_server::Client;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types as lsp;
+
+use super::server::{ClientFlags, Server};
+use super::world::World;
+use super::{convert, ext};
+use crate::hook_engine::{Engine, EngineConfig, FileEvent, ModelSource, Outcome};
+
+/// The engine of a new server, and the receiving end of its outcomes
+/// (forwarded to the client once the session is initialized).
+pub(super) fn new_engine(
+    model: Arc<std::sync::RwLock<super::generation::ModelState>>,
+) -> (Engine, tokio::sync::mpsc::UnboundedReceiver<Outcome>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let models: ModelSource = Arc::new(move || {
+        let state = model.read().map_err(|_| "model state unavailable".to_string())?;
+        match &state.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(state.model.clone()),
+        }
+    });
+    (Engine::new(EngineConfig::default(), tx, models), rx)
+}
+
+/// `specwright.hooks.*` settings: `{enabled, debounceMs}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct HookSettings {
+    pub enabled: bool,
+    pub debounce_ms: u64,
+}
+
+impl Default for HookSettings {
+    fn default() -> Self {
+        Self { enabled: true, debounce_ms: 300 }
+    }
+}
+
+impl HookSettings {
+    /// From initialization options or configuration settings
+    /// (`{specwright: {hooks: {...}}}` or `{hooks: {...}}`); absent or
+    /// malformed values keep their defaults.
+    pub fn from_json(value: Option<&serde_json::Value>) -> Option<Self> {
+        let v = value?;
+        let hooks = v.get("specwright").and_then(|s| s.get("hooks")).or_else(|| v.get("hooks"))?;
+        let d = Self::default();
+        Some(Self {
+            enabled: hooks.get("enabled").and_then(serde_json::Value::as_bool).unwrap_or(d.enabled),
+            debounce_ms: hooks.get("debounceMs").and_then(serde_json::Value::as_u64).unwrap_or(d.debounce_ms),
+        })
+    }
+}
+
+/// Sends every outcome to the client until the engine is gone.
+pub(super) fn forward_outcomes(
+    client: Client,
+    flags: ClientFlags,
+    mut outcomes: tokio::sync::mpsc::UnboundedReceiver<Outcome>,
+) {
+    tokio::spawn(async move {
+        while let Some(outcome) = outcomes.recv().await {
+            report(&client, flags, outcome).await;
+        }
+    });
+}
+
+async fn report(client: &Client, flags: ClientFlags, outcome: Outcome) {
+    let on = outcome.file.as_deref().map(|f| format!(" on {f}")).unwrap_or_default();
+    let how = if outcome.ok {
+        "succeeded".to_string()
+    } else if outcome.timed_out {
+        "timed out".to_string()
+    } else if outcome.cancelled {
+        "was cancelled".to_string()
+    } else {
+        match outcome.exit_code {
+            Some(code) => format!("failed (exit code {code})"),
+            None => "failed".to_string(),
+        }
+    };
+    let headline = format!("Hook '{}' ({}{on}) {how}", outcome.name, outcome.trigger);
+    let log_type = if outcome.ok { lsp::MessageType::INFO } else { lsp::MessageType::WARNING };
+    client
+        .log_message(log_type, format!("{headline} in {} ms\n{}", outcome.duration.as_millis(), outcome.output))
+        .await;
+    let result = hook_result(&outcome);
+    client.send_notification::<HookResultNotification>(result).await;
+    if !outcome.ok && !outcome.cancelled {
+        let detail = outcome.output.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+        let detail = if detail.is_empty() { String::new() } else { format!(": {}", clip(detail, 200)) };
+        client.show_message(lsp::MessageType::WARNING, format!("{headline}{detail}")).await;
+    }
+    if outcome.ok && outcome.action == "askAgent" {
+        show_answer(client, flags, &outcome).await;
+    }
+}
+
+/// The answer of an `askAgent` hook: a Markdown document the client opens
+/// (written to the temporary folder, never into the workspace), or a
+/// message when the client cannot show documents.
+async fn show_answer(client: &Client, flags: ClientFlags, outcome: &Outcome) {
+    if flags.show_document {
+        let dir = std::env::temp_dir().join("specwright-hooks");
+        let file = dir.join(format!("{}.md", file_safe(&outcome.name)));
+        let text = format!("# Hook: {}\n\n{}\n", outcome.name, outcome.output);
+        if std::fs::create_dir_all(&dir).is_ok()
+            && super::write_atomically(&file, &text).is_ok()
+            && let Some(uri) = convert::uri(&file)
+        {
+            let params =
+                lsp::ShowDocumentParams { uri, external: Some(false), take_focus: Some(false), selection: None };
+            match client.show_document(params).await {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(e) => tracing::warn!("showDocument failed: {e}"),
+            }
+        }
+    }
+    client
+        .show_message(lsp::MessageType::INFO, format!("Hook '{}':\n{}", outcome.name, clip(&outcome.output, 2000)))
+        .await;
+}
+
+fn file_safe(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    if s.is_empty() { "hook".into() } else { s }
+}
+
+fn clip(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+pub(super) fn hook_result(outcome: &Outcome) -> ext::HookResult {
+    ext::HookResult {
+        name: outcome.name.clone(),
+        trigger: outcome.trigger.to_string(),
+        file: outcome.file.clone(),
+        action: outcome.action.to_string(),
+        ok: outcome.ok,
+        exit_code: outcome.exit_code,
+        output: outcome.output.clone(),
+        timed_out: outcome.timed_out,
+        cancelled: outcome.cancelled,
+        duration_ms: u64::try_from(outcome.duration.as_millis()).unwrap_or(u64::MAX),
+        hook_file: convert::uri(&outcome.hook_file).map(|u| u.as_str().to_string()).unwrap_or_default(),
+    }
+}
+
+enum HookResultNotification {}
+
+impl lsp::notification::Notification for HookResultNotification {
+    type Params = ext::HookResult;
+    const METHOD: &'static str = ext::HOOK_RESULT;
+}
+
+impl World {
+    /// The valid hooks of the workspace folder `root`.
+    pub fn hooks_of(&self, root: &Path) -> Vec<Hook> {
+        let dir = root.join(".kiro").join("hooks");
+        self.hooks
+            .iter()
+            .filter(|(path, _)| path.parent() == Some(dir.as_path()))
+            .flat_map(|(_, file)| file.hooks.iter().cloned())
+            .collect()
+    }
+
+    /// The hook named `name` (in `root` when given) and its workspace folder.
+    pub fn find_hook(&self, name: &str, root: Option<&Path>) -> std::result::Result<(PathBuf, Hook), String> {
+        let mut found: Vec<(PathBuf, Hook)> = Vec::new();
+        for r in self.roots.iter().filter(|r| root.is_none_or(|want| want == r.as_path())) {
+            found.extend(self.hooks_of(r).into_iter().filter(|h| h.name == name).map(|h| (r.clone(), h)));
+        }
+        match found.len() {
+            0 => Err(format!("no valid hook named '{name}' in .kiro/hooks/")),
+            1 => Ok(found.remove(0)),
+            n => Err(format!("{n} hooks are named '{name}': pass the workspace folder as `root`")),
+        }
+    }
+}
+
+impl Server {
+    /// File events from the editor or the watcher: every matching hook is
+    /// scheduled (debounced, loop-guarded) on the engine.
+    pub(super) fn hook_file_events(&self, kind: EventKind, paths: &[PathBuf]) {
+        if !self.hook_settings().enabled {
+            return;
+        }
+        let batches: Vec<(FileEvent, Vec<Hook>)> = {
+            let world = self.world();
+            paths
+                .iter()
+                .filter_map(|path| {
+                    let root = world.root_of(path)?.clone();
+                    let hooks = world.hooks_of(&root);
+                    (!hooks.is_empty()).then(|| (FileEvent { kind, root, path: path.clone() }, hooks))
+                })
+                .collect()
+        };
+        for (event, hooks) in batches {
+            let (scheduled, skipped) = self.hook_engine.file_event(&event, &hooks);
+            if !scheduled.is_empty() || !skipped.is_empty() {
+                tracing::info!(
+                    "{}: {} scheduled {scheduled:?}, skipped {skipped:?}",
+                    event.path.display(),
+                    kind.legacy_name()
+                );
+            }
+        }
+    }
+
+    pub(super) fn hook_settings(&self) -> HookSettings {
+        self.hook_settings.read().map(|s| *s).unwrap_or_default()
+    }
+
+    pub(super) fn set_hook_settings(&self, settings: HookSettings) {
+        if let Ok(mut s) = self.hook_settings.write() {
+            *s = settings;
+        }
+        self.hook_engine.configure(EngineConfig {
+            debounce: std::time::Duration::from_millis(settings.debounce_ms),
+            ..EngineConfig::default()
+        });
+    }
+
+    fn hook_ref(&self, args: Vec<serde_json::Value>) -> Result<(ext::HookRef, PathBuf, Hook)> {
+        let params: ext::HookRef = args
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::invalid_params("expected one argument {name, root?}"))
+            .and_then(|v| serde_json::from_value(v).map_err(|e| Error::invalid_params(e.to_string())))?;
+        let root = match &params.root {
+            Some(r) => Some(
+                r.parse::<lsp::Uri>()
+                    .ok()
+                    .and_then(|u| convert::path(&u))
+                    .ok_or_else(|| Error::invalid_params(format!("not a file URI: {r}")))?,
+            ),
+            None => None,
+        };
+        let (root, hook) = self.world().find_hook(&params.name, root.as_deref()).map_err(Error::invalid_params)?;
+        Ok((params, root, hook))
+    }
+
+    /// `specwright.hook.run`: runs the hook now and answers how it ended.
+    pub(super) async fn execute_hook_run(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
+        let (params, root, hook) = self.hook_ref(args)?;
+        let file = match &params.file {
+            Some(f) => {
+                let path = f
+                    .parse::<lsp::Uri>()
+                    .ok()
+                    .and_then(|u| convert::path(&u))
+                    .ok_or_else(|| Error::invalid_params(format!("not a file URI: {f}")))?;
+                Some(
+                    crate::hook_engine::relative(&root, &path)
+                        .ok_or_else(|| Error::invalid_params(format!("{f} is outside the hook's workspace folder")))?,
+                )
+            }
+            None => None,
+        };
+        let trigger = if file.is_some() { hook.trigger.kind() } else { EventKind::Manual };
+        let outcome = self.hook_engine.run_now(hook, root, trigger, file).await;
+        Ok(serde_json::to_value(hook_result(&outcome)).ok())
+    }
+
+    /// `specwright.hook.toggle`: flips `enabled` in the hook's file.
+    pub(super) async fn execute_hook_toggle(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
+        let (_, _, hook) = self.hook_ref(args)?;
+        let path = hook.source.path.clone();
+        let (text, version) = {
+            let world = self.world();
+            match world.open.get(&path) {
+                Some(doc) => (doc.text.clone(), Some(doc.version)),
+                None => (
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?,
+                    None,
+                ),
+            }
+        };
+        let enabled = !hook.enabled;
+        let (range, new_text) = specwright_hooks::set_enabled(&text, hook.source.index_in_file, enabled)
+            .ok_or_else(|| Error::invalid_params(format!("{} no longer holds the hook", path.display())))?;
+        let uri = convert::uri(&path).ok_or_else(|| Error::invalid_params("the hook file has no URI"))?;
+        let edit = lsp::TextEdit { range: convert::range(range), new_text };
+        let response = self.client.apply_edit(self.text_edit(uri, version, edit)).await?;
+        if !response.applied {
+            let reason = response.failure_reason.unwrap_or_else(|| "the editor refused the edit".into());
+            self.client.show_message(lsp::MessageType::WARNING, format!("Hook not changed: {reason}")).await;
+        }
+        Ok(serde_json::to_value(ext::HookToggleResult { applied: response.applied, enabled }).ok())
+    }
+}
+
+/// The code lenses of a hook file: run (manual hooks) and enable/disable
+/// (every hook), above each hook.
+pub(super) fn code_lenses(world: &World, path: &Path) -> Option<Vec<lsp::CodeLens>> {
+    let file = world.hooks.get(path)?;
+    let root = world.root_of(path).and_then(|r| convert::uri(r)).map(|u| u.as_str().to_string());
+    let mut lenses = Vec::new();
+    for hook in &file.hooks {
+        let at = convert::range(specwright_spec::Range::new(hook.range.start, hook.range.start));
+        for command in hook_commands(hook, root.as_deref()) {
+            lenses.push(lsp::CodeLens { range: at, command: Some(command), data: None });
+        }
+    }
+    Some(lenses)
+}
+
+/// The code actions of a hook file at `range`: run and enable/disable the
+/// hook under the cursor.
+pub(super) fn code_actions(world: &World, path: &Path, range: lsp::Range) -> Option<lsp::CodeActionResponse> {
+    let file = world.hooks.get(path)?;
+    let root = world.root_of(path).and_then(|r| convert::uri(r)).map(|u| u.as_str().to_string());
+    let at = convert::from_position(range.start);
+    let actions = file
+        .hooks
+        .iter()
+        .filter(|h| h.range.start <= at && at <= h.range.end)
+        .flat_map(|hook| hook_commands(hook, root.as_deref()))
+        .map(|command| {
+            lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: format!("{} '{}'", command.title.trim_start_matches("▶ "), command_hook_name(&command)),
+                kind: Some(lsp::CodeActionKind::EMPTY),
+                command: Some(command),
+                ..lsp::CodeAction::default()
+            })
+        })
+        .collect();
+    Some(actions)
+}
+
+fn command_hook_name(command: &lsp::Command) -> String {
+    command
+        .arguments
+        .as_ref()
+        .and_then(|a| a.first())
+        .and_then(|v| v.get("name"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Run (for manual hooks, and for any enabled hook whose trigger is not a
+/// file or agent event) and enable/disable.
+fn hook_commands(hook: &Hook, root: Option<&str>) -> Vec<lsp::Command> {
+    let args = |with_root: bool| {
+        let r = ext::HookRef {
+            name: hook.name.clone(),
+            root: if with_root { root.map(str::to_string) } else { None },
+            file: None,
+        };
+        Some(vec![serde_json::to_value(r).unwrap_or_default()])
+    };
+    let mut commands = Vec::new();
+    if matches!(hook.trigger, Trigger::Manual) && hook.enabled {
+        commands.push(lsp::Command {
+            title: "▶ Run hook".into(),
+            command: ext::HOOK_RUN.into(),
+            arguments: args(true),
+        });
+    }
+    commands.push(lsp::Command {
+        title: if hook.enabled { "Disable hook".into() } else { "Enable hook".into() },
+        command: ext::HOOK_TOGGLE.into(),
+        arguments: args(true),
+    });
+    commands
+}
