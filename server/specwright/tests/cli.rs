@@ -1396,6 +1396,49 @@ fn protocol_json_names_match_ext() {
     }
 }
 
+/// The hook surface: results and arguments built from the `ext` structs
+/// match their schemas, and malformed ones do not.
+#[test]
+fn protocol_json_hook_schemas_match_ext_types() {
+    use specwright::lsp::ext;
+    let protocol = read_json("schemas/protocol.json");
+    let method = protocol["methods"].as_array().unwrap().iter().find(|m| m["method"] == ext::HOOK_RESULT).unwrap();
+    let run = protocol["commands"].as_array().unwrap().iter().find(|c| c["command"] == ext::HOOK_RUN).unwrap();
+    let toggle = protocol["commands"].as_array().unwrap().iter().find(|c| c["command"] == ext::HOOK_TOGGLE).unwrap();
+    assert_eq!(method["params"], run["result"], "the notification and the run command answer the same shape");
+    let valid = |schema: &Value, value: &Value| jsonschema::draft202012::new(schema).unwrap().is_valid(value);
+    let result = |file: Option<&str>, exit_code: Option<i32>| ext::HookResult {
+        name: "Lint".into(),
+        trigger: "fileEdited".into(),
+        file: file.map(str::to_string),
+        action: "runCommand".into(),
+        ok: exit_code == Some(0),
+        exit_code,
+        output: "ok\n".into(),
+        timed_out: exit_code.is_none(),
+        cancelled: false,
+        duration_ms: 12,
+        hook_file: "file:///w/.kiro/hooks/lint.kiro.hook".into(),
+    };
+    for r in [result(Some("src/a.ts"), Some(0)), result(None, None)] {
+        let value = serde_json::to_value(&r).unwrap();
+        assert!(valid(&method["params"], &value), "{value}");
+    }
+    let mut bad = serde_json::to_value(result(None, Some(1))).unwrap();
+    bad["action"] = json!("shell");
+    assert!(!valid(&method["params"], &bad));
+    for (args, ok) in [
+        (json!({"name": "Lint"}), true),
+        (json!({"name": "Lint", "root": "file:///w", "file": "file:///w/a.ts"}), true),
+        (json!({"root": "file:///w"}), false),
+    ] {
+        assert_eq!(valid(&run["arguments"][0], &args), ok, "{args}");
+        assert_eq!(serde_json::from_value::<ext::HookRef>(args.clone()).is_ok(), ok, "serde on {args}");
+    }
+    let toggled = serde_json::to_value(ext::HookToggleResult { applied: true, enabled: false }).unwrap();
+    assert!(valid(&toggle["result"], &toggled));
+}
+
 /// Values built from the `ext` structs match the protocol's schemas.
 #[test]
 fn protocol_json_schemas_match_ext_types() {

@@ -52,3 +52,83 @@ fn hooks_list_reads_both_formats() {
     assert!(text.contains("error(s) in hook files"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn hooks_workspace(label: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("specwright-hooks-run-{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(".kiro/hooks")).expect("dir");
+    std::fs::write(
+        dir.join(".kiro/hooks/hooks.json"),
+        r#"{"version": "v1", "hooks": [
+  {"name": "Greet", "trigger": "Manual", "action": {"type": "command", "command": "echo hello $SPECWRIGHT_HOOK_TRIGGER $SPECWRIGHT_HOOK_FILE; pwd"}},
+  {"name": "Fail", "trigger": "PostFileSave", "matcher": "\\.ts$", "action": {"type": "command", "command": "echo bad; exit 4"}},
+  {"name": "Slow", "trigger": "Manual", "timeout": 1, "action": {"type": "command", "command": "sleep 30"}},
+  {"name": "Secrets", "trigger": "PostFileSave", "matcher": ".*", "action": {"type": "command", "command": "specwright:secrets"}}
+]}"#,
+    )
+    .expect("write");
+    std::fs::write(dir.join("a.ts"), "export const a = 1;\n").expect("write");
+    dir
+}
+
+fn specwright(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .env_remove("SPECWRIGHT_PROVIDER")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn hooks_run_runs_a_hook_by_name_in_the_workspace_folder() {
+    let dir = hooks_workspace("ok");
+    let out = specwright(&["hooks", "run", "Greet"], &dir);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let canonical = dir.canonicalize().expect("canonical");
+    assert_eq!(stdout, format!("hello userTriggered\n{}\n", canonical.display()));
+
+    // As if a file's save had fired it, with the JSON report.
+    let out = specwright(&["hooks", "run", "Greet", "--file", "a.ts", "--format", "json"], &dir);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["file"], "a.ts");
+    assert_eq!(report["exitCode"], 0);
+    assert!(report["output"].as_str().expect("output").starts_with("hello userTriggered a.ts\n"), "{report}");
+}
+
+#[test]
+fn hooks_run_exits_1_when_the_hook_fails_or_times_out_and_2_on_usage_errors() {
+    let dir = hooks_workspace("fail");
+    let out = specwright(&["hooks", "run", "Fail"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "bad\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hook 'Fail' failed with exit code 4"), "{out:?}");
+
+    let started = std::time::Instant::now();
+    let out = specwright(&["hooks", "run", "Slow"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "killed at its 1 s timeout");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hook 'Slow' timed out"), "{out:?}");
+
+    let out = specwright(&["hooks", "run", "Nope"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no valid hook named 'Nope'"), "{out:?}");
+    let out = specwright(&["hooks", "run", "Greet", "--file", "missing.ts"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn hooks_run_secrets_builtin_reports_without_the_secret() {
+    let dir = hooks_workspace("secrets");
+    std::fs::write(dir.join("config.ts"), "const key = \"AKIAZ3MHQ7RT4KXW2PLE\";\n").expect("write");
+    let out = specwright(&["hooks", "run", "Secrets", "--file", "config.ts"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("config.ts:1:14: possible secret [aws-access-key-id]"), "{stdout}");
+    assert!(!stdout.contains("Z3MHQ7RT4KXW2PLE"), "{stdout}");
+    let out = specwright(&["hooks", "run", "Secrets", "--file", "a.ts"], &dir);
+    assert!(out.status.success(), "{out:?}");
+}
