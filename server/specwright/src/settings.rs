@@ -17,6 +17,8 @@ pub enum JsonType {
     Integer,
     Number,
     Boolean,
+    /// An array of strings.
+    StringArray,
 }
 
 impl JsonType {
@@ -26,6 +28,7 @@ impl JsonType {
             Self::Integer => "integer",
             Self::Number => "number",
             Self::Boolean => "boolean",
+            Self::StringArray => "array",
         }
     }
 }
@@ -36,6 +39,8 @@ pub enum DefaultValue {
     String(&'static str),
     Integer(u64),
     Boolean(bool),
+    /// An empty array.
+    Empty,
 }
 
 impl DefaultValue {
@@ -44,6 +49,7 @@ impl DefaultValue {
             Self::String(s) => json!(s),
             Self::Integer(n) => json!(n),
             Self::Boolean(b) => json!(b),
+            Self::Empty => json!([]),
         }
     }
 }
@@ -175,6 +181,114 @@ pub const SETTINGS: &[Setting] = &[
         description: "The most tokens the repository map may take in a spec-generation prompt (0: the file tree \
                       instead). Counted with Specwright's estimate, calibrated against the cl100k_base tokenizer.",
     },
+    Setting {
+        key: "specwright.hooks.enabled",
+        json_type: JsonType::Boolean,
+        enum_values: &[],
+        default: Some(DefaultValue::Boolean(true)),
+        minimum: None,
+        user_only: false,
+        description: "Run the agent hooks of .kiro/hooks/ on file events (saved, created, deleted). Manual runs (code lens, specwright.hook.run) work either way.",
+    },
+    Setting {
+        key: "specwright.hooks.debounceMs",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(300)),
+        minimum: Some(0),
+        user_only: false,
+        description: "Milliseconds a hook waits for a burst of events for the same file to end; the burst runs it once.",
+    },
+    Setting {
+        key: "specwright.analyzers.secrets.enabled",
+        json_type: JsonType::Boolean,
+        enum_values: &[],
+        default: Some(DefaultValue::Boolean(true)),
+        minimum: None,
+        user_only: false,
+        description: "Report possible secrets (cloud keys, tokens, private keys, passwords in connection strings, high-entropy assignments) as error diagnostics in every open file, with a quick fix that moves the value to an environment variable.",
+    },
+    Setting {
+        key: "specwright.analyzers.secrets.allowPatterns",
+        json_type: JsonType::StringArray,
+        enum_values: &[],
+        default: Some(DefaultValue::Empty),
+        minimum: None,
+        user_only: false,
+        description: "Regular expressions: a finding whose value (or matched text) matches one is not reported. A line with the comment specwright:allow-secret (or after a comment line holding it) is never reported.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.enabled",
+        json_type: JsonType::Boolean,
+        enum_values: &[],
+        default: Some(DefaultValue::Boolean(true)),
+        minimum: None,
+        user_only: false,
+        description: "Report code smells (long functions, too many parameters, deep nesting, high cyclomatic complexity, large classes, duplicated blocks) as warnings in open TypeScript, JavaScript, Rust and Python files.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.maxFunctionLines",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(60)),
+        minimum: Some(0),
+        user_only: false,
+        description: "A function longer than this many lines is reported (smell-long-function). 0 turns the check off.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.maxParameters",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(5)),
+        minimum: Some(0),
+        user_only: false,
+        description: "A function with more parameters than this is reported (smell-too-many-parameters). 0 turns the check off.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.maxNesting",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(4)),
+        minimum: Some(0),
+        user_only: false,
+        description: "Control blocks nested deeper than this in a function are reported (smell-deep-nesting). 0 turns the check off.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.maxComplexity",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(10)),
+        minimum: Some(0),
+        user_only: false,
+        description: "A function whose cyclomatic complexity exceeds this is reported (smell-high-complexity). 0 turns the check off.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.maxClassLines",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(300)),
+        minimum: Some(0),
+        user_only: false,
+        description: "A class longer than this many lines is reported (smell-large-class). 0 turns the check off.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.maxClassMembers",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(20)),
+        minimum: Some(0),
+        user_only: false,
+        description: "A class with more methods and fields than this is reported (smell-large-class). 0 turns the check off.",
+    },
+    Setting {
+        key: "specwright.analyzers.smells.minDuplicateLines",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(8)),
+        minimum: Some(0),
+        user_only: false,
+        description: "A block of at least this many lines that appears twice in a file is reported (smell-duplicated-block). 0 turns the check off.",
+    },
 ];
 
 impl Setting {
@@ -191,6 +305,9 @@ impl Setting {
         match self.default {
             Some(default) => {
                 s.insert("type".into(), json!(ty));
+                if self.json_type == JsonType::StringArray {
+                    s.insert("items".into(), json!({"type": "string"}));
+                }
                 if !self.enum_values.is_empty() {
                     s.insert("enum".into(), json!(self.enum_values));
                 }

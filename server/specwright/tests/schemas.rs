@@ -86,6 +86,7 @@ fn every_model_settings_field_has_a_setting_and_back() {
             JsonType::Integer => v.is_u64(),
             JsonType::Number => v.is_number(),
             JsonType::Boolean => v.is_boolean(),
+            JsonType::StringArray => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
         };
         assert!(ok, "{}: the table says {:?}, ModelSettings serializes {v}", s.key, s.json_type);
     }
@@ -163,7 +164,8 @@ fn descriptions_state_precedence_and_where_keys_come_from() {
     assert!(d.contains("never from settings or files"), "{d}");
     assert!(settings::schema()["description"].as_str().is_some_and(|d| d.contains("API keys are never settings")));
     for s in SETTINGS {
-        assert!(s.key.starts_with(MODEL_PREFIX) || s.key.starts_with("specwright.context."), "{}", s.key);
+        let sections = [MODEL_PREFIX, "specwright.context.", "specwright.hooks.", "specwright.analyzers."];
+        assert!(sections.iter().any(|p| s.key.starts_with(p)), "{}", s.key);
         assert!(!s.description.is_empty() && s.description.ends_with('.'), "{}: {:?}", s.key, s.description);
     }
 }
