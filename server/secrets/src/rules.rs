@@ -85,7 +85,7 @@ pub const RULES: &[RuleInfo] = &[
         "AWS secret access key",
         &["secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret", "awssecret"],
         concat!(
-            r#"(?i:(?:aws)?[_.\-]?secret[_.\-]?(?:access)?[_.\-]?key)["']?\s{0,4}(?::=|=>|=|:)\s{0,4}["']?([A-Za-z0-9/+]{40})"#,
+            r#"(?i:(?:aws)?[_.\-]?secret[_.\-]?(?:access)?[_.\-]?key)["']?\s{0,4}(?:\?\?=|\|\|=|:=|=>|=|:)\s{0,4}["'`]?([A-Za-z0-9/+]{40})"#,
             r"(?:[^A-Za-z0-9/+=]|$)"
         ),
         Check::Entropy(4.0),
@@ -298,7 +298,8 @@ pub const RULES: &[RuleInfo] = &[
         concat!(
             r"(?i:password|passwd|pwd|passphrase|secret|token|credentials?|apikey",
             r"|(?:api|access|secret|auth|private|encryption|signing|master)[_\-]?key)",
-            r#"["']?\s{0,4}(?::=|=>|=|:)\s{0,4}"#,
+            // `??=` and `||=`: defaults in JavaScript (`process.env.X ??= "…"`).
+            r#"["']?\s{0,4}(?:\?\?=|\|\|=|:=|=>|=|:)\s{0,4}"#,
             r#"(?:"([^"\s]{8,256})"|'([^'\s]{8,256})'|`([^`\s]{8,256})`"#,
             r"|([A-Za-z0-9_\-+/=~!@#%^*]{12,256})(?:[\s;,]|$))"
         ),

@@ -139,6 +139,13 @@ fn positives() -> Vec<(&'static str, String, String)> {
     add("generic-secret-assignment", format!("SECRET={v}\n"), v);
     let v = fake(PASSWORDISH, 12, 58);
     add("generic-secret-assignment", format!("{{\"dbPassword\": \"{v}\"}}\n"), v);
+    // JavaScript's default-assignment operators.
+    let v = fake(ALNUM, 32, 59);
+    add("generic-secret-assignment", format!("process.env.CLIENT_SECRET ??= '{v}'\n"), v);
+    let v = fake(PASSWORDISH, 20, 60);
+    add("generic-secret-assignment", format!("options.password ||= \"{v}\";\n"), v);
+    let v = fake(B64, 40, 61);
+    add("aws-secret-access-key", format!("process.env.AWS_SECRET_ACCESS_KEY ??= `{v}`\n"), v);
 
     cases
 }
@@ -244,6 +251,9 @@ fn negatives_per_rule() {
         "max_tokens = 4096\n".to_owned(),
         "token_url = \"https://oauth2.googleapis.com/token\"\n".to_owned(),
         "private_key_path = \"/etc/ssl/private/server.key\"\n".to_owned(),
+        "token ??= createToken(options);\n".to_owned(),
+        "options.password ||= process.env.DB_PASSWORD;\n".to_owned(),
+        "process.env.API_SECRET ??= `${defaults.apiSecret}`\n".to_owned(),
     ];
     let s = scanner();
     let failures: Vec<String> = cases

@@ -63,7 +63,8 @@ fn hooks_workspace(label: &str) -> std::path::PathBuf {
   {"name": "Greet", "trigger": "Manual", "action": {"type": "command", "command": "echo hello $SPECWRIGHT_HOOK_TRIGGER $SPECWRIGHT_HOOK_FILE; pwd"}},
   {"name": "Fail", "trigger": "PostFileSave", "matcher": "\\.ts$", "action": {"type": "command", "command": "echo bad; exit 4"}},
   {"name": "Slow", "trigger": "Manual", "timeout": 1, "action": {"type": "command", "command": "sleep 30"}},
-  {"name": "Secrets", "trigger": "PostFileSave", "matcher": ".*", "action": {"type": "command", "command": "specwright:secrets"}}
+  {"name": "Secrets", "trigger": "PostFileSave", "matcher": ".*", "action": {"type": "command", "command": "specwright:secrets"}},
+  {"name": "Smells", "trigger": "PostFileSave", "matcher": ".*", "action": {"type": "command", "command": "specwright:smells"}}
 ]}"#,
     )
     .expect("write");
@@ -130,5 +131,20 @@ fn hooks_run_secrets_builtin_reports_without_the_secret() {
     assert!(stdout.contains("config.ts:1:14: possible secret [aws-access-key-id]"), "{stdout}");
     assert!(!stdout.contains("Z3MHQ7RT4KXW2PLE"), "{stdout}");
     let out = specwright(&["hooks", "run", "Secrets", "--file", "a.ts"], &dir);
+    assert!(out.status.success(), "{out:?}");
+}
+
+#[test]
+fn hooks_run_smells_builtin_reports_smells_of_the_file() {
+    let dir = hooks_workspace("smells");
+    std::fs::write(dir.join("wide.ts"), "export function f(a, b, c, d, e, g) {\n  return a;\n}\n").expect("write");
+    let out = specwright(&["hooks", "run", "Smells", "--file", "wide.ts"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("wide.ts:1:17: smell-too-many-parameters Function `f` has 6 parameters (more than 5)"),
+        "{stdout}"
+    );
+    let out = specwright(&["hooks", "run", "Smells", "--file", "a.ts"], &dir);
     assert!(out.status.success(), "{out:?}");
 }

@@ -115,7 +115,7 @@ pub async fn run_action(
 pub const BUILTIN_PREFIX: &str = "specwright:";
 
 /// The built-in analyzers a hook can name (`"command": "specwright:secrets"`).
-pub const BUILTINS: &[&str] = &["secrets"];
+pub const BUILTINS: &[&str] = &["secrets", "smells"];
 
 /// Runs a built-in analyzer on the triggering file (or, without one, on every
 /// file of the workspace folder): `(ok, report)`; ok when nothing was found.
@@ -142,6 +142,37 @@ fn run_builtin(name: &str, ctx: &RunContext<'_>) -> (bool, String) {
                 report.push_str("no secrets found\n");
             }
             (findings.is_empty(), report)
+        }
+        "smells" => {
+            let Some(file) = ctx.file else {
+                return (false, "specwright:smells needs a file: fire it from a file event or pass one".into());
+            };
+            let path = ctx.root.join(file);
+            let Some(lang) = specwright_index::Lang::of(&path) else {
+                return (true, format!("{file}: not a language the smell analyzer reads\n"));
+            };
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => return (false, format!("cannot read {file}: {e}")),
+            };
+            let thresholds = specwright_analyzers::smells::Thresholds::default();
+            let smells = specwright_analyzers::smells::analyze(lang, &text, &thresholds);
+            let mut report: String = smells
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{file}:{}:{}: {} {}\n",
+                        s.range.start.line + 1,
+                        s.range.start.character + 1,
+                        s.code,
+                        s.message
+                    )
+                })
+                .collect();
+            if smells.is_empty() {
+                report.push_str("no code smells found\n");
+            }
+            (smells.is_empty(), report)
         }
         other => (false, format!("unknown built-in analyzer 'specwright:{other}' (known: {})", BUILTINS.join(", "))),
     }

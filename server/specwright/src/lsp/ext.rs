@@ -46,6 +46,11 @@ pub const HOOK_RUN: &str = "specwright.hook.run";
 /// changes; unknown keys stay); answers [`HookToggleResult`].
 pub const HOOK_TOGGLE: &str = "specwright.hook.toggle";
 
+/// `specwright.test.generateSkeleton` `{uri, symbol?}` ([`TestSkeletonParams`]):
+/// creates or extends the neighbouring `*.test.ts` / `*.spec.ts` with one
+/// failing case per exported symbol, through `workspace/applyEdit`.
+pub const TEST_SKELETON: &str = "specwright.test.generateSkeleton";
+
 /// The generation commands and the custom requests that do the same.
 pub const GENERATION: &[(&str, &str)] = &[
     (SPEC_CREATE, "specwright/spec/create"),
@@ -80,6 +85,7 @@ pub const COMMANDS: &[&str] = &[
     STEERING_GENERATE,
     HOOK_RUN,
     HOOK_TOGGLE,
+    TEST_SKELETON,
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -319,4 +325,25 @@ pub struct HookToggleResult {
     pub applied: bool,
     /// The value `enabled` was set to.
     pub enabled: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestSkeletonParams {
+    /// The source file (URI): TypeScript or JavaScript.
+    pub uri: String,
+    /// The exported function or class to cover; absent: every export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestSkeletonResult {
+    /// The test file (URI).
+    pub uri: String,
+    /// The test file was created (rather than extended).
+    pub created: bool,
+    /// The client applied the edit (false also when every symbol already had a test).
+    pub applied: bool,
 }

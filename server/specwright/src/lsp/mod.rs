@@ -1,6 +1,7 @@
 //! The language server: protocol types, handlers and state. The only module
 //! tree that knows LSP; domain crates are called through their plain APIs.
 
+mod analysis;
 mod context;
 mod convert;
 pub mod ext;

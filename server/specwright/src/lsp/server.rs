@@ -47,6 +47,10 @@ pub struct Server {
     /// The engine's outcomes until `initialized` starts forwarding them.
     hook_outcomes: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<crate::hook_engine::Outcome>>>,
     pub(super) hook_settings: RwLock<super::hooks::HookSettings>,
+    /// The built-in analyzers' settings (secrets, smells).
+    pub(super) analyzers: RwLock<super::analysis::AnalyzerSettings>,
+    /// The last parse of each open source document, for incremental smells.
+    pub(super) parsed: Mutex<std::collections::HashMap<PathBuf, specwright_analyzers::smells::Parsed>>,
     /// Running generations by progress token, for Cancel buttons.
     pub(super) jobs: Mutex<std::collections::HashMap<String, specwright_models::CancellationToken>>,
     pub(super) next_job: std::sync::atomic::AtomicU64,
@@ -83,6 +87,8 @@ impl Server {
             hook_engine,
             hook_outcomes: Mutex::new(Some(outcomes)),
             hook_settings: RwLock::default(),
+            analyzers: RwLock::default(),
+            parsed: Mutex::default(),
             jobs: Mutex::default(),
             next_job: std::sync::atomic::AtomicU64::new(1),
             map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
@@ -301,6 +307,10 @@ impl LanguageServer for Server {
         if let Some(h) = super::hooks::HookSettings::from_json(params.initialization_options.as_ref()) {
             self.set_hook_settings(h);
         }
+        if let Some((a, errors)) = super::analysis::AnalyzerSettings::from_json(params.initialization_options.as_ref())
+        {
+            self.set_analyzer_settings(a, errors).await;
+        }
         if let Ok(mut f) = self.flags.write() {
             *f = flags;
         }
@@ -346,6 +356,9 @@ impl LanguageServer for Server {
         if let Some(h) = super::hooks::HookSettings::from_json(Some(&params.settings)) {
             self.set_hook_settings(h);
         }
+        if let Some((a, errors)) = super::analysis::AnalyzerSettings::from_json(Some(&params.settings)) {
+            self.set_analyzer_settings(a, errors).await;
+        }
         if let Some(e) = self.model_error() {
             self.client
                 .show_message(lsp::MessageType::WARNING, format!("Specwright: the model is not usable: {e}"))
@@ -387,8 +400,9 @@ impl LanguageServer for Server {
         let doc = params.text_document;
         let Some(path) = doc_uri_path(&doc.uri) else { return };
         let changed = self.world_mut().set_open_text(&path, doc.text, doc.version);
-        self.reindex_later(path);
+        self.reindex_later(path.clone());
         self.publish(changed).await;
+        self.analyze_open(&path).await;
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -401,15 +415,17 @@ impl LanguageServer for Server {
             }
             world.set_open_text(&path, text, params.text_document.version)
         };
-        self.reindex_later(path);
+        self.reindex_later(path.clone());
         self.publish(changed).await;
+        self.analyze_open(&path).await;
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
         let changed = self.world_mut().close_document(&path);
-        self.reindex_later(path);
+        self.reindex_later(path.clone());
         self.publish(changed).await;
+        self.clear_analysis(&path).await;
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
@@ -519,7 +535,7 @@ impl LanguageServer for Server {
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
-        let uri = params.text_document.uri;
+        let uri = params.text_document.uri.clone();
         let Some(path) = convert::path(&uri) else { return Ok(None) };
         let (snapshot, root, steering_doc) = {
             let world = self.world();
@@ -533,8 +549,14 @@ impl LanguageServer for Server {
             }
             None if steering_doc => shield("codeAction", || Some(handlers::steering_code_actions(root.as_deref()))),
             None => {
-                let world = self.world();
-                shield("codeAction", || super::hooks::code_actions(&world, &path, params.range))
+                let hook_actions = {
+                    let world = self.world();
+                    shield("codeAction", || super::hooks::code_actions(&world, &path, params.range))?
+                };
+                match hook_actions {
+                    Some(actions) => Ok(Some(actions)),
+                    None => shield("codeAction", || self.analysis_code_actions(&uri, &path, &params)),
+                }
             }
         }
     }
@@ -548,6 +570,7 @@ impl LanguageServer for Server {
             ext::STEERING_GENERATE => self.execute_steering_generate(params.arguments).await,
             ext::HOOK_RUN => self.execute_hook_run(params.arguments).await,
             ext::HOOK_TOGGLE => self.execute_hook_toggle(params.arguments).await,
+            ext::TEST_SKELETON => self.execute_test_skeleton(params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
         }
     }
@@ -573,7 +596,11 @@ fn capabilities() -> lsp::ServerCapabilities {
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-            code_action_kinds: Some(vec![lsp::CodeActionKind::new("refactor.rewrite.taskStatus")]),
+            code_action_kinds: Some(vec![
+                lsp::CodeActionKind::new("refactor.rewrite.taskStatus"),
+                lsp::CodeActionKind::QUICKFIX,
+                lsp::CodeActionKind::new("source.generateTests"),
+            ]),
             ..lsp::CodeActionOptions::default()
         })),
         execute_command_provider: Some(lsp::ExecuteCommandOptions {
