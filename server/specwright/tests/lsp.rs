@@ -88,8 +88,15 @@ async fn initialize_advertises_features_and_registers_watchers() {
         "specwright.spec.generateTasks",
         "specwright.spec.refine",
         "specwright.steering.generate",
+        "specwright.hook.run",
+        "specwright.hook.toggle",
+        "specwright.test.generateSkeleton",
     ]);
     assert_eq!(caps["executeCommandProvider"]["commands"], commands);
+    // Created and deleted files are announced (they fire agent hooks).
+    for op in ["didCreate", "didDelete"] {
+        assert_eq!(caps["workspace"]["fileOperations"][op]["filters"][0]["pattern"]["glob"], "**/*", "{caps}");
+    }
     assert_eq!(caps["executeCommandProvider"]["commands"], json!(specwright::lsp::ext::COMMANDS), "every command");
     client.wait_diagnostics(&ws.uri(demo::TASKS_PATH), |_| true).await;
     let registrations = client.server_requests("client/registerCapability");
@@ -97,6 +104,8 @@ async fn initialize_advertises_features_and_registers_watchers() {
     let r = &registrations[0]["registrations"][0];
     assert_eq!(r["method"], "workspace/didChangeWatchedFiles");
     assert_eq!(r["registerOptions"]["watchers"][0]["globPattern"], "**/.kiro/**");
+    let last = r["registerOptions"]["watchers"].as_array().and_then(|w| w.last()).cloned().unwrap_or_default();
+    assert_eq!(last, json!({"globPattern": "**/*", "kind": 5}), "every file's creation (1) and deletion (4)");
     assert!(client.protocol_errors().is_empty(), "{:?}", client.protocol_errors());
 }
 

@@ -226,3 +226,16 @@ fn settings_schema_is_valid_and_checks_values() {
         assert!(!validator.is_valid(&v), "{key} = {bad} should be rejected");
     }
 }
+
+/// The smell thresholds' defaults in the settings table are the analyzer's.
+#[test]
+fn smell_threshold_defaults_match_the_analyzer() {
+    const PREFIX: &str = "specwright.analyzers.smells.";
+    let fields: Map<String, Value> = SETTINGS
+        .iter()
+        .filter(|s| s.key.starts_with(PREFIX) && s.field() != "enabled")
+        .map(|s| (s.field().to_string(), s.default.map_or(Value::Null, DefaultValue::to_json)))
+        .collect();
+    let expected = serde_json::to_value(specwright_analyzers::smells::Thresholds::default()).expect("serializes");
+    assert_eq!(Value::Object(fields), expected, "settings::SETTINGS and Thresholds::default() differ");
+}

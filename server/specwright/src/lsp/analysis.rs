@@ -249,11 +249,7 @@ impl Server {
         &self,
         args: Vec<serde_json::Value>,
     ) -> Result<Option<serde_json::Value>> {
-        let params: ext::TestSkeletonParams = args
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::invalid_params("expected one argument {uri, symbol?}"))
-            .and_then(|v| serde_json::from_value(v).map_err(|e| Error::invalid_params(e.to_string())))?;
+        let params: ext::TestSkeletonParams = super::server::one_argument(args, "{uri, symbol?}")?;
         let uri: lsp::Uri =
             params.uri.parse().map_err(|_| Error::invalid_params(format!("not a URI: {}", params.uri)))?;
         let path = convert::path(&uri).ok_or_else(|| Error::invalid_params("the URI is not a file"))?;

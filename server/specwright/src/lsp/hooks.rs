@@ -236,11 +236,7 @@ impl Server {
     }
 
     fn hook_ref(&self, args: Vec<serde_json::Value>) -> Result<(ext::HookRef, PathBuf, Hook)> {
-        let params: ext::HookRef = args
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::invalid_params("expected one argument {name, root?}"))
-            .and_then(|v| serde_json::from_value(v).map_err(|e| Error::invalid_params(e.to_string())))?;
+        let params: ext::HookRef = super::server::one_argument(args, "{name, root?}")?;
         let root = match &params.root {
             Some(r) => Some(
                 r.parse::<lsp::Uri>()

@@ -212,11 +212,7 @@ impl Server {
     }
 
     async fn set_task_status(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
-        let params: ext::SetTaskStatusParams = args
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::invalid_params("expected one argument {uri, taskId, status}"))
-            .and_then(|v| serde_json::from_value(v).map_err(|e| Error::invalid_params(e.to_string())))?;
+        let params: ext::SetTaskStatusParams = one_argument(args, "{uri, taskId, status}")?;
         let uri: lsp::Uri =
             params.uri.parse().map_err(|_| Error::invalid_params(format!("not a URI: {}", params.uri)))?;
         let path = convert::path(&uri).ok_or_else(|| Error::invalid_params("the URI is not a file"))?;
@@ -261,6 +257,18 @@ impl Server {
             }
         }
     }
+}
+
+/// The one argument of a command, deserialized; InvalidParams otherwise.
+pub(super) fn one_argument<T: serde::de::DeserializeOwned>(args: Vec<serde_json::Value>, shape: &str) -> Result<T> {
+    let value =
+        args.into_iter().next().ok_or_else(|| Error::invalid_params(format!("expected one argument {shape}")))?;
+    serde_json::from_value(value).map_err(|e| Error::invalid_params(e.to_string()))
+}
+
+/// The file paths of `workspace/didCreateFiles` / `didDeleteFiles`.
+fn file_paths<'a>(uris: impl Iterator<Item = &'a str>) -> Vec<PathBuf> {
+    uris.filter_map(|u| u.parse::<lsp::Uri>().ok()).filter_map(|u| convert::path(&u)).collect()
 }
 
 fn roots_from(params: &lsp::InitializeParams) -> Vec<PathBuf> {
@@ -377,22 +385,12 @@ impl LanguageServer for Server {
     }
 
     async fn did_create_files(&self, params: lsp::CreateFilesParams) {
-        let paths: Vec<PathBuf> = params
-            .files
-            .iter()
-            .filter_map(|f| f.uri.parse::<lsp::Uri>().ok())
-            .filter_map(|u| convert::path(&u))
-            .collect();
+        let paths = file_paths(params.files.iter().map(|f| f.uri.as_str()));
         self.hook_file_events(specwright_hooks::EventKind::FileCreated, &paths);
     }
 
     async fn did_delete_files(&self, params: lsp::DeleteFilesParams) {
-        let paths: Vec<PathBuf> = params
-            .files
-            .iter()
-            .filter_map(|f| f.uri.parse::<lsp::Uri>().ok())
-            .filter_map(|u| convert::path(&u))
-            .collect();
+        let paths = file_paths(params.files.iter().map(|f| f.uri.as_str()));
         self.hook_file_events(specwright_hooks::EventKind::FileDeleted, &paths);
     }
 
