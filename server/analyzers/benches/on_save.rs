@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use specwright_analyzers::smells::{self, Lang, Thresholds, codes};
 use specwright_secrets::Scanner;
-use tree_sitter::Tree;
 
 const RUNS: usize = 200;
 const WARMUP: usize = 20;
@@ -36,15 +35,11 @@ fn main() {
     let by_code: Vec<String> =
         codes::ALL.iter().map(|code| format!("{} {code}", found.iter().filter(|s| s.code == *code).count())).collect();
 
-    // What a server keeping the last parsed text and tree per document
-    // does on save: diff, edit the old tree, reparse, analyze.
-    let incremental = |new: &str| -> usize {
-        let mut old: Tree = base.clone();
-        if let Some(edit) = smells::diff_edit(&text, new) {
-            old.edit(&edit);
-        }
-        smells::parse(lang, new, Some(&old)).map_or(0, |tree| smells::analyze_tree(lang, new, &tree, &thresholds).len())
-    };
+    // What the language server does on a change or save of an open
+    // document: `analyze_incremental` from the document's last parse (diff,
+    // edit the old tree, reparse, analyze, keep the new parse).
+    let (_, last) = smells::analyze_incremental(None, lang, &text, &thresholds);
+    let incremental = |new: &str| -> usize { smells::analyze_incremental(last.clone(), lang, new, &thresholds).0.len() };
 
     let rows = [
         ("secrets alone", measure(|| scanner.scan(&text).len())),
