@@ -39,7 +39,8 @@ fn main() {
     // document: `analyze_incremental` from the document's last parse (diff,
     // edit the old tree, reparse, analyze, keep the new parse).
     let (_, last) = smells::analyze_incremental(None, lang, &text, &thresholds);
-    let incremental = |new: &str| -> usize { smells::analyze_incremental(last.clone(), lang, new, &thresholds).0.len() };
+    let incremental =
+        |new: &str| -> usize { smells::analyze_incremental(last.clone(), lang, new, &thresholds).0.len() };
 
     let rows = [
         ("secrets alone", measure(|| scanner.scan(&text).len())),

@@ -89,6 +89,10 @@ async fn eventually(what: &str, check: impl Fn() -> bool) {
     .await;
 }
 
+fn uri_of(path: &Path) -> String {
+    support::uri(path)
+}
+
 fn client_messages(inbox: &Inbox) -> Vec<Value> {
     inbox.notifications.iter().filter(|(m, _)| m == "window/showMessage").map(|(_, p)| p.clone()).collect()
 }
@@ -374,6 +378,13 @@ async fn manual_hooks_run_from_a_code_lens_and_toggle_through_apply_edit() {
     let client = start(&ws, hook_options()).await;
     let uri = ws.uri(".kiro/hooks/greet.kiro.hook");
 
+    // The hooks are listed for pickers.
+    let listed = client.request_ok("specwright/hooks", json!({})).await;
+    assert_eq!(
+        listed["hooks"],
+        json!([{"name": "Greet", "uri": uri, "line": 0, "root": uri_of(&ws.root), "enabled": true, "trigger": "userTriggered",
+                "action": "runCommand", "detail": "echo hello from $SPECWRIGHT_HOOK_TRIGGER", "patterns": []}])
+    );
     let lenses = client.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
     let lenses = lenses.as_array().unwrap();
     let titles: Vec<&str> = lenses.iter().map(|l| l["command"]["title"].as_str().unwrap()).collect();

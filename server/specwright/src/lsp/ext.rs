@@ -37,6 +37,10 @@ pub const STEERING_GENERATE: &str = "specwright.steering.generate";
 /// a failure also shows a message.
 pub const HOOK_RESULT: &str = "specwright/hookResult";
 
+/// `specwright/hooks` `{root?}` ([`HooksParams`] → [`HooksResult`]): every
+/// valid hook of the workspace, for the clients' pickers and tree views.
+pub const HOOKS: &str = "specwright/hooks";
+
 /// `specwright.hook.run` `{name, root?, file?}` ([`HookRef`]): runs a hook
 /// now, whatever its trigger, and answers its [`HookResult`].
 pub const HOOK_RUN: &str = "specwright.hook.run";
@@ -68,6 +72,7 @@ pub const METHODS: &[&str] = &[
     SPECS,
     REPO_MAP,
     STREAM,
+    HOOKS,
     HOOK_RESULT,
     "specwright/spec/create",
     "specwright/spec/generateDesign",
@@ -346,4 +351,40 @@ pub struct TestSkeletonResult {
     pub created: bool,
     /// The client applied the edit (false also when every symbol already had a test).
     pub applied: bool,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HooksParams {
+    /// Limit the answer to the workspace folder with this URI.
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HooksResult {
+    pub hooks: Vec<HookInfo>,
+}
+
+/// One valid hook.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HookInfo {
+    pub name: String,
+    /// The hook file (URI).
+    pub uri: String,
+    /// Where the hook's object starts in its file (0-based line).
+    pub line: u32,
+    /// The workspace folder (URI).
+    pub root: String,
+    pub enabled: bool,
+    /// The trigger, as a legacy hook names it (`fileEdited`, `userTriggered`, ...).
+    pub trigger: String,
+    /// `runCommand` or `askAgent`.
+    pub action: String,
+    /// The command, or the prompt's first line.
+    pub detail: String,
+    /// The file patterns (globs or one regular expression), for file triggers.
+    pub patterns: Vec<String>,
 }

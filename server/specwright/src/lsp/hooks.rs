@@ -192,6 +192,43 @@ impl World {
 }
 
 impl Server {
+    /// `specwright/hooks`: every valid hook, in file order.
+    pub async fn hooks(&self, params: ext::HooksParams) -> Result<ext::HooksResult> {
+        let root_filter =
+            params.root.as_deref().and_then(|r| r.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
+        let world = self.world();
+        let mut hooks = Vec::new();
+        for root in world.roots.iter().filter(|r| root_filter.as_ref().is_none_or(|f| f == *r)) {
+            let root_uri = convert::uri(root).map(|u| u.as_str().to_string()).unwrap_or_default();
+            for hook in world.hooks_of(root) {
+                let (action, detail) = match &hook.action {
+                    specwright_hooks::Action::RunCommand { command, .. } => ("runCommand", command.clone()),
+                    specwright_hooks::Action::AskAgent { prompt } => {
+                        ("askAgent", prompt.lines().next().unwrap_or("").to_string())
+                    }
+                };
+                let patterns = match &hook.trigger {
+                    Trigger::FileSaved { patterns }
+                    | Trigger::FileCreated { patterns }
+                    | Trigger::FileDeleted { patterns } => patterns.sources().into_iter().map(str::to_string).collect(),
+                    _ => Vec::new(),
+                };
+                hooks.push(ext::HookInfo {
+                    name: hook.name.clone(),
+                    uri: convert::uri(&hook.source.path).map(|u| u.as_str().to_string()).unwrap_or_default(),
+                    line: hook.range.start.line,
+                    root: root_uri.clone(),
+                    enabled: hook.enabled,
+                    trigger: hook.trigger.kind().legacy_name().to_string(),
+                    action: action.to_string(),
+                    detail,
+                    patterns,
+                });
+            }
+        }
+        Ok(ext::HooksResult { hooks })
+    }
+
     /// File events from the editor or the watcher: every matching hook is
     /// scheduled (debounced, loop-guarded) on the engine.
     pub(super) fn hook_file_events(&self, kind: EventKind, paths: &[PathBuf]) {

@@ -23,6 +23,7 @@ pub fn service() -> (LspService<Server>, tower_lsp_server::ClientSocket) {
     LspService::build(Server::new)
         .custom_method(ext::SPECS, Server::specs)
         .custom_method(ext::REPO_MAP, Server::repo_map)
+        .custom_method(ext::HOOKS, Server::hooks)
         .custom_method(ext::GENERATION[0].1, Server::spec_create)
         .custom_method(ext::GENERATION[1].1, Server::spec_generate_design)
         .custom_method(ext::GENERATION[2].1, Server::spec_generate_tasks)
