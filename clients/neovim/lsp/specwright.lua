@@ -1,0 +1,23 @@
+-- The Specwright language server for Neovim 0.11's `vim.lsp.config`:
+-- `vim.lsp.enable('specwright')` works with this file alone on the
+-- runtimepath. With the rest of the plugin loaded, `require('specwright').setup()`
+-- layers its options (server path, model settings) on top, and the handlers
+-- below render the server's own notifications.
+local has_ui, ui = pcall(require, 'specwright.ui')
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'specwright', 'lsp' },
+  filetypes = {
+    'markdown', -- specs, steering, AGENTS.md
+    'json', -- hook files (*.kiro.hook, .kiro/hooks/*.json)
+    'typescript',
+    'typescriptreact',
+    'javascript',
+    'javascriptreact',
+    'rust',
+    'python', -- the built-in analyzers: secrets, code smells, test skeletons
+  },
+  root_markers = { '.kiro', '.git' },
+  handlers = has_ui and ui.handlers or nil,
+}

@@ -1,0 +1,111 @@
+-- :Specwright specs, hooks, map and the command-line completion.
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+H.setup({ settings = { hooks = { debounceMs = 50 } } })
+
+local files = vim.deepcopy(H.spec)
+files['.kiro/specs/demo/tasks.md'] = H.tasks
+files['.kiro/hooks/greet.kiro.hook'] = vim.json.encode({
+  enabled = true,
+  name = 'Greet',
+  version = '1',
+  when = { type = 'userTriggered' },
+  ['then'] = { type = 'runCommand', command = 'echo hello from a hook' },
+})
+files['src/app.ts'] = 'export function greet(name: string): string {\n  return `hi ${name}`;\n}\n'
+local ws = H.workspace(files)
+vim.cmd.cd(ws)
+
+local function attach(path)
+  vim.cmd.edit(ws .. '/' .. path)
+  local buf = vim.api.nvim_get_current_buf()
+  H.wait('the server to attach', function()
+    return #vim.lsp.get_clients({ bufnr = buf, name = 'specwright' }) > 0
+  end)
+  return buf
+end
+
+local function capture_notify()
+  local messages = {}
+  vim.notify = function(msg, level)
+    table.insert(messages, { msg = msg, level = level })
+  end
+  return messages
+end
+
+H.run({
+  {
+    ':Specwright specs lists progress and opens the chosen spec',
+    function()
+      attach('src/app.ts')
+      local shown
+      vim.ui.select = function(items, opts, on_choice)
+        shown = vim.tbl_map(opts.format_item, items)
+        on_choice(items[1])
+      end
+      vim.cmd('Specwright specs')
+      H.wait('the picker', function()
+        return shown ~= nil
+      end)
+      H.eq(shown, { 'demo  0/2 tasks done  · 1 error' }, 'the spec with its progress')
+      H.wait('tasks.md', function()
+        return vim.api.nvim_buf_get_name(0) == ws .. '/.kiro/specs/demo/tasks.md'
+      end)
+    end,
+  },
+  {
+    ':Specwright hooks run NAME runs the hook and notifies',
+    function()
+      local messages = capture_notify()
+      vim.cmd('Specwright hooks run Greet')
+      H.wait('the hook result', function()
+        return vim.iter(messages):any(function(m)
+          return m.msg:find("Hook 'Greet' (userTriggered) done: hello from a hook", 1, true) ~= nil
+        end)
+      end)
+    end,
+  },
+  {
+    ':Specwright hooks toggle NAME disables the hook in its file',
+    function()
+      vim.cmd('Specwright hooks toggle Greet')
+      local path = ws .. '/.kiro/hooks/greet.kiro.hook'
+      H.wait('the edit', function()
+        local buf = vim.fn.bufnr(path)
+        return buf ~= -1 and H.text(buf):find('"enabled":false', 1, true) ~= nil
+      end)
+    end,
+  },
+  {
+    ':Specwright map shows the repository map',
+    function()
+      attach('src/app.ts')
+      vim.cmd('Specwright map')
+      H.wait('the map buffer', function()
+        local buf = vim.fn.bufnr('specwright://map')
+        return buf ~= -1 and H.text(buf):find('src/app.ts', 1, true) ~= nil
+      end)
+      local text = H.text(vim.fn.bufnr('specwright://map'))
+      H.ok(text:find('^# Repository map: 1 files') and text:find('greet', 1, true), text)
+    end,
+  },
+  {
+    'completion of subcommands and their arguments',
+    function()
+      local complete = require('specwright.commands').complete
+      H.eq(complete('', 'Specwright '), { 'check', 'design', 'hooks', 'map', 'new', 'refine', 'specs', 'task', 'tasks' }, 'subcommands')
+      H.eq(complete('ta', 'Specwright ta'), { 'task', 'tasks' }, 'prefix')
+      H.eq(complete('d', 'Specwright task d'), { 'done' }, 'statuses')
+      H.eq(complete('', 'Specwright hooks '), { 'run', 'toggle' }, 'hook actions')
+      H.eq(complete('Gr', 'Specwright hooks run Gr'), { 'Greet' }, 'hook names from the server')
+    end,
+  },
+  {
+    'an unknown subcommand shows the usage',
+    function()
+      local messages = capture_notify()
+      vim.cmd('Specwright nonsense')
+      H.ok(messages[1] and messages[1].msg:find('usage: :Specwright', 1, true), vim.inspect(messages))
+      H.eq(messages[1].level, vim.log.levels.WARN, 'a warning')
+    end,
+  },
+})

@@ -1,0 +1,45 @@
+-- :Specwright task done changes only that task's marker, in the buffer,
+-- through the server's workspace/applyEdit.
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+H.setup()
+
+H.run({
+  {
+    ':Specwright task done changes only that marker',
+    function()
+      local files = vim.deepcopy(H.spec)
+      files['.kiro/specs/demo/tasks.md'] = H.tasks
+      local ws = H.workspace(files)
+      vim.cmd.edit(ws .. '/.kiro/specs/demo/tasks.md')
+      local buf = vim.api.nvim_get_current_buf()
+      H.wait('the server to attach', function()
+        return #vim.lsp.get_clients({ bufnr = buf, name = 'specwright' }) > 0
+      end)
+      local before = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+      vim.api.nvim_win_set_cursor(0, { 6, 4 }) -- "- [ ] 2. Issue tokens"
+      vim.cmd('Specwright task done')
+      H.wait('the marker to change', function()
+        return vim.api.nvim_buf_get_lines(buf, 5, 6, false)[1] == '- [x] 2. Issue tokens'
+      end)
+      local after = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+      local expected = vim.deepcopy(before)
+      expected[6] = '- [x] 2. Issue tokens'
+      H.eq(after, expected, 'every other line is unchanged')
+
+      -- Back to in progress, and a line without a task says so.
+      vim.cmd('Specwright task in-progress')
+      H.wait('in progress', function()
+        return vim.api.nvim_buf_get_lines(buf, 5, 6, false)[1] == '- [-] 2. Issue tokens'
+      end)
+      local messages = {}
+      local notify = vim.notify
+      vim.notify = function(msg)
+        table.insert(messages, msg)
+      end
+      vim.api.nvim_win_set_cursor(0, { 1, 0 })
+      vim.cmd('Specwright task done')
+      vim.notify = notify
+      H.ok(messages[1] and messages[1]:find('no task on this line', 1, true), vim.inspect(messages))
+    end,
+  },
+})
