@@ -1,0 +1,182 @@
+// The server's custom protocol, mirrored from server/specwright/src/lsp/ext.rs
+// (documented in schemas/protocol.json). A unit test keeps METHODS and
+// COMMANDS equal to the protocol file's names.
+
+export const SPECS = 'specwright/specs';
+export const REPO_MAP = 'specwright/context/repoMap';
+export const STREAM = 'specwright/stream';
+export const HOOKS = 'specwright/hooks';
+export const HOOK_RESULT = 'specwright/hookResult';
+export const SPEC_CREATE_REQUEST = 'specwright/spec/create';
+export const SPEC_GENERATE_DESIGN_REQUEST = 'specwright/spec/generateDesign';
+export const SPEC_GENERATE_TASKS_REQUEST = 'specwright/spec/generateTasks';
+export const SPEC_REFINE_REQUEST = 'specwright/spec/refine';
+
+/** Every custom request or notification, in the server's order. */
+export const METHODS = [
+  SPECS,
+  REPO_MAP,
+  STREAM,
+  HOOKS,
+  HOOK_RESULT,
+  SPEC_CREATE_REQUEST,
+  SPEC_GENERATE_DESIGN_REQUEST,
+  SPEC_GENERATE_TASKS_REQUEST,
+  SPEC_REFINE_REQUEST,
+] as const;
+
+export const SET_TASK_STATUS = 'specwright.task.setStatus';
+export const SPEC_CREATE = 'specwright.spec.create';
+export const SPEC_GENERATE_DESIGN = 'specwright.spec.generateDesign';
+export const SPEC_GENERATE_TASKS = 'specwright.spec.generateTasks';
+export const SPEC_REFINE = 'specwright.spec.refine';
+export const STEERING_GENERATE = 'specwright.steering.generate';
+export const HOOK_RUN = 'specwright.hook.run';
+export const HOOK_TOGGLE = 'specwright.hook.toggle';
+export const TEST_SKELETON = 'specwright.test.generateSkeleton';
+
+/** Every command the server executes, in the server's order. */
+export const COMMANDS = [
+  SET_TASK_STATUS,
+  SPEC_CREATE,
+  SPEC_GENERATE_DESIGN,
+  SPEC_GENERATE_TASKS,
+  SPEC_REFINE,
+  STEERING_GENERATE,
+  HOOK_RUN,
+  HOOK_TOGGLE,
+  TEST_SKELETON,
+] as const;
+
+export interface SpecsParams {
+  root?: string | null;
+}
+
+export interface SpecDocuments {
+  requirements?: string;
+  bugfix?: string;
+  design?: string;
+  tasks?: string;
+  config?: string;
+}
+
+export interface SpecInfo {
+  name: string;
+  uri: string;
+  root: string | null;
+  kind: 'feature' | 'bugfix';
+  documents: SpecDocuments;
+  requirements: number;
+  criteria: number;
+  tasks: number;
+  subtasks: number;
+  done: number;
+  optional: number;
+  references: number;
+  dangling: string[];
+  uncovered: string[];
+  total: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface SpecsResult {
+  specs: SpecInfo[];
+}
+
+export interface RepoMapParams {
+  budget?: number | null;
+  focus?: string[];
+  symbols?: string[];
+  root?: string | null;
+}
+
+export interface RepoMapResult {
+  text: string;
+  tokens: number;
+  files: number;
+  symbols: number;
+  indexed: number;
+}
+
+export interface StreamParams {
+  token: string;
+  uri: string;
+  document: 'requirements' | 'bugfix' | 'design' | 'tasks';
+  delta: string;
+}
+
+export interface CreateSpecParams {
+  prompt: string;
+  name?: string;
+  workflow?: 'requirements-first' | 'design-first';
+  type?: 'feature' | 'bugfix';
+  quick?: boolean;
+  root?: string;
+}
+
+export interface SpecRef {
+  spec: string;
+  prompt?: string;
+}
+
+export interface RefineParams {
+  spec: string;
+  document: 'requirements' | 'bugfix' | 'design' | 'tasks';
+  instruction: string;
+}
+
+export interface GenerationResult {
+  spec: string;
+  uri: string;
+  documents: string[];
+  problems: string[];
+  draftedBy?: string;
+  addedTasks?: string[];
+  droppedTasks?: string[];
+}
+
+export interface HooksParams {
+  root?: string | null;
+}
+
+export interface HookInfo {
+  name: string;
+  uri: string;
+  line: number;
+  root: string;
+  enabled: boolean;
+  trigger: string;
+  action: 'runCommand' | 'askAgent';
+  detail: string;
+  patterns: string[];
+}
+
+export interface HooksResult {
+  hooks: HookInfo[];
+}
+
+export interface HookRef {
+  name: string;
+  root?: string | null;
+  file?: string | null;
+}
+
+export interface HookResult {
+  name: string;
+  trigger: string;
+  file?: string;
+  action: 'runCommand' | 'askAgent' | 'builtin';
+  ok: boolean;
+  exitCode?: number;
+  output: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  hookFile: string;
+}
+
+export interface HookToggleResult {
+  applied: boolean;
+  enabled: boolean;
+}
