@@ -42,7 +42,10 @@ async function pickSpec(deps: Deps, arg: unknown): Promise<string | undefined> {
   return picked?.uri;
 }
 
-/** Runs a generation command with a cancellable progress notification of our own only when the server sends none. */
+/**
+ * Runs a generation command under a progress notification whose Cancel
+ * sends `$/cancelRequest`: the server drops the job and its model call.
+ */
 async function generate(deps: Deps, command: string, argument: object, title: string): Promise<void> {
   const client = deps.ctx.running();
   if (!client) {
@@ -50,16 +53,23 @@ async function generate(deps: Deps, command: string, argument: object, title: st
   }
   await deps.preview.open(title);
   try {
-    const result = (await client.sendRequest('workspace/executeCommand', {
-      command,
-      arguments: [argument],
-    })) as ext.GenerationResult | null;
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Specwright: writing ${title}`, cancellable: true },
+      (_progress, token) =>
+        client.sendRequest<ext.GenerationResult | null>(
+          'workspace/executeCommand',
+          { command, arguments: [argument] },
+          token,
+        ),
+    );
     if (result && result.problems.length > 0) {
       void vscode.window.showWarningMessage(`Specwright: the spec still has problems: ${result.problems.join('; ')}`);
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (!/cancel/i.test(message)) {
+    if (/cancel/i.test(message)) {
+      void vscode.window.showInformationMessage(`Specwright: cancelled; nothing was written.`);
+    } else {
       void vscode.window.showErrorMessage(`Specwright: ${message}`);
     }
   } finally {
