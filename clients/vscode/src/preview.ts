@@ -18,7 +18,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
 
   /** A fresh preview document for `title`, opened beside the editor. */
   async open(title: string): Promise<vscode.Uri> {
-    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${title}.md` });
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${title} (preview).md` });
     this.texts.set(uri.toString(), `<!-- ${title}: waiting for the model -->\n`);
     this.tokens.delete(uri.toString());
     this.changed.fire(uri);

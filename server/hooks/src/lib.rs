@@ -29,6 +29,12 @@ pub use model::{
 pub use parse::{format_of, load, parse};
 pub use specwright_spec::{Position, Range, Severity};
 
+/// The keys Kiro reads, per object; any other key is reported as
+/// [`codes::UNKNOWN_KEY`] (and the JSON Schemas in `schemas/` disallow it).
+pub mod keys {
+    pub use crate::parse::{LEGACY_KEYS, LEGACY_THEN_KEYS, LEGACY_WHEN_KEYS, V1_ACTION_KEYS, V1_HOOK_KEYS, V1_KEYS};
+}
+
 /// Stable diagnostic codes.
 pub mod codes {
     /// The text is not JSON (error at the offending character).

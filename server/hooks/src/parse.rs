@@ -11,12 +11,12 @@ use crate::model::{
     Action, DEFAULT_TIMEOUT_SECS, Diagnostic, EventKind, Format, Hook, HookFile, Matcher, Source, Trigger,
 };
 
-const LEGACY_KEYS: &[&str] = &["enabled", "name", "description", "version", "when", "then"];
-const LEGACY_WHEN_KEYS: &[&str] = &["type", "patterns", "toolTypes"];
-const LEGACY_THEN_KEYS: &[&str] = &["type", "prompt", "command", "timeout"];
-const V1_KEYS: &[&str] = &["version", "hooks"];
-const V1_HOOK_KEYS: &[&str] = &["name", "description", "trigger", "matcher", "action", "timeout", "enabled"];
-const V1_ACTION_KEYS: &[&str] = &["type", "command", "prompt"];
+pub const LEGACY_KEYS: &[&str] = &["enabled", "name", "description", "version", "when", "then"];
+pub const LEGACY_WHEN_KEYS: &[&str] = &["type", "patterns", "toolTypes"];
+pub const LEGACY_THEN_KEYS: &[&str] = &["type", "prompt", "command", "timeout"];
+pub const V1_KEYS: &[&str] = &["version", "hooks"];
+pub const V1_HOOK_KEYS: &[&str] = &["name", "description", "trigger", "matcher", "action", "timeout", "enabled"];
+pub const V1_ACTION_KEYS: &[&str] = &["type", "command", "prompt"];
 
 /// The format a path is read as: `*.kiro.hook` is legacy, anything else
 /// (`*.json`) is v1.

@@ -30,3 +30,36 @@ fn v1_schema_matches_the_parser() {
     assert_eq!(strings(&hook["properties"]["action"]["properties"]["type"]["enum"]), ["command", "agent"]);
     assert_eq!(s["properties"]["version"]["const"], "v1");
 }
+
+fn keys(object: &serde_json::Value) -> Vec<&str> {
+    let mut k: Vec<&str> = object["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+fn sorted(keys: &[&'static str]) -> Vec<&'static str> {
+    let mut k = keys.to_vec();
+    k.sort_unstable();
+    k
+}
+
+/// Each object of both schemas allows exactly the keys the parser reads, so
+/// an editor flags an unknown key as the parser does.
+#[test]
+fn schemas_allow_exactly_the_keys_kiro_reads() {
+    use specwright_hooks::keys;
+    let legacy = schema("hook-legacy.schema.json");
+    let v1 = schema("hook-v1.schema.json");
+    let hook = &v1["definitions"]["hook"];
+    for (object, known) in [
+        (&legacy, keys::LEGACY_KEYS),
+        (&legacy["properties"]["when"], keys::LEGACY_WHEN_KEYS),
+        (&legacy["properties"]["then"], keys::LEGACY_THEN_KEYS),
+        (&v1, keys::V1_KEYS),
+        (hook, keys::V1_HOOK_KEYS),
+        (&hook["properties"]["action"], keys::V1_ACTION_KEYS),
+    ] {
+        assert_eq!(keys(object), sorted(known));
+        assert_eq!(object["additionalProperties"], false, "{}", object["properties"]);
+    }
+}
