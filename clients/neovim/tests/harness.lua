@@ -90,6 +90,30 @@ function H.wait_window(path)
   return vim.api.nvim_win_get_buf(win)
 end
 
+--- Opens `path` and waits until the Specwright client is attached to it;
+--- returns the buffer.
+---@param path string
+---@return integer
+function H.edit_attached(path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  local buf = vim.api.nvim_get_current_buf()
+  H.wait('the server to attach to ' .. path, function()
+    return #vim.lsp.get_clients({ bufnr = buf, name = 'specwright' }) > 0
+  end)
+  return buf
+end
+
+--- A workspace with the demo spec and its tasks.md, that tasks.md open
+--- with the server attached: returns the workspace and the buffer.
+---@return string ws, integer buf
+function H.open_demo_tasks()
+  local files = vim.deepcopy(H.spec)
+  files['.kiro/specs/demo/tasks.md'] = H.tasks
+  local ws = H.workspace(files)
+  vim.cmd.cd(ws)
+  return ws, H.edit_attached(ws .. '/.kiro/specs/demo/tasks.md')
+end
+
 --- Starts the scripted model server with `script` (a list of replies, see
 --- server/testkit); returns its base URL.
 ---@param script table

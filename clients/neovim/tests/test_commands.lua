@@ -16,12 +16,7 @@ local ws = H.workspace(files)
 vim.cmd.cd(ws)
 
 local function attach(path)
-  vim.cmd.edit(ws .. '/' .. path)
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait('the server to attach', function()
-    return #vim.lsp.get_clients({ bufnr = buf, name = 'specwright' }) > 0
-  end)
-  return buf
+  return H.edit_attached(ws .. '/' .. path)
 end
 
 local function capture_notify()

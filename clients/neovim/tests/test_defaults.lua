@@ -10,11 +10,7 @@ H.run({
   {
     'no setup: defaults, specwright from PATH',
     function()
-      local files = vim.deepcopy(H.spec)
-      files['.kiro/specs/demo/tasks.md'] = H.tasks
-      local ws = H.workspace(files)
-      vim.cmd.edit(ws .. '/.kiro/specs/demo/tasks.md')
-      local buf = vim.api.nvim_get_current_buf()
+      local ws, buf = H.open_demo_tasks()
       H.wait('diagnostics', function()
         return #vim.diagnostic.get(buf) > 0
       end)

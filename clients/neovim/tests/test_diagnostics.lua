@@ -7,15 +7,7 @@ H.run({
   {
     'tasks.md shows diagnostics and code lenses',
     function()
-      local files = vim.deepcopy(H.spec)
-      files['.kiro/specs/demo/tasks.md'] = H.tasks
-      local ws = H.workspace(files)
-      vim.cmd.cd(ws)
-      vim.cmd.edit(ws .. '/.kiro/specs/demo/tasks.md')
-      local buf = vim.api.nvim_get_current_buf()
-      H.wait('the server to attach', function()
-        return #vim.lsp.get_clients({ bufnr = buf, name = 'specwright' }) > 0
-      end)
+      local _, buf = H.open_demo_tasks()
       H.wait('the dangling reference', function()
         return #vim.diagnostic.get(buf) > 0
       end)

@@ -23,11 +23,7 @@ H.run({
     'Generate tasks from spec writes tasks.md and opens it',
     function()
       local ws = H.workspace(H.spec)
-      vim.cmd.edit(ws .. '/.kiro/specs/demo/design.md')
-      local buf = vim.api.nvim_get_current_buf()
-      H.wait('the server to attach', function()
-        return #vim.lsp.get_clients({ bufnr = buf, name = 'specwright' }) > 0
-      end)
+      H.edit_attached(ws .. '/.kiro/specs/demo/design.md')
       local chosen
       vim.lsp.buf.code_action({
         apply = true,

@@ -7,14 +7,7 @@ H.run({
   {
     ':Specwright task done changes only that marker',
     function()
-      local files = vim.deepcopy(H.spec)
-      files['.kiro/specs/demo/tasks.md'] = H.tasks
-      local ws = H.workspace(files)
-      vim.cmd.edit(ws .. '/.kiro/specs/demo/tasks.md')
-      local buf = vim.api.nvim_get_current_buf()
-      H.wait('the server to attach', function()
-        return #vim.lsp.get_clients({ bufnr = buf, name = 'specwright' }) > 0
-      end)
+      local _, buf = H.open_demo_tasks()
       local before = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
       vim.api.nvim_win_set_cursor(0, { 6, 4 }) -- "- [ ] 2. Issue tokens"
       vim.cmd('Specwright task done')
