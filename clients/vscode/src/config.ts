@@ -1,17 +1,22 @@
 // Typed getters over the `specwright.*` settings.
 import * as vscode from 'vscode';
 
+import { withTrust } from './trust';
+
 export function serverPath(): string {
   return vscode.workspace.getConfiguration('specwright').get<string>('server.path', '') ?? '';
 }
 
-/** The settings the server reads, as `{specwright: {...}}` (initializationOptions). */
+/**
+ * The settings the server reads, as `{specwright: {...}}`: hooks are off in
+ * a workspace VS Code does not trust (they would run its commands).
+ */
 export function serverSettings(): { specwright: unknown } {
   const section = vscode.workspace.getConfiguration('specwright');
   // A plain copy: the configuration object is a proxy.
   const plain = JSON.parse(JSON.stringify(section)) as Record<string, unknown>;
   delete plain.server;
-  return { specwright: plain };
+  return withTrust({ specwright: plain }, vscode.workspace.isTrusted);
 }
 
 /** `anthropic · claude-…`, or `no model` (templates). */

@@ -64,7 +64,6 @@ export class Ctx {
         { scheme: 'file', language: 'python' },
       ],
       initializationOptions: config.serverSettings(),
-      synchronize: { configurationSection: 'specwright' },
       outputChannel: this.output,
     };
     const client = new LanguageClient('specwright', 'Specwright', serverOptions, clientOptions);
@@ -91,6 +90,13 @@ export class Ctx {
     }
     for (const listener of this.readyListeners) {
       listener();
+    }
+  }
+
+  /** Sends the current settings (after a change, or when trust is granted). */
+  pushSettings(): void {
+    if (this.client?.isRunning()) {
+      void this.client.sendNotification('workspace/didChangeConfiguration', { settings: config.serverSettings() });
     }
   }
 

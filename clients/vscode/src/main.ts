@@ -43,9 +43,11 @@ export async function activate(extension: vscode.ExtensionContext) {
         await ctx?.restart();
         explorer.refresh(0);
       } else if (e.affectsConfiguration('specwright')) {
+        ctx?.pushSettings();
         ctx?.refreshStatus();
       }
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => ctx?.pushSettings()),
   );
   await ctx.start();
   // Mermaid diagrams in the Markdown preview (`markdown.markdownItPlugins`).
