@@ -38,6 +38,17 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// The patterns of a file trigger (saved, created, deleted); `None` for
+    /// other triggers.
+    pub fn file_patterns(&self) -> Option<&Matcher> {
+        match self {
+            Trigger::FileSaved { patterns } | Trigger::FileCreated { patterns } | Trigger::FileDeleted { patterns } => {
+                Some(patterns)
+            }
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> EventKind {
         match self {
             Trigger::FileSaved { .. } => EventKind::FileSaved,
@@ -58,6 +69,24 @@ impl Trigger {
 pub enum Action {
     RunCommand { command: String, timeout_secs: u64 },
     AskAgent { prompt: String },
+}
+
+impl Action {
+    /// `runCommand` or `askAgent`, as a legacy hook's `then.type` names it.
+    pub fn legacy_name(&self) -> &'static str {
+        match self {
+            Action::RunCommand { .. } => "runCommand",
+            Action::AskAgent { .. } => "askAgent",
+        }
+    }
+
+    /// One line for lists: the command, or the prompt's first line.
+    pub fn summary(&self) -> String {
+        match self {
+            Action::RunCommand { command, .. } => command.clone(),
+            Action::AskAgent { prompt } => prompt.lines().next().unwrap_or("").to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,10 +230,10 @@ pub fn matches(hook: &Hook, event: &Event<'_>) -> bool {
     if !hook.enabled || hook.trigger.kind() != event.kind {
         return false;
     }
+    if let Some(patterns) = hook.trigger.file_patterns() {
+        return event.path.is_some_and(|p| patterns.is_match(&normalize_path(p)));
+    }
     match &hook.trigger {
-        Trigger::FileSaved { patterns } | Trigger::FileCreated { patterns } | Trigger::FileDeleted { patterns } => {
-            event.path.is_some_and(|p| patterns.is_match(&normalize_path(p)))
-        }
         Trigger::PreToolUse { tool_types } | Trigger::PostToolUse { tool_types } => {
             tool_types.is_any() || event.tool.is_some_and(|t| tool_types.is_match(t))
         }

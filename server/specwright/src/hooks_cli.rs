@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use serde::Serialize;
-use specwright_hooks::{Action, EventKind, Hook, Severity};
+use specwright_hooks::{EventKind, Hook, Severity};
 
 use crate::hook_engine::{ModelSource, RunContext, run_action};
 
@@ -92,16 +92,9 @@ fn run_hook(name: &str, dir: &Path, file: Option<String>, format: &str) -> ExitC
             return ExitCode::from(2);
         }
     };
-    let models: ModelSource = Arc::new(|| {
-        let config = specwright_models::config::resolve(
-            &specwright_models::Overrides::default(),
-            &|k| std::env::var(k).ok(),
-            &specwright_models::ModelSettings::default(),
-        )
-        .map_err(|e| e.to_string())?;
-        let model = config.map(specwright_models::connect).transpose().map_err(|e| e.to_string())?;
-        Ok(model.map(Arc::from))
-    });
+    // The model of the environment (SPECWRIGHT_PROVIDER, …), resolved as `spec` resolves it without flags.
+    let models: ModelSource =
+        Arc::new(|| crate::spec_cli::model(&crate::spec_cli::ModelFlags::default()).map(|m| m.map(Arc::from)));
     let trigger = if file.is_some() { hook.trigger.kind() } else { EventKind::Manual };
     let ctx = RunContext { root: dir, trigger, file: file.as_deref() };
     let cancel = specwright_models::CancellationToken::new();
@@ -165,17 +158,13 @@ fn list(dir: PathBuf, format: &str) -> ExitCode {
         let rel = file.path.strip_prefix(&dir).unwrap_or(&file.path).to_string_lossy().replace('\\', "/");
         problems += file.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         for hook in &file.hooks {
-            let (action, detail) = match &hook.action {
-                Action::RunCommand { command, .. } => ("runCommand", command.clone()),
-                Action::AskAgent { prompt } => ("askAgent", prompt.lines().next().unwrap_or("").to_string()),
-            };
             listed.push(Listed {
                 name: hook.name.clone(),
                 file: rel.clone(),
                 enabled: hook.enabled,
                 trigger: hook.trigger.kind().legacy_name(),
-                action,
-                detail,
+                action: hook.action.legacy_name(),
+                detail: hook.action.summary(),
             });
         }
     }

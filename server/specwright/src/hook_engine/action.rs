@@ -71,7 +71,7 @@ pub async fn run_action(
         name: hook.name.clone(),
         trigger: ctx.trigger.legacy_name(),
         file: ctx.file.map(str::to_owned),
-        action: "runCommand",
+        action: hook.action.legacy_name(),
         ok: false,
         exit_code: None,
         output: String::new(),
@@ -92,20 +92,17 @@ pub async fn run_action(
                 run_command(command, hook, ctx, timeout, cancel, &mut outcome).await;
             }
         }
-        Action::AskAgent { prompt } => {
-            outcome.action = "askAgent";
-            match ask_agent(prompt, ctx, models, cancel).await {
-                Ok(answer) => {
-                    outcome.ok = true;
-                    outcome.output = answer;
-                }
-                Err(AskError::Cancelled) => {
-                    outcome.cancelled = true;
-                    outcome.output = "cancelled".into();
-                }
-                Err(AskError::Failed(message)) => outcome.output = message,
+        Action::AskAgent { prompt } => match ask_agent(prompt, ctx, models, cancel).await {
+            Ok(answer) => {
+                outcome.ok = true;
+                outcome.output = answer;
             }
-        }
+            Err(AskError::Cancelled) => {
+                outcome.cancelled = true;
+                outcome.output = "cancelled".into();
+            }
+            Err(AskError::Failed(message)) => outcome.output = message,
+        },
     }
     outcome.duration = started.elapsed();
     outcome

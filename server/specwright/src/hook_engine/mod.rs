@@ -150,8 +150,13 @@ impl Engine {
         let mut skipped = Vec::new();
         let Some(rel) = relative(&event.root, &event.path) else { return (scheduled, skipped) };
         let probe = Event::file(event.kind, &rel);
+        // Read once per event, outside the state lock.
+        let modified = match event.kind {
+            EventKind::FileDeleted => None,
+            _ => std::fs::metadata(&event.path).and_then(|m| m.modified()).ok(),
+        };
         for hook in hooks.iter().filter(|h| matches(h, &probe)) {
-            if self.is_own_doing(hook, event) {
+            if self.is_own_doing(hook, event.kind, modified) {
                 tracing::debug!("hook '{}': {} was its own doing; not run again", hook.name, rel);
                 skipped.push((hook.name.clone(), Skipped::OwnEdit));
                 continue;
@@ -186,15 +191,16 @@ impl Engine {
         self.inner.cancel.cancel();
     }
 
-    /// Whether the hook wrote (or deleted) the event's file itself.
-    fn is_own_doing(&self, hook: &Hook, event: &FileEvent) -> bool {
+    /// Whether the hook wrote (or deleted) the event's file itself;
+    /// `modified` is the file's modification time (none for a deletion).
+    fn is_own_doing(&self, hook: &Hook, kind: EventKind, modified: Option<SystemTime>) -> bool {
+        let grace = self.config().loop_guard_grace;
         let state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
         let Some(runs) = state.runs.get(&HookKey::of(hook)) else { return false };
-        if event.kind == EventKind::FileDeleted {
-            let grace = self.config().loop_guard_grace;
+        if kind == EventKind::FileDeleted {
             return runs.iter().any(|r| r.ended.is_none_or(|(_, at)| at.elapsed() <= grace));
         }
-        let Ok(modified) = std::fs::metadata(&event.path).and_then(|m| m.modified()) else { return false };
+        let Some(modified) = modified else { return false };
         runs.iter().any(|r| {
             let started = r.started.checked_sub(CLOCK_SLACK).unwrap_or(r.started);
             started <= modified && r.ended.is_none_or(|(ended, _)| modified <= ended + CLOCK_SLACK)
@@ -290,10 +296,7 @@ fn cancelled_outcome(hook: &Hook, trigger: EventKind, file: Option<String>) -> O
         name: hook.name.clone(),
         trigger: trigger.legacy_name(),
         file,
-        action: match hook.action {
-            specwright_hooks::Action::RunCommand { .. } => "runCommand",
-            specwright_hooks::Action::AskAgent { .. } => "askAgent",
-        },
+        action: hook.action.legacy_name(),
         ok: false,
         exit_code: None,
         output: "cancelled before it started".into(),

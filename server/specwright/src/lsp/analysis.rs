@@ -377,16 +377,6 @@ impl Server {
         })
         .ok())
     }
-
-    async fn show(&self, uri: lsp::Uri) {
-        if self.flags.read().is_ok_and(|f| f.show_document) {
-            let params =
-                lsp::ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None };
-            if let Err(e) = self.client.show_document(params).await {
-                tracing::warn!("showDocument failed: {e}");
-            }
-        }
-    }
 }
 
 /// What the test skeleton needs to know of the project around a file.

@@ -459,13 +459,8 @@ impl Server {
                 )
                 .await;
         }
-        let Some(uri) = result.documents.last().and_then(|u| u.parse::<lsp::Uri>().ok()) else { return };
-        if self.flags.read().is_ok_and(|f| f.show_document) {
-            let params =
-                lsp::ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None };
-            if let Err(e) = self.client.show_document(params).await {
-                tracing::warn!("showDocument failed: {e}");
-            }
+        if let Some(uri) = result.documents.last().and_then(|u| u.parse::<lsp::Uri>().ok()) {
+            self.show(uri).await;
         }
     }
 

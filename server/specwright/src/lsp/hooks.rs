@@ -201,18 +201,11 @@ impl Server {
         for root in world.roots.iter().filter(|r| root_filter.as_ref().is_none_or(|f| f == *r)) {
             let root_uri = convert::uri(root).map(|u| u.as_str().to_string()).unwrap_or_default();
             for hook in world.hooks_of(root) {
-                let (action, detail) = match &hook.action {
-                    specwright_hooks::Action::RunCommand { command, .. } => ("runCommand", command.clone()),
-                    specwright_hooks::Action::AskAgent { prompt } => {
-                        ("askAgent", prompt.lines().next().unwrap_or("").to_string())
-                    }
-                };
-                let patterns = match &hook.trigger {
-                    Trigger::FileSaved { patterns }
-                    | Trigger::FileCreated { patterns }
-                    | Trigger::FileDeleted { patterns } => patterns.sources().into_iter().map(str::to_string).collect(),
-                    _ => Vec::new(),
-                };
+                let patterns = hook
+                    .trigger
+                    .file_patterns()
+                    .map(|p| p.sources().into_iter().map(str::to_string).collect())
+                    .unwrap_or_default();
                 hooks.push(ext::HookInfo {
                     name: hook.name.clone(),
                     uri: convert::uri(&hook.source.path).map(|u| u.as_str().to_string()).unwrap_or_default(),
@@ -220,8 +213,8 @@ impl Server {
                     root: root_uri.clone(),
                     enabled: hook.enabled,
                     trigger: hook.trigger.kind().legacy_name().to_string(),
-                    action: action.to_string(),
-                    detail,
+                    action: hook.action.legacy_name().to_string(),
+                    detail: hook.action.summary(),
                     patterns,
                 });
             }

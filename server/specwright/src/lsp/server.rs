@@ -239,6 +239,18 @@ impl Server {
 }
 
 impl Server {
+    /// Opens `uri` in the editor and focuses it, when the client supports
+    /// `window/showDocument`.
+    pub(super) async fn show(&self, uri: lsp::Uri) {
+        if self.flags.read().is_ok_and(|f| f.show_document) {
+            let params =
+                lsp::ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None };
+            if let Err(e) = self.client.show_document(params).await {
+                tracing::warn!("showDocument failed: {e}");
+            }
+        }
+    }
+
     /// A workspace edit of one text edit to one document: versioned (so a
     /// stale edit is refused) when the client supports `documentChanges`.
     pub(super) fn text_edit(&self, uri: lsp::Uri, version: Option<i32>, edit: lsp::TextEdit) -> lsp::WorkspaceEdit {

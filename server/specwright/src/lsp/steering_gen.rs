@@ -177,13 +177,8 @@ impl Server {
                 )
                 .await;
         }
-        let first = result.created.first().and_then(|u| u.parse::<lsp::Uri>().ok());
-        if let Some(uri) = first.filter(|_| self.flags.read().is_ok_and(|f| f.show_document)) {
-            let params =
-                lsp::ShowDocumentParams { uri, external: Some(false), take_focus: Some(true), selection: None };
-            if let Err(e) = self.client.show_document(params).await {
-                tracing::warn!("showDocument failed: {e}");
-            }
+        if let Some(uri) = result.created.first().and_then(|u| u.parse::<lsp::Uri>().ok()) {
+            self.show(uri).await;
         }
         Ok(result)
     }
