@@ -196,6 +196,20 @@ export const toggleHook: Factory = (deps) => async () => {
   });
 };
 
+export const trustHooks: Factory = (deps) => async () => {
+  const client = deps.ctx.running();
+  if (!client) {
+    return;
+  }
+  const result = (await client.sendRequest('workspace/executeCommand', {
+    command: ext.HOOKS_TRUST,
+    arguments: [{} satisfies ext.HooksTrustParams],
+  })) as ext.HooksTrustResult;
+  void vscode.window.showInformationMessage(
+    `Specwright: trusted ${result.trusted.length} hook file(s) of this workspace (recorded in ${result.record}).`,
+  );
+};
+
 export const showRepoMap: Factory = (deps) => async () => {
   const client = deps.ctx.running();
   if (!client) {
@@ -253,6 +267,7 @@ export const COMMANDS: Record<string, Factory> = {
   'specwright.refineDocument': refineDocument,
   'specwright.runHook': runHook,
   'specwright.toggleHook': toggleHook,
+  'specwright.trustHooks': trustHooks,
   'specwright.showRepoMap': showRepoMap,
   'specwright.checkSpecs': checkSpecs,
   'specwright.refreshSpecExplorer': refreshExplorer,

@@ -33,6 +33,7 @@ export const SPEC_REFINE = 'specwright.spec.refine';
 export const STEERING_GENERATE = 'specwright.steering.generate';
 export const HOOK_RUN = 'specwright.hook.run';
 export const HOOK_TOGGLE = 'specwright.hook.toggle';
+export const HOOKS_TRUST = 'specwright.hooks.trust';
 export const TEST_SKELETON = 'specwright.test.generateSkeleton';
 
 /** Every command the server executes, in the server's order. */
@@ -45,8 +46,18 @@ export const COMMANDS = [
   STEERING_GENERATE,
   HOOK_RUN,
   HOOK_TOGGLE,
+  HOOKS_TRUST,
   TEST_SKELETON,
 ] as const;
+
+export interface HooksTrustParams {
+  root?: string | null;
+}
+
+export interface HooksTrustResult {
+  trusted: string[];
+  record: string;
+}
 
 export interface SpecsParams {
   root?: string | null;

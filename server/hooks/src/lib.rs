@@ -7,7 +7,8 @@
 //!
 //! Invariants:
 //! - This crate knows nothing of LSP, JSON-RPC, async or processes: it does
-//!   not run hooks. Ranges are the spec crate's [`Range`](specwright_spec::Range)
+//!   not run hooks. It decides what the user's trust covers ([`trust`]): the
+//!   record lives in the user's data folder, never in a workspace. Ranges are the spec crate's [`Range`](specwright_spec::Range)
 //!   (0-based lines, UTF-16 columns); the protocol crate converts them.
 //! - Parsing never fails and never panics: any text gives a [`HookFile`]; a
 //!   hook with an error is kept out of [`HookFile::hooks`] and explained by a
@@ -20,10 +21,11 @@ mod edit;
 mod json;
 mod model;
 mod parse;
+pub mod trust;
 
 pub use edit::set_enabled;
 pub use model::{
-    Action, DEFAULT_TIMEOUT_SECS, Diagnostic, Event, EventKind, Format, Hook, HookFile, Matcher, Source, Trigger,
+    Action, BUILTIN_PREFIX, DEFAULT_TIMEOUT_SECS, Diagnostic, Event, EventKind, Format, Hook, HookFile, Matcher, Source, Trigger,
     matches,
 };
 pub use parse::{format_of, load, parse};

@@ -6,6 +6,9 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use specwright_spec::{Range, Severity};
 
+/// A `runCommand` whose command starts with this runs a built-in analyzer.
+pub const BUILTIN_PREFIX: &str = "specwright:";
+
 /// Seconds a command may run when the hook gives no `timeout`.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
 
@@ -80,6 +83,19 @@ impl Action {
         }
     }
 
+    /// A `runCommand` of a built-in analyzer (`specwright:secrets`): runs
+    /// Specwright's own code, never the repository's.
+    pub fn is_builtin(&self) -> bool {
+        matches!(self, Action::RunCommand { command, .. } if command.trim_start().starts_with(BUILTIN_PREFIX))
+    }
+
+    /// Whether running it needs the user's trust: everything but the
+    /// built-in analyzers (a command runs the repository's code; a prompt
+    /// sends the workspace's files to the model).
+    pub fn needs_trust(&self) -> bool {
+        !self.is_builtin()
+    }
+
     /// One line for lists: the command, or the prompt's first line.
     pub fn summary(&self) -> String {
         match self {
@@ -95,6 +111,9 @@ pub struct Source {
     pub format: Format,
     /// 0 for a legacy file; the index in `hooks` for a v1 file.
     pub index_in_file: usize,
+    /// The SHA-256 of the file's text ([`crate::trust::file_hash`]): what the
+    /// user trusts when they trust the hook.
+    pub file_hash: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -309,6 +328,25 @@ impl Matcher {
         }
     }
 
+    /// Globs (relative to the workspace folder) that cover every path this
+    /// matcher selects, for an editor's file watcher: the globs themselves; for
+    /// a regular expression that only tests the extension (`\.go$`,
+    /// `.*\.(css|scss)$`) the matching `**/*.go` or `**/*.{css,scss}`; `**/*`
+    /// for anything else. Broader is fine: events are matched again.
+    pub fn watch_globs(&self) -> Vec<String> {
+        match &self.0 {
+            MatcherRepr::Globs { patterns, .. } => patterns
+                .iter()
+                .map(|p| {
+                    let p = p.trim_start_matches("./").trim_start_matches('/');
+                    p.to_string()
+                })
+                .collect(),
+            MatcherRepr::Regex(r) => vec![extension_glob(r.as_str()).unwrap_or_else(|| "**/*".to_string())],
+            MatcherRepr::Any | MatcherRepr::Names(_) => vec!["**/*".to_string()],
+        }
+    }
+
     /// The written patterns: the globs, the one regular expression, or the
     /// names; empty for [`Matcher::any`].
     pub fn sources(&self) -> Vec<&str> {
@@ -320,6 +358,23 @@ impl Matcher {
             MatcherRepr::Regex(r) => vec![r.as_str()],
         }
     }
+}
+
+/// `**/*.ext` (or `**/*.{a,b}`) for a regular expression that selects
+/// files by extension alone: `\.ext$`, optionally after `^.*` or `.*`, with
+/// `(a|b)` alternatives.
+fn extension_glob(regex: &str) -> Option<String> {
+    let body = regex.strip_prefix('^').unwrap_or(regex);
+    let body = body.strip_prefix(".*").unwrap_or(body);
+    let body = body.strip_prefix("\\.")?.strip_suffix('$')?;
+    let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if word(body) {
+        return Some(format!("**/*.{body}"));
+    }
+    let inner = body.strip_prefix('(').and_then(|b| b.strip_suffix(')'))?;
+    let inner = inner.strip_prefix("?:").unwrap_or(inner);
+    let alternatives: Vec<&str> = inner.split('|').collect();
+    alternatives.iter().all(|a| word(a)).then(|| format!("**/*.{{{}}}", alternatives.join(",")))
 }
 
 impl PartialEq for Matcher {
@@ -358,6 +413,8 @@ pub struct Diagnostic {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HookFile {
     pub path: PathBuf,
+    /// The SHA-256 of the text the file was read from.
+    pub hash: String,
     pub format: Format,
     pub hooks: Vec<Hook>,
     pub diagnostics: Vec<Diagnostic>,

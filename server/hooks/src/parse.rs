@@ -29,7 +29,8 @@ pub fn format_of(path: &Path) -> Format {
 /// diagnostics, and only hooks without errors are returned.
 pub fn parse(path: &Path, text: &str) -> HookFile {
     let format = format_of(path);
-    let mut cx = Cx { text, index: LineIndex::new(text), path: path.to_path_buf(), diagnostics: Vec::new() };
+    let hash = crate::trust::file_hash(text);
+    let mut cx = Cx { text, index: LineIndex::new(text), path: path.to_path_buf(), hash, diagnostics: Vec::new() };
     let hooks = match json::parse(text) {
         Err(e) => {
             let what = match format {
@@ -50,13 +51,14 @@ pub fn parse(path: &Path, text: &str) -> HookFile {
             Format::V1 => cx.v1(&root),
         },
     };
-    HookFile { path: path.to_path_buf(), format, hooks, diagnostics: cx.diagnostics }
+    HookFile { path: path.to_path_buf(), hash: cx.hash, format, hooks, diagnostics: cx.diagnostics }
 }
 
 struct Cx<'a> {
     text: &'a str,
     index: LineIndex,
     path: PathBuf,
+    hash: String,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -168,7 +170,7 @@ impl Cx<'_> {
     }
 
     fn source(&self, format: Format, index_in_file: usize) -> Source {
-        Source { path: self.path.clone(), format, index_in_file }
+        Source { path: self.path.clone(), format, index_in_file, file_hash: self.hash.clone() }
     }
 
     // ----- legacy `.kiro.hook` -----
@@ -591,6 +593,7 @@ pub fn load(root: &Path) -> Vec<HookFile> {
         .map(|p| match std::fs::read(&p) {
             Ok(bytes) => parse(&p, &String::from_utf8_lossy(&bytes)),
             Err(e) => HookFile {
+                hash: String::new(),
                 format: format_of(&p),
                 hooks: Vec::new(),
                 diagnostics: vec![Diagnostic {

@@ -34,8 +34,6 @@ const MAX_WHOLE_BODY: usize = 16 * 1024 * 1024;
 pub struct HttpModel {
     config: ModelConfig,
     http: reqwest::Client,
-    /// Every prompt passes through it before it leaves the machine.
-    secrets: specwright_secrets::Scanner,
 }
 
 impl HttpModel {
@@ -51,7 +49,7 @@ impl HttpModel {
         }
         let http =
             builder.build().map_err(|e| ModelError::Config(format!("cannot set up the HTTP client: {}", chain(&e))))?;
-        Ok(Self { config, http, secrets: specwright_secrets::Scanner::default() })
+        Ok(Self { config, http })
     }
 
     pub fn config(&self) -> &ModelConfig {
@@ -229,7 +227,8 @@ impl Model for HttpModel {
         sink: EventSink<'a>,
     ) -> BoxFuture<'a, Result<ChatResponse, ModelError>> {
         Box::pin(async move {
-            let (request, redacted) = redact_request(&self.secrets, request);
+            // Every request passes through here before it leaves the machine.
+            let (request, redacted) = redact_request(request);
             if redacted > 0 {
                 tracing::info!("replaced {redacted} possible secret(s) in the prompt with placeholders");
             }
@@ -239,33 +238,70 @@ impl Model for HttpModel {
 }
 
 /// The request with everything that looks like a secret replaced by a
-/// placeholder (`<redacted:RULE>`): system prompt, texts, tool inputs and
-/// tool results. Returns how many were replaced.
-pub fn redact_request(scanner: &specwright_secrets::Scanner, request: &ChatRequest) -> (ChatRequest, usize) {
+/// placeholder (`<redacted:RULE>`): system prompt, texts, tool calls and
+/// tool results, tool definitions and the structured-output schema. Uses
+/// [`specwright_secrets::redact_for_model`], so the editor's allow patterns
+/// and `specwright:allow-secret` comments do not apply: allowing a secret
+/// silences a warning, it never sends the value. Returns how many were
+/// replaced.
+pub fn redact_request(request: &ChatRequest) -> (ChatRequest, usize) {
     let mut count = 0;
-    let mut clean = |text: &str| {
-        let (out, n) = scanner.redact(text);
-        count += n;
-        out
+    let mut clean = |text: &mut String| {
+        let (out, n) = specwright_secrets::redact_for_model(text);
+        if n > 0 {
+            count += n;
+            *text = out;
+        }
     };
     let mut out = request.clone();
-    out.system = request.system.as_deref().map(&mut clean);
+    if let Some(system) = &mut out.system {
+        clean(system);
+    }
     for message in &mut out.messages {
         for content in &mut message.content {
             match content {
-                crate::Content::Text { text } => *text = clean(text),
-                crate::Content::ToolResult { content, .. } => *content = clean(content),
-                crate::Content::ToolUse { input, .. } => {
-                    let text = input.to_string();
-                    let redacted = clean(&text);
-                    if redacted != text {
-                        *input = serde_json::from_str(&redacted).unwrap_or(serde_json::Value::String(redacted));
-                    }
-                }
+                crate::Content::Text { text } => clean(text),
+                crate::Content::ToolResult { content, .. } => clean(content),
+                crate::Content::ToolUse { input, .. } => redact_json(input, &mut clean),
             }
         }
     }
+    for tool in &mut out.tools {
+        clean(&mut tool.description);
+        redact_json(&mut tool.input_schema, &mut clean);
+    }
+    if let Some(structured) = &mut out.structured {
+        clean(&mut structured.description);
+        redact_json(&mut structured.schema, &mut clean);
+    }
     (out, count)
+}
+
+/// Redacts every string (and key) of `value`, then the whole as JSON text,
+/// for a secret that only shows with its key (`{"aws_secret_access_key": …}`).
+fn redact_json(value: &mut Value, clean: &mut impl FnMut(&mut String)) {
+    fn walk(value: &mut Value, clean: &mut impl FnMut(&mut String)) {
+        match value {
+            Value::String(s) => clean(s),
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, clean)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (mut key, mut v) in entries {
+                    clean(&mut key);
+                    walk(&mut v, clean);
+                    map.insert(key, v);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    walk(value, clean);
+    let mut text = value.to_string();
+    let before = text.clone();
+    clean(&mut text);
+    if text != before {
+        *value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    }
 }
 
 /// The caller's sink, remembering whether any output went through it.

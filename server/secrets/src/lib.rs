@@ -12,13 +12,24 @@
 //! before, and the configured patterns), and overlapping matches resolved in
 //! favour of the more specific rule.
 //!
+//! The allowlist only silences a warning in the editor: text about to leave
+//! the machine is redacted with [`redact_for_model`], which ignores both the
+//! configured patterns and the allow comments. The rule checks (entropy,
+//! placeholders such as `EXAMPLE` keys) still apply there: they decide what
+//! a secret is, not whether one is allowed.
+//!
+//! [`files`] names the files whose content is never sent at all (`.env*`,
+//! private keys, credential stores, gitignored files).
+//!
 //! Invariants: never panics on any input; never logs, and never returns the
 //! secret value except as the span of a finding. Knows nothing of LSP: lines
 //! are 0-based and columns count UTF-16 code units.
 
 mod checks;
+pub mod files;
 mod rules;
 
+pub use files::{SENSITIVE_FILES, Withheld, ignored_by_git, is_sensitive_file, sensitive_file, withheld};
 pub use rules::{RULES, RuleInfo};
 
 use std::collections::BTreeMap;
@@ -79,6 +90,20 @@ pub struct Finding {
 pub struct Scanner {
     allow: Vec<Regex>,
     errors: Vec<PatternError>,
+    /// Whether a `specwright:allow-secret` comment allows a secret; false
+    /// only in [`Scanner::for_model`].
+    allow_comments: bool,
+}
+
+/// The scanner for text about to leave the machine, compiled once.
+static FOR_MODEL: LazyLock<Scanner> = LazyLock::new(Scanner::for_model);
+
+/// `text` with every secret replaced by `<redacted:RULE-ID>`, and the
+/// number replaced, ignoring every allowlist: what is sent to a model (or
+/// shown as a hook's output). Allowing a secret silences a warning in the
+/// editor; it never lets the value leave.
+pub fn redact_for_model(text: &str) -> (String, usize) {
+    FOR_MODEL.redact(text)
 }
 
 /// The built-in rules, compiled once per process.
@@ -145,7 +170,14 @@ impl Scanner {
                 Err(e) => errors.push(PatternError { pattern: pattern.clone(), message: e.to_string() }),
             }
         }
-        Scanner { allow, errors }
+        Scanner { allow, errors, allow_comments: true }
+    }
+
+    /// A scanner with no allowlist at all: neither configured patterns nor
+    /// `specwright:allow-secret` comments allow anything. For text that
+    /// leaves the machine; [`redact_for_model`] shares one.
+    pub fn for_model() -> Scanner {
+        Scanner { allow: Vec::new(), errors: Vec::new(), allow_comments: false }
     }
 
     /// Allow patterns from the config that did not compile.
@@ -234,7 +266,9 @@ impl Scanner {
                     {
                         continue;
                     }
-                    if *allowed_by_comment.get_or_insert_with(|| allow_comment_near(text, line_start, line)) {
+                    if self.allow_comments
+                        && *allowed_by_comment.get_or_insert_with(|| allow_comment_near(text, line_start, line))
+                    {
                         continue;
                     }
                     found.push(Candidate {

@@ -1,6 +1,7 @@
 //! `specwright hooks list`: the hooks of a workspace, as Specwright reads
 //! them (both Kiro formats); `specwright hooks run NAME`: runs one now, with
-//! the same action runner as the language server's hook engine.
+//! the same action runner and trust gate as the language server's hook
+//! engine; `specwright hooks trust|untrust [DIR]`: the user's trust record.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,9 @@ use clap::Subcommand;
 use serde::Serialize;
 use specwright_hooks::{EventKind, Hook, Severity};
 
+use crate::hook_engine::trust::{self, TrustAnswer, TrustAsker, TrustGate, TrustQuestion};
 use crate::hook_engine::{ModelSource, RunContext, run_action};
+use specwright_hooks::trust::{Trust, TrustStore};
 
 #[derive(Subcommand, Debug)]
 pub enum HooksCommand {
@@ -37,6 +40,25 @@ pub enum HooksCommand {
         file: Option<String>,
         #[arg(long, value_parser = ["text", "json"], default_value = "text")]
         format: String,
+        /// Run it even though its hook file is not trusted, this once (without
+        /// it, an untrusted hook asks on a terminal and is refused elsewhere).
+        #[arg(long)]
+        trust: bool,
+    },
+    /// Trust the hooks of DIR/.kiro/hooks/ as they are now: their commands
+    /// may run and their prompts may reach the model, in the editor and here.
+    /// A hook file that changes needs trust again. Lifts "never".
+    Trust {
+        /// The workspace folder (default: the current folder).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Forget the trust (and any "never") recorded for DIR: its hooks ask
+    /// again before they run.
+    Untrust {
+        /// The workspace folder (default: the current folder).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
     },
 }
 
@@ -49,16 +71,125 @@ struct Listed {
     action: &'static str,
     /// The command or the prompt's first line.
     detail: String,
+    /// Whether it may run: a built-in analyzer, or a hook file the user
+    /// trusts as it is now.
+    trusted: bool,
 }
 
 pub fn run(command: HooksCommand) -> ExitCode {
     match command {
         HooksCommand::List { dir, format } => list(dir, &format),
-        HooksCommand::Run { name, dir, file, format } => run_hook(&name, &dir, file, &format),
+        HooksCommand::Run { name, dir, file, format, trust } => run_hook(&name, &dir, file, &format, trust),
+        HooksCommand::Trust { dir } => trust_dir(&dir),
+        HooksCommand::Untrust { dir } => untrust_dir(&dir),
     }
 }
 
-fn run_hook(name: &str, dir: &Path, file: Option<String>, format: &str) -> ExitCode {
+/// The user's trust record, or a message saying why there is none.
+fn store() -> Result<TrustStore, String> {
+    TrustStore::user_default().ok_or_else(|| {
+        "error: no data folder for the trust record (set HOME, XDG_DATA_HOME or SPECWRIGHT_DATA_DIR)".to_string()
+    })
+}
+
+fn trust_dir(dir: &Path) -> ExitCode {
+    if !dir.is_dir() {
+        eprintln!("error: {} is not a folder", dir.display());
+        return ExitCode::from(2);
+    }
+    let store = match store() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let files: Vec<_> = specwright_hooks::load(dir).into_iter().filter(|f| !f.hooks.is_empty()).collect();
+    let refs: Vec<(&Path, &str)> = files.iter().map(|f| (f.path.as_path(), f.hash.as_str())).collect();
+    if let Err(e) = store.trust(dir, &refs) {
+        eprintln!("error: cannot write {}: {e}", store.path().display());
+        return ExitCode::from(2);
+    }
+    let mut text = String::new();
+    for hook in files.iter().flat_map(|f| &f.hooks).filter(|h| h.action.needs_trust()) {
+        text.push_str(&format!("trusted: {} → {} {}
+", hook.name, hook.action.legacy_name(), hook.action.summary()));
+    }
+    if text.is_empty() {
+        text.push_str("no hook here needs trust (built-in analyzers run without it)\n");
+    }
+    text.push_str(&format!("recorded in {}\n", store.path().display()));
+    write_stdout(&text)
+}
+
+fn untrust_dir(dir: &Path) -> ExitCode {
+    let store = match store() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match store.untrust(dir) {
+        Ok(true) => write_stdout(&format!(
+            "forgot the trust recorded for {}: its hooks ask again before they run\n",
+            dir.display()
+        )),
+        Ok(false) => write_stdout(&format!("nothing was recorded for {}\n", dir.display())),
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", store.path().display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> ExitCode {
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Asks on the terminal; without one, explains how to trust.
+fn terminal_asker(dir: &Path) -> TrustAsker {
+    let dir = dir.display().to_string();
+    Arc::new(move |question: TrustQuestion| {
+        let dir = dir.clone();
+        Box::pin(async move {
+            use std::io::IsTerminal;
+            if !std::io::stdin().is_terminal() {
+                eprintln!(
+                    "{}\nerror: not run: there is no terminal to ask. Trust the hooks with `specwright hooks trust {dir}`, \
+                     or pass --trust to run this once.",
+                    question.message()
+                );
+                return TrustAnswer::CannotAsk;
+            }
+            tokio::task::spawn_blocking(move || {
+                eprint!(
+                    "{}\n[y] {}  [n] {}  [never] {}: ",
+                    question.message(),
+                    trust::TRUST_AND_RUN,
+                    trust::NOT_NOW,
+                    trust::NEVER
+                );
+                let mut line = String::new();
+                if std::io::stdin().read_line(&mut line).is_err() {
+                    return TrustAnswer::NotNow;
+                }
+                match line.trim().to_lowercase().as_str() {
+                    "y" | "yes" | "trust" => TrustAnswer::TrustAndRun,
+                    "never" => TrustAnswer::Never,
+                    _ => TrustAnswer::NotNow,
+                }
+            })
+            .await
+            .unwrap_or(TrustAnswer::NotNow)
+        })
+    })
+}
+
+fn run_hook(name: &str, dir: &Path, file: Option<String>, format: &str, trusted_once: bool) -> ExitCode {
     if !dir.is_dir() {
         eprintln!("error: {} is not a folder", dir.display());
         return ExitCode::from(2);
@@ -97,6 +228,15 @@ fn run_hook(name: &str, dir: &Path, file: Option<String>, format: &str) -> ExitC
         Arc::new(|| crate::spec_cli::model(&crate::spec_cli::ModelFlags::default()).map(|m| m.map(Arc::from)));
     let trigger = if file.is_some() { hook.trigger.kind() } else { EventKind::Manual };
     let ctx = RunContext { root: dir, trigger, file: file.as_deref() };
+    if !trusted_once {
+        let siblings: Vec<Hook> =
+            files.iter().filter(|f| f.path == hook.source.path).flat_map(|f| f.hooks.clone()).collect();
+        let gate = TrustGate::new(TrustStore::user_default(), terminal_asker(dir));
+        if let Err(refusal) = runtime.block_on(gate.allow(&hook, &siblings, dir, true)) {
+            eprintln!("error: {}", refusal.message(name));
+            return ExitCode::from(2);
+        }
+    }
     let cancel = specwright_models::CancellationToken::new();
     let outcome = runtime.block_on(async {
         let ctrl_c = cancel.clone();
@@ -152,6 +292,7 @@ fn list(dir: PathBuf, format: &str) -> ExitCode {
         return ExitCode::from(2);
     }
     let files = specwright_hooks::load(&dir);
+    let store = TrustStore::user_default();
     let mut listed = Vec::new();
     let mut problems = 0;
     for file in &files {
@@ -165,6 +306,8 @@ fn list(dir: PathBuf, format: &str) -> ExitCode {
                 trigger: hook.trigger.kind().legacy_name(),
                 action: hook.action.legacy_name(),
                 detail: hook.action.summary(),
+                trusted: !hook.action.needs_trust()
+                    || store.as_ref().is_some_and(|s| s.status(&dir, &file.path, &file.hash) == Trust::Trusted),
             });
         }
     }
@@ -175,7 +318,11 @@ fn list(dir: PathBuf, format: &str) -> ExitCode {
         let mut s = String::new();
         for h in &listed {
             let state = if h.enabled { "" } else { " (disabled)" };
-            s.push_str(&format!("{}{state}: {} → {} {} [{}]\n", h.name, h.trigger, h.action, h.detail, h.file));
+            let trust = if h.trusted { "" } else { " (not trusted)" };
+            s.push_str(&format!(
+                "{}{state}{trust}: {} → {} {} [{}]\n",
+                h.name, h.trigger, h.action, h.detail, h.file
+            ));
         }
         if problems > 0 {
             s.push_str(&format!("{problems} error(s) in hook files: run `specwright check` for details\n"));

@@ -31,6 +31,9 @@ async fn start(ws: &TempWorkspace, options: Value) -> Client {
             inbox.diagnostics.keys().any(|u| u.contains(".kiro/hooks")).then_some(())
         })
         .await;
+    // As a user does before a repository's hooks may run (tests/hooks_trust.rs
+    // covers what happens before).
+    client.trust_hooks().await;
     client
 }
 

@@ -217,16 +217,24 @@ local function toggle_hook(hook)
 end
 
 M.subcommands.hooks = {
-  desc = 'hooks [run|toggle NAME]: pick a hook to run, enable, disable or open',
+  desc = 'hooks [run|toggle NAME | trust]: pick a hook to run, enable, disable or open; trust the workspace\'s hooks',
   complete = function(lead, args)
     if #args == 0 then
       return vim.tbl_filter(function(s)
         return vim.startswith(s, lead)
-      end, { 'run', 'toggle' })
+      end, { 'run', 'toggle', 'trust' })
     end
     return hook_names(lead)
   end,
   run = function(args)
+    if args[1] == 'trust' then
+      -- The server records the trust outside the repository and answers
+      -- which hook files it covers.
+      return specwright.execute('specwright.hooks.trust', {}, function(result)
+        local n = result and result.trusted and #result.trusted or 0
+        notify(('trusted %d hook file(s); recorded in %s'):format(n, result and result.record or '?'))
+      end)
+    end
     specwright.request('specwright/hooks', {}, function(result)
       local hooks = result and result.hooks or {}
       local action, name = args[1], table.concat(vim.list_slice(args, 2), ' ')

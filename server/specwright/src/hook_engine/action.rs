@@ -104,6 +104,13 @@ pub async fn run_action(
             Err(AskError::Failed(message)) => outcome.output = message,
         },
     }
+    // The one place every output passes before it reaches the editor
+    // (`window/logMessage`, `specwright/hookResult`, the answer document),
+    // the log file or the CLI: no allowlist applies here.
+    let (output, redacted) = specwright_secrets::redact_for_model(&outcome.output);
+    if redacted > 0 {
+        outcome.output = output;
+    }
     outcome.duration = started.elapsed();
     outcome
 }
@@ -374,14 +381,19 @@ async fn ask_agent(
     }
 }
 
-/// The hook's prompt, then the triggering file (read from disk, bounded).
-/// Secrets in either are redacted by the model layer before sending.
+/// The hook's prompt, then the triggering file (read from disk, bounded),
+/// unless the file may hold credentials or is gitignored
+/// ([`specwright_secrets::withheld`]): then the prompt says why it is not
+/// there, whatever event triggered the hook. Secrets in what is sent are
+/// redacted by the model layer, allowlist or not.
 fn agent_message(prompt: &str, ctx: &RunContext<'_>) -> String {
     let mut message = format!("Hook instructions:\n{prompt}\n");
     match ctx.file {
         Some(file) => {
             message.push_str(&format!("\nEvent: {} on `{file}`.\n", ctx.trigger.legacy_name()));
-            if let Ok(bytes) = std::fs::read(ctx.root.join(file)) {
+            if let Some(reason) = specwright_secrets::withheld(ctx.root, file) {
+                message.push_str(&format!("\nThe file `{file}` was not included: {reason}.\n"));
+            } else if let Ok(bytes) = std::fs::read(ctx.root.join(file)) {
                 let text = String::from_utf8_lossy(&bytes[..bytes.len().min(FILE_LIMIT)]);
                 let fence = if text.contains("```") { "````" } else { "```" };
                 message.push_str(&format!("\nThe file `{file}`:\n{fence}\n{text}\n{fence}\n"));

@@ -18,8 +18,15 @@
 //!   that hook again; other hooks still see them.
 //! - **Cancellation.** [`Engine::shutdown`] stops waiting runs and kills
 //!   running commands with their process groups.
+//! - **One run per save.** A save reported twice (the editor's `didSave`
+//!   and its file watcher) is one event: the second report finds the file's
+//!   modification time unchanged.
+//! - **Trust.** A hook that is not a built-in analyzer runs only once the
+//!   user trusts its file ([`trust`]); the question is asked after the
+//!   debounce, before the run, and nothing runs without an answer.
 
 mod action;
+pub mod trust;
 
 pub use action::{BUILTIN_PREFIX, BUILTINS, ModelSource, OUTPUT_LIMIT, Outcome, RunContext, run_action};
 
@@ -83,6 +90,9 @@ pub enum Skipped {
     OwnEdit,
     /// A run for the same file was already waiting; it absorbed the event.
     AlreadyQueued,
+    /// The same save, reported twice (by the editor's `didSave` and by its
+    /// file watcher): the file has not changed since the first report.
+    SameSave,
 }
 
 /// The hook engine. Cheap to clone; clones share state.
@@ -95,6 +105,7 @@ struct Inner {
     config: std::sync::RwLock<EngineConfig>,
     outcomes: mpsc::UnboundedSender<Outcome>,
     models: ModelSource,
+    gate: Arc<trust::TrustGate>,
     cancel: CancellationToken,
     state: Mutex<State>,
 }
@@ -110,6 +121,9 @@ struct State {
     permits: HashMap<HookKey, Arc<Semaphore>>,
     /// The runs of each hook: when they started and (once done) ended.
     runs: HashMap<HookKey, Vec<RunWindow>>,
+    /// The modification time of each file at its last save event, to tell a
+    /// save reported twice from a new one.
+    saves: HashMap<PathBuf, SystemTime>,
 }
 
 /// One run of a hook, for the loop guard.
@@ -130,13 +144,20 @@ const RUNS_REMEMBERED: usize = 8;
 const CLOCK_SLACK: Duration = Duration::from_millis(50);
 
 impl Engine {
-    /// Outcomes of every run go to `outcomes`.
-    pub fn new(config: EngineConfig, outcomes: mpsc::UnboundedSender<Outcome>, models: ModelSource) -> Self {
+    /// Outcomes of every run go to `outcomes`; `gate` decides which hooks
+    /// the user trusts.
+    pub fn new(
+        config: EngineConfig,
+        outcomes: mpsc::UnboundedSender<Outcome>,
+        models: ModelSource,
+        gate: Arc<trust::TrustGate>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 config: std::sync::RwLock::new(config),
                 outcomes,
                 models,
+                gate,
                 cancel: CancellationToken::new(),
                 state: Mutex::default(),
             }),
@@ -155,13 +176,24 @@ impl Engine {
             EventKind::FileDeleted => None,
             _ => std::fs::metadata(&event.path).and_then(|m| m.modified()).ok(),
         };
+        if event.kind == EventKind::FileSaved
+            && let Some(modified) = modified
+        {
+            let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.saves.insert(event.path.clone(), modified) == Some(modified) {
+                drop(state);
+                let same = hooks.iter().filter(|h| matches(h, &probe)).map(|h| (h.name.clone(), Skipped::SameSave));
+                return (scheduled, same.collect());
+            }
+        }
         for hook in hooks.iter().filter(|h| matches(h, &probe)) {
             if self.is_own_doing(hook, event.kind, modified) {
                 tracing::debug!("hook '{}': {} was its own doing; not run again", hook.name, rel);
                 skipped.push((hook.name.clone(), Skipped::OwnEdit));
                 continue;
             }
-            if self.debounce(hook.clone(), event.root.clone(), event.kind, Some(rel.clone())) {
+            let siblings = same_file(hook, hooks);
+            if self.debounce(hook.clone(), siblings, event.root.clone(), event.kind, Some(rel.clone())) {
                 scheduled.push(hook.name.clone());
             } else {
                 skipped.push((hook.name.clone(), Skipped::AlreadyQueued));
@@ -170,11 +202,26 @@ impl Engine {
         (scheduled, skipped)
     }
 
-    /// Runs `hook` now (no debounce; the concurrency limit holds) and
-    /// returns its outcome, which also goes to the outcome channel.
-    pub async fn run_now(&self, hook: Hook, root: PathBuf, trigger: EventKind, file: Option<String>) -> Outcome {
+    /// Runs `hook` (one of `hooks`, the hooks of its folder) now, by hand:
+    /// no debounce; the concurrency limit and the trust gate hold (asking
+    /// again after an earlier "Not now"). Returns its outcome, which also
+    /// goes to the outcome channel, or why it did not run.
+    pub async fn run_now(
+        &self,
+        hook: Hook,
+        hooks: &[Hook],
+        root: PathBuf,
+        trigger: EventKind,
+        file: Option<String>,
+    ) -> Result<Outcome, trust::Refusal> {
+        self.inner.gate.allow(&hook, &same_file(&hook, hooks), &root, true).await?;
         let key = HookKey::of(&hook);
-        self.run_with_permit(key, hook, root, trigger, file).await
+        Ok(self.run_with_permit(key, hook, root, trigger, file).await)
+    }
+
+    /// The trust gate (for the commands that trust or untrust a workspace).
+    pub fn gate(&self) -> &trust::TrustGate {
+        &self.inner.gate
     }
 
     /// Replaces the knobs; runs already scheduled keep theirs.
@@ -209,7 +256,7 @@ impl Engine {
 
     /// Starts (or restarts) the debounce timer of (hook, file); false when
     /// a run for that file is already waiting for a permit.
-    fn debounce(&self, hook: Hook, root: PathBuf, trigger: EventKind, file: Option<String>) -> bool {
+    fn debounce(&self, hook: Hook, siblings: Vec<Hook>, root: PathBuf, trigger: EventKind, file: Option<String>) -> bool {
         let key = (HookKey::of(&hook), file.clone());
         let number = {
             let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -237,6 +284,17 @@ impl Engine {
                 if !state.queued.insert(key.clone()) {
                     return;
                 }
+            }
+            // Nothing runs without the user's trust; the question (if any)
+            // is asked once however many runs wait for it.
+            let allowed = tokio::select! {
+                allowed = engine.inner.gate.allow(&hook, &siblings, &root, false) => allowed,
+                () = engine.inner.cancel.cancelled() => Err(trust::Refusal::NotTrusted),
+            };
+            if let Err(refusal) = allowed {
+                engine.inner.state.lock().unwrap_or_else(|e| e.into_inner()).queued.remove(&key);
+                tracing::info!("{}", refusal.message(&hook.name));
+                return;
             }
             engine.run_with_permit(key.0, hook, root, trigger, file).await;
         });
@@ -305,6 +363,11 @@ fn cancelled_outcome(hook: &Hook, trigger: EventKind, file: Option<String>) -> O
         duration: Duration::ZERO,
         hook_file: hook.source.path.clone(),
     }
+}
+
+/// The hooks of `hooks` declared in `hook`'s file (itself included).
+fn same_file(hook: &Hook, hooks: &[Hook]) -> Vec<Hook> {
+    hooks.iter().filter(|h| h.source.path == hook.source.path).cloned().collect()
 }
 
 /// `path` relative to `root`, `/`-separated; `None` outside it.

@@ -50,6 +50,11 @@ pub const HOOK_RUN: &str = "specwright.hook.run";
 /// changes; unknown keys stay); answers [`HookToggleResult`].
 pub const HOOK_TOGGLE: &str = "specwright.hook.toggle";
 
+/// `specwright.hooks.trust` `{root?}` ([`HooksTrustParams`]): trusts the
+/// hook files of the workspace folder (every folder without `root`) as they
+/// are now, recorded in the user's data folder; answers [`HooksTrustResult`].
+pub const HOOKS_TRUST: &str = "specwright.hooks.trust";
+
 /// `specwright.test.generateSkeleton` `{uri, symbol?}` ([`TestSkeletonParams`]):
 /// creates or extends the neighbouring `*.test.ts` / `*.spec.ts` with one
 /// failing case per exported symbol, through `workspace/applyEdit`.
@@ -90,6 +95,7 @@ pub const COMMANDS: &[&str] = &[
     STEERING_GENERATE,
     HOOK_RUN,
     HOOK_TOGGLE,
+    HOOKS_TRUST,
     TEST_SKELETON,
 ];
 
@@ -330,6 +336,23 @@ pub struct HookToggleResult {
     pub applied: bool,
     /// The value `enabled` was set to.
     pub enabled: bool,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HooksTrustParams {
+    /// The workspace folder (URI); absent: every folder.
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HooksTrustResult {
+    /// The hook files now trusted (URIs).
+    pub trusted: Vec<String>,
+    /// Where the record is kept.
+    pub record: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

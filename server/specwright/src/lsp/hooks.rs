@@ -15,12 +15,17 @@ use tower_lsp_server::ls_types as lsp;
 use super::server::{ClientFlags, Server};
 use super::world::World;
 use super::{convert, ext};
+use crate::hook_engine::trust::{self, TrustAnswer, TrustAsker, TrustGate, TrustQuestion};
 use crate::hook_engine::{Engine, EngineConfig, FileEvent, ModelSource, Outcome};
 
 /// The engine of a new server, and the receiving end of its outcomes
-/// (forwarded to the client once the session is initialized).
+/// (forwarded to the client once the session is initialized). Its trust
+/// gate asks the user through `client`.
 pub(super) fn new_engine(
     model: Arc<std::sync::RwLock<super::generation::ModelState>>,
+    client: Client,
+    flags: Arc<std::sync::RwLock<ClientFlags>>,
+    options: &super::ServerOptions,
 ) -> (Engine, tokio::sync::mpsc::UnboundedReceiver<Outcome>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let models: ModelSource = Arc::new(move || {
@@ -30,7 +35,46 @@ pub(super) fn new_engine(
             None => Ok(state.model.clone()),
         }
     });
-    (Engine::new(EngineConfig::default(), tx, models), rx)
+    let store = match &options.data_dir {
+        Some(dir) => Some(specwright_hooks::trust::TrustStore::in_dir(dir)),
+        None => specwright_hooks::trust::TrustStore::user_default(),
+    };
+    if store.is_none() {
+        tracing::warn!("no data folder for the hook trust record: trust lasts for this session only");
+    }
+    let asker: TrustAsker = Arc::new(move |question| {
+        let client = client.clone();
+        let can_ask = flags.read().is_ok_and(|f| f.message_requests);
+        Box::pin(async move { ask_trust(&client, can_ask, question).await })
+    });
+    (Engine::new(EngineConfig::default(), tx, models, Arc::new(TrustGate::new(store, asker))), rx)
+}
+
+/// Asks with `window/showMessageRequest` ("Trust and run", "Not now",
+/// "Never for this workspace"); a client that cannot ask is told how to
+/// trust the workspace instead.
+async fn ask_trust(client: &Client, can_ask: bool, question: TrustQuestion) -> TrustAnswer {
+    if can_ask {
+        let actions = [trust::TRUST_AND_RUN, trust::NOT_NOW, trust::NEVER]
+            .iter()
+            .map(|title| lsp::MessageActionItem { title: (*title).to_string(), properties: Default::default() })
+            .collect();
+        let message = format!("Specwright: {}", question.message());
+        match client.show_message_request(lsp::MessageType::WARNING, message, Some(actions)).await {
+            Ok(Some(item)) if item.title == trust::TRUST_AND_RUN => return TrustAnswer::TrustAndRun,
+            Ok(Some(item)) if item.title == trust::NEVER => return TrustAnswer::Never,
+            Ok(_) => return TrustAnswer::NotNow,
+            Err(e) => tracing::warn!("window/showMessageRequest failed: {e}"),
+        }
+    }
+    let message = format!(
+        "Specwright: {} It did not run: this editor cannot be asked. Run `specwright hooks trust {}` in a terminal \
+         (or the command specwright.hooks.trust) to trust this workspace's hooks.",
+        question.message(),
+        question.root.display()
+    );
+    client.show_message(lsp::MessageType::WARNING, message).await;
+    TrustAnswer::CannotAsk
 }
 
 /// `specwright.hooks.*` settings: `{enabled, debounceMs}`.
@@ -177,6 +221,17 @@ impl World {
             .collect()
     }
 
+    /// The hook files of `root` that hold valid hooks, with the hash of the
+    /// text they were read from.
+    pub fn hook_files_of(&self, root: &Path) -> Vec<(PathBuf, String)> {
+        let dir = root.join(".kiro").join("hooks");
+        self.hooks
+            .iter()
+            .filter(|(path, file)| path.parent() == Some(dir.as_path()) && !file.hooks.is_empty())
+            .map(|(path, file)| (path.clone(), file.hash.clone()))
+            .collect()
+    }
+
     /// The hook named `name` (in `root` when given) and its workspace folder.
     pub fn find_hook(&self, name: &str, root: Option<&Path>) -> std::result::Result<(PathBuf, Hook), String> {
         let mut found: Vec<(PathBuf, Hook)> = Vec::new();
@@ -251,6 +306,46 @@ impl Server {
         }
     }
 
+    /// Registers file watchers for the patterns of the hooks that fire on a
+    /// save, so that files the editor never sends (`**/*.go`, `*.css`) still
+    /// fire them; re-registered whenever the set changes.
+    pub(super) async fn sync_hook_watchers(&self) {
+        let flags = self.flags.read().map(|f| *f).unwrap_or_default();
+        if !flags.dynamic_watchers {
+            return;
+        }
+        let watchers = {
+            let world = self.world();
+            hook_watchers(&world, flags.relative_watch_patterns)
+        };
+        let mut registered = self.hook_watchers.lock().await;
+        if registered.as_ref() == Some(&watchers) {
+            return;
+        }
+        if registered.is_some() {
+            let old = lsp::Unregistration {
+                id: HOOK_WATCHERS_ID.into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+            };
+            if let Err(e) = self.client.unregister_capability(vec![old]).await {
+                tracing::warn!("could not unregister the hooks' file watchers: {e}");
+            }
+        }
+        *registered = Some(watchers.clone());
+        if watchers.is_empty() {
+            return;
+        }
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: HOOK_WATCHERS_ID.into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("could not register the hooks' file watchers: {e}");
+        }
+    }
+
     pub(super) fn hook_settings(&self) -> HookSettings {
         self.hook_settings.read().map(|s| *s).unwrap_or_default()
     }
@@ -281,7 +376,11 @@ impl Server {
     }
 
     /// `specwright.hook.run`: runs the hook now and answers how it ended.
+    /// Hooks must be enabled (`specwright.hooks.enabled`) and trusted.
     pub(super) async fn execute_hook_run(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
+        if !self.hook_settings().enabled {
+            return Err(request_failed("hooks are turned off (specwright.hooks.enabled is false)".into()));
+        }
         let (params, root, hook) = self.hook_ref(args)?;
         let file = match &params.file {
             Some(f) => {
@@ -298,8 +397,60 @@ impl Server {
             None => None,
         };
         let trigger = if file.is_some() { hook.trigger.kind() } else { EventKind::Manual };
-        let outcome = self.hook_engine.run_now(hook, root, trigger, file).await;
+        let hooks = self.world().hooks_of(&root);
+        let outcome = self
+            .hook_engine
+            .run_now(hook.clone(), &hooks, root, trigger, file)
+            .await
+            .map_err(|refusal| request_failed(refusal.message(&hook.name)))?;
         Ok(serde_json::to_value(hook_result(&outcome)).ok())
+    }
+
+    /// `specwright.hooks.trust`: trusts the hook files of one workspace
+    /// folder (or all) as the server read them, and lifts a "never".
+    pub(super) async fn execute_hooks_trust(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
+        let params: ext::HooksTrustParams = match args.is_empty() {
+            true => ext::HooksTrustParams::default(),
+            false => super::server::one_argument(args, "{root?}")?,
+        };
+        let root = match &params.root {
+            Some(r) => Some(
+                r.parse::<lsp::Uri>()
+                    .ok()
+                    .and_then(|u| convert::path(&u))
+                    .ok_or_else(|| Error::invalid_params(format!("not a file URI: {r}")))?,
+            ),
+            None => None,
+        };
+        let gate = self.hook_engine.gate();
+        let store = gate.store().ok_or_else(|| {
+            request_failed("there is no data folder to keep the trust record in (set SPECWRIGHT_DATA_DIR)".into())
+        })?;
+        let per_root: Vec<(PathBuf, Vec<(PathBuf, String)>)> = {
+            let world = self.world();
+            if let Some(r) = &root
+                && !world.roots.contains(r)
+            {
+                return Err(Error::invalid_params(format!("{} is not a workspace folder", r.display())));
+            }
+            world
+                .roots
+                .iter()
+                .filter(|r| root.as_ref().is_none_or(|want| want == *r))
+                .map(|r| (r.clone(), world.hook_files_of(r)))
+                .collect()
+        };
+        let mut trusted = Vec::new();
+        for (root, files) in per_root {
+            let refs: Vec<(&Path, &str)> = files.iter().map(|(p, h)| (p.as_path(), h.as_str())).collect();
+            store.trust(&root, &refs).map_err(|e| {
+                request_failed(format!("cannot write the trust record {}: {e}", store.path().display()))
+            })?;
+            trusted.extend(files.iter().filter_map(|(p, _)| convert::uri(p)).map(|u| u.as_str().to_string()));
+        }
+        gate.forget_answers();
+        let record = store.path().display().to_string();
+        Ok(serde_json::to_value(ext::HooksTrustResult { trusted, record }).ok())
     }
 
     /// `specwright.hook.toggle`: flips `enabled` in the hook's file.
@@ -329,6 +480,44 @@ impl Server {
         }
         Ok(serde_json::to_value(ext::HookToggleResult { applied: response.applied, enabled }).ok())
     }
+}
+
+const HOOK_WATCHERS_ID: &str = "specwright-watch-hooks";
+
+/// One change watcher per pattern of every enabled save hook, relative to
+/// its folder when the client takes relative patterns (else `**/`-prefixed,
+/// which is broader; events are matched again), without repeats.
+fn hook_watchers(world: &World, relative: bool) -> Vec<lsp::FileSystemWatcher> {
+    let mut watchers: Vec<lsp::FileSystemWatcher> = Vec::new();
+    for root in &world.roots {
+        let base = convert::uri(root);
+        for hook in world.hooks_of(root).iter().filter(|h| h.enabled) {
+            let Trigger::FileSaved { patterns } = &hook.trigger else { continue };
+            for glob in patterns.watch_globs() {
+                let glob_pattern = match &base {
+                    Some(base) if relative && !glob.starts_with("**/") => {
+                        lsp::GlobPattern::Relative(lsp::RelativePattern {
+                            base_uri: lsp::OneOf::Right(base.clone()),
+                            pattern: glob,
+                        })
+                    }
+                    _ if glob.starts_with("**/") => lsp::GlobPattern::String(glob),
+                    _ => lsp::GlobPattern::String(format!("**/{glob}")),
+                };
+                let watcher = lsp::FileSystemWatcher { glob_pattern, kind: Some(lsp::WatchKind::Change) };
+                if !watchers.contains(&watcher) {
+                    watchers.push(watcher);
+                }
+            }
+        }
+    }
+    watchers
+}
+
+/// A request that was understood but could not be carried out (LSP's
+/// `RequestFailed`), with a message for the user.
+fn request_failed(message: String) -> Error {
+    Error { code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803), message: message.into(), data: None }
 }
 
 /// The code lenses of a hook file: run (manual hooks) and enable/disable

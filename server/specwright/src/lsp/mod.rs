@@ -10,6 +10,7 @@ mod generation;
 mod handlers;
 mod hooks;
 mod server;
+mod shielded;
 mod steering_gen;
 mod world;
 
@@ -18,9 +19,27 @@ use tower_lsp_server::{LspService, Server as Transport};
 pub use generation::write_atomically;
 pub use server::Server;
 
+/// What a server is started with, beyond the protocol.
+#[derive(Debug, Clone, Default)]
+pub struct ServerOptions {
+    /// Where the hook trust record lives; `None` for the user's data folder
+    /// (`specwright_hooks::trust::data_dir`). Never a workspace setting: no
+    /// file inside a repository may decide what the user trusts.
+    pub data_dir: Option<std::path::PathBuf>,
+}
+
 /// Builds the service with every custom method registered.
 pub fn service() -> (LspService<Server>, tower_lsp_server::ClientSocket) {
-    LspService::build(Server::new)
+    service_with(ServerOptions::default())
+}
+
+/// [`service`] with options.
+pub fn service_with(options: ServerOptions) -> (LspService<Server>, tower_lsp_server::ClientSocket) {
+    let builder = LspService::build(move |client| Server::new(client, &options));
+    // A request whose handler panics on purpose, to test the shield.
+    #[cfg(test)]
+    let builder = builder.custom_method("specwright/test/panic", Server::panic_on_purpose);
+    builder
         .custom_method(ext::SPECS, Server::specs)
         .custom_method(ext::REPO_MAP, Server::repo_map)
         .custom_method(ext::HOOKS, Server::hooks)
@@ -38,7 +57,18 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = service();
+    serve_with(input, output, ServerOptions::default()).await;
+}
+
+/// [`serve`] with options.
+pub async fn serve_with<I, O>(input: I, output: O, options: ServerOptions)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (service, socket) = service_with(options);
+    // A panic in any handler becomes an error reply, not the end of the process.
+    let service = shielded::Shielded(service);
     // Messages go through `frames::forward_valid` so that one undecodable
     // message does not end the session (see `frames`).
     let (to_transport, transport_input) = tokio::io::duplex(1 << 16);

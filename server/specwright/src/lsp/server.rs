@@ -19,7 +19,9 @@ use super::{convert, ext, handlers};
 /// What the client can do, flattened once at `initialize`.
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct ClientFlags {
-    dynamic_watchers: bool,
+    pub(super) dynamic_watchers: bool,
+    /// File watchers may use `RelativePattern`s (a base folder and a glob).
+    pub(super) relative_watch_patterns: bool,
     pub(super) versioned_edits: bool,
     /// `window/workDoneProgress/create` is supported.
     pub(super) work_done_progress: bool,
@@ -30,12 +32,17 @@ pub(super) struct ClientFlags {
     /// Workspace edits may carry change annotations (in `documentChanges`),
     /// so an edit can ask the user to confirm it.
     pub(super) change_annotations: bool,
+    /// `window/showMessageRequest` is supported (declared as
+    /// `window.showMessage`), so the server can ask a question.
+    pub(super) message_requests: bool,
 }
 
 pub struct Server {
     pub(super) client: Client,
     pub(super) world: Arc<RwLock<World>>,
-    pub(super) flags: RwLock<ClientFlags>,
+    /// Shared with the hook engine's trust question, which needs to know
+    /// whether the client can be asked.
+    pub(super) flags: Arc<RwLock<ClientFlags>>,
     /// Documents that currently have diagnostics published, to clear them
     /// when the document disappears.
     published: Mutex<HashSet<PathBuf>>,
@@ -56,17 +63,17 @@ pub struct Server {
     pub(super) next_job: std::sync::atomic::AtomicU64,
     /// `specwright.context.repoMapTokens`: the repository map's budget in prompts.
     pub(super) map_tokens: std::sync::atomic::AtomicUsize,
+    /// The file watchers registered for the hooks' patterns, to re-register
+    /// only when they change.
+    pub(super) hook_watchers: tokio::sync::Mutex<Option<Vec<lsp::FileSystemWatcher>>>,
 }
 
 /// Runs `f`, turning a panic into a JSON-RPC internal error so that one bad
 /// request never takes the server down.
+/// (`async` handlers are shielded as a whole by `shielded::Shielded`.)
 fn shield<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
     std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
+        let message = super::shielded::panic_message(panic.as_ref());
         tracing::error!("{what} panicked: {message}");
         let mut e = Error::internal_error();
         e.message = format!("{what} failed: {message}").into();
@@ -75,13 +82,15 @@ fn shield<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 }
 
 impl Server {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, options: &super::ServerOptions) -> Self {
         let model = Arc::<RwLock<super::generation::ModelState>>::default();
-        let (hook_engine, outcomes) = super::hooks::new_engine(Arc::clone(&model));
+        let flags = Arc::<RwLock<ClientFlags>>::default();
+        let (hook_engine, outcomes) =
+            super::hooks::new_engine(Arc::clone(&model), client.clone(), Arc::clone(&flags), options);
         Self {
             client,
             world: Arc::default(),
-            flags: RwLock::default(),
+            flags,
             published: Mutex::default(),
             model,
             hook_engine,
@@ -92,6 +101,7 @@ impl Server {
             jobs: Mutex::default(),
             next_job: std::sync::atomic::AtomicU64::new(1),
             map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
+            hook_watchers: tokio::sync::Mutex::default(),
         }
     }
 
@@ -111,6 +121,9 @@ impl Server {
     /// Publishes the diagnostics of every document of the changed specs and
     /// clears those of removed documents.
     pub(super) async fn publish(&self, changed: Changed) {
+        if !changed.hooks.is_empty() {
+            self.sync_hook_watchers().await;
+        }
         let mut batches: Vec<(PathBuf, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
         {
             let world = self.world();
@@ -211,6 +224,14 @@ impl Server {
         })
     }
 
+    /// `specwright/test/panic` (test builds only): panics inside an `async`
+    /// handler, to prove the shield holds.
+    #[cfg(test)]
+    pub async fn panic_on_purpose(&self, _: serde_json::Value) -> Result<()> {
+        tokio::task::yield_now().await;
+        panic!("a panic on purpose")
+    }
+
     async fn set_task_status(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
         let params: ext::SetTaskStatusParams = one_argument(args, "{uri, taskId, status}")?;
         let uri: lsp::Uri =
@@ -304,6 +325,10 @@ impl LanguageServer for Server {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
+            relative_watch_patterns: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.relative_pattern_support)
+                .unwrap_or(false),
             versioned_edits: workspace
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.document_changes)
@@ -319,6 +344,7 @@ impl LanguageServer for Server {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .filter(|e| e.document_changes.unwrap_or(false))
                 .is_some_and(|e| e.change_annotation_support.is_some()),
+            message_requests: caps.window.as_ref().is_some_and(|w| w.show_message.is_some()),
         };
         self.set_model_settings(super::generation::settings_from(params.initialization_options.as_ref()));
         if let Some(n) = super::generation::map_tokens_from(params.initialization_options.as_ref()) {
@@ -359,6 +385,7 @@ impl LanguageServer for Server {
         if flags.dynamic_watchers {
             self.register_watchers().await;
         }
+        self.sync_hook_watchers().await;
         self.publish(changed).await;
         super::context::build_indexes_in_background(Arc::clone(&self.world));
         if let Some(e) = self.model_error() {
@@ -441,8 +468,12 @@ impl LanguageServer for Server {
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let paths: Vec<PathBuf> = params.changes.iter().filter_map(|c| convert::path(&c.uri)).collect();
         let changed = self.world_mut().files_changed(&paths);
+        // A change on disk is a save for the hooks (files the editor does not
+        // send, `*.go` or `*.css`, reach them only this way; a save reported
+        // twice runs a hook once).
         for (kind, event) in [
             (lsp::FileChangeType::CREATED, specwright_hooks::EventKind::FileCreated),
+            (lsp::FileChangeType::CHANGED, specwright_hooks::EventKind::FileSaved),
             (lsp::FileChangeType::DELETED, specwright_hooks::EventKind::FileDeleted),
         ] {
             let of_kind: Vec<PathBuf> =
@@ -580,6 +611,7 @@ impl LanguageServer for Server {
             ext::STEERING_GENERATE => self.execute_steering_generate(params.arguments).await,
             ext::HOOK_RUN => self.execute_hook_run(params.arguments).await,
             ext::HOOK_TOGGLE => self.execute_hook_toggle(params.arguments).await,
+            ext::HOOKS_TRUST => self.execute_hooks_trust(params.arguments).await,
             ext::TEST_SKELETON => self.execute_test_skeleton(params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
         }

@@ -140,6 +140,18 @@ pub fn apply_text_edits(text: &str, edits: &[Value]) -> Result<String, String> {
 // ---------------------------------------------------------------------------
 // Fixture workspaces.
 
+/// A fresh data folder for one server (never the user's own).
+pub fn new_data_dir() -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "specwright-data-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
 /// A folder under the system's temporary directory, removed on drop.
 pub struct TempWorkspace {
     pub root: PathBuf,
@@ -323,6 +335,9 @@ pub struct Inbox {
     pub clean_eof: bool,
     pub docs: HashMap<String, OpenDoc>,
     pub edit_policy: EditPolicy,
+    /// The title the client picks when the server asks with
+    /// `window/showMessageRequest`; `None` dismisses the question.
+    pub message_answer: Option<String>,
     pending: HashMap<i64, oneshot::Sender<Value>>,
 }
 
@@ -347,10 +362,13 @@ pub struct Client {
     reader: JoinHandle<()>,
     server: Option<JoinHandle<()>>,
     child: Option<tokio::process::Child>,
+    /// The server's data folder (the hook trust record), private to this client.
+    data_dir: PathBuf,
 }
 
 impl Drop for Client {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
         self.reader.abort();
         if let Some(server) = &self.server {
             server.abort();
@@ -533,10 +551,13 @@ async fn reader_loop<R: AsyncRead + Unpin>(input: R, writer: Writer, shared: Arc
                             json!({"jsonrpc": "2.0", "id": id, "result": result})
                         }
                         "window/showDocument" => json!({"jsonrpc": "2.0", "id": id, "result": {"success": true}}),
+                        "window/showMessageRequest" => {
+                            let answer = inbox.message_answer.as_ref().map(|title| json!({"title": title}));
+                            json!({"jsonrpc": "2.0", "id": id, "result": answer})
+                        }
                         "client/registerCapability"
                         | "client/unregisterCapability"
-                        | "window/workDoneProgress/create"
-                        | "window/showMessageRequest" => json!({"jsonrpc": "2.0", "id": id, "result": null}),
+                        | "window/workDoneProgress/create" => json!({"jsonrpc": "2.0", "id": id, "result": null}),
                         "workspace/configuration" => {
                             let n = params["items"].as_array().map_or(0, Vec::len);
                             json!({"jsonrpc": "2.0", "id": id, "result": vec![Value::Null; n]})
@@ -579,18 +600,35 @@ impl Client {
         let writer: Writer = Arc::new(tokio::sync::Mutex::new(Box::new(output)));
         let shared = Arc::new(Shared::default());
         let reader = tokio::spawn(reader_loop(input, Arc::clone(&writer), Arc::clone(&shared)));
-        Self { writer, shared, next_id: AtomicI64::new(1), reader, server: None, child: None }
+        Self { writer, shared, next_id: AtomicI64::new(1), reader, server: None, child: None, data_dir: new_data_dir() }
     }
 
     /// A server running in this process on in-memory pipes.
     pub fn in_process() -> Self {
         let (client_end, server_end) = tokio::io::duplex(1 << 16);
         let (server_in, server_out) = tokio::io::split(server_end);
-        let server = tokio::spawn(specwright::lsp::serve(server_in, server_out));
         let (client_in, client_out) = tokio::io::split(client_end);
         let mut client = Self::connect(client_in, client_out);
-        client.server = Some(server);
+        let options = specwright::lsp::ServerOptions { data_dir: Some(client.data_dir.clone()) };
+        client.server = Some(tokio::spawn(specwright::lsp::serve_with(server_in, server_out, options)));
         client
+    }
+
+    /// The server's data folder (where it keeps the hook trust record).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Answer the server's `window/showMessageRequest`s with `title`
+    /// (`None`: dismiss them).
+    pub fn set_message_answer(&self, title: Option<&str>) {
+        self.inbox().message_answer = title.map(str::to_string);
+    }
+
+    /// Trusts the workspace's hooks (`specwright.hooks.trust`), as a user
+    /// would before hooks run.
+    pub async fn trust_hooks(&self) -> Value {
+        self.request_ok("workspace/executeCommand", json!({"command": "specwright.hooks.trust", "arguments": []})).await
     }
 
     /// The real binary, `specwright lsp --stdio`.
@@ -600,8 +638,10 @@ impl Client {
 
     /// The real binary with these arguments, serving over its stdio.
     pub fn spawn_binary_with(args: &[&str]) -> Self {
+        let data_dir = new_data_dir();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
             .args(args)
+            .env("SPECWRIGHT_DATA_DIR", &data_dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -612,6 +652,8 @@ impl Client {
         let stdout = child.stdout.take().expect("piped stdout");
         let mut client = Self::connect(stdout, stdin);
         client.child = Some(child);
+        let _ = std::fs::remove_dir_all(&client.data_dir);
+        client.data_dir = data_dir;
         client
     }
 
