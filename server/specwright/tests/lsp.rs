@@ -90,6 +90,7 @@ async fn initialize_advertises_features_and_registers_watchers() {
         "specwright.steering.generate",
         "specwright.hook.run",
         "specwright.hook.toggle",
+        "specwright.hooks.trust",
         "specwright.test.generateSkeleton",
     ]);
     assert_eq!(caps["executeCommandProvider"]["commands"], commands);

@@ -253,6 +253,7 @@ impl Server {
         let uri: lsp::Uri =
             params.uri.parse().map_err(|_| Error::invalid_params(format!("not a URI: {}", params.uri)))?;
         let path = convert::path(&uri).ok_or_else(|| Error::invalid_params("the URI is not a file"))?;
+        let (_, path) = super::paths::confine(&self.world().roots, &path).map_err(Error::invalid_params)?;
         let lang = Lang::of(&path)
             .filter(|l| matches!(l, Lang::TypeScript | Lang::Tsx | Lang::JavaScript))
             .ok_or_else(|| Error::invalid_params("test skeletons are made for TypeScript and JavaScript files"))?;

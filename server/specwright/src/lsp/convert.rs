@@ -83,8 +83,10 @@ pub fn uri(path: &Path) -> Option<lsp::Uri> {
     lsp::Uri::from_file_path(path)
 }
 
+/// The file path of a `file:` URI, with `.` and `..` resolved (so that a
+/// client's `file:///ws/../x` is `/x`, outside `/ws`).
 pub fn path(uri: &lsp::Uri) -> Option<PathBuf> {
-    uri.to_file_path().map(|p| p.into_owned())
+    uri.to_file_path().map(|p| super::paths::normalize(&p))
 }
 
 pub fn symbol_kind(k: OutlineKind) -> lsp::SymbolKind {

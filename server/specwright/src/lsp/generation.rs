@@ -107,6 +107,12 @@ impl Server {
         let from_uri = spec.parse::<lsp::Uri>().ok().and_then(|u| convert::path(&u));
         let dir = match from_uri {
             Some(path) => spec_document(&path).map(|(dir, _)| dir).unwrap_or(path),
+            // A name is a name: never a path that could leave `.kiro/specs/`.
+            None if !naming::is_valid_name(spec) => {
+                return Err(Error::invalid_params(format!(
+                    "'{spec}' is neither a spec name (letters, digits, - and _) nor a file URI"
+                )));
+            }
             None => {
                 let found = world.specs.keys().find(|d| d.file_name().is_some_and(|n| n == spec)).cloned();
                 let from_root =
@@ -114,14 +120,10 @@ impl Server {
                 found.or(from_root).ok_or_else(|| Error::invalid_params(format!("no spec named '{spec}'")))?
             }
         };
+        let (root, dir) = super::paths::confine(&world.roots, &dir).map_err(Error::invalid_params)?;
         if !dir.is_dir() {
             return Err(Error::invalid_params(format!("no spec folder at {}", dir.display())));
         }
-        let root = world
-            .root_of(&dir)
-            .cloned()
-            .or_else(|| dir.parent().and_then(Path::parent).and_then(Path::parent).map(Path::to_path_buf))
-            .ok_or_else(|| Error::invalid_params("the spec is not inside a workspace folder"))?;
         Ok(Target { root, dir })
     }
 
@@ -144,9 +146,10 @@ impl Server {
         }
         let root = {
             let world = self.world.read().map_err(|_| error("state unavailable"))?;
-            let wanted =
-                params.root.as_deref().and_then(|r| r.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
-            wanted.or_else(|| world.roots.first().cloned())
+            match params.root.as_deref() {
+                Some(r) => Some(workspace_folder(&world.roots, r)?),
+                None => world.roots.first().cloned(),
+            }
         }
         .ok_or_else(|| Error::invalid_params("open a workspace folder first: specs live in <folder>/.kiro/specs/"))?;
         let specs_dir = root.join(".kiro").join("specs");
@@ -527,4 +530,19 @@ pub enum StreamNotification {}
 impl lsp::notification::Notification for StreamNotification {
     type Params = ext::StreamParams;
     const METHOD: &'static str = ext::STREAM;
+}
+
+/// The workspace folder a client's `root` argument names: a file URI of one
+/// of `roots` (after normalising); anything else is an error.
+pub(super) fn workspace_folder(roots: &[PathBuf], root: &str) -> Result<PathBuf> {
+    let path = root
+        .parse::<lsp::Uri>()
+        .ok()
+        .and_then(|u| convert::path(&u))
+        .ok_or_else(|| Error::invalid_params(format!("`root` is not a file URI: {root}")))?;
+    let (folder, path) = super::paths::confine(roots, &path).map_err(Error::invalid_params)?;
+    if folder != path {
+        return Err(Error::invalid_params(format!("{} is not a workspace folder", path.display())));
+    }
+    Ok(folder)
 }

@@ -8,6 +8,7 @@ pub mod ext;
 mod frames;
 mod generation;
 mod handlers;
+mod paths;
 mod hooks;
 mod server;
 mod shielded;
@@ -38,7 +39,9 @@ pub fn service_with(options: ServerOptions) -> (LspService<Server>, tower_lsp_se
     let builder = LspService::build(move |client| Server::new(client, &options));
     // A request whose handler panics on purpose, to test the shield.
     #[cfg(test)]
-    let builder = builder.custom_method("specwright/test/panic", Server::panic_on_purpose);
+    let builder = builder
+        .custom_method("specwright/test/panic", Server::panic_on_purpose)
+        .custom_method("specwright/test/panicNotification", Server::panic_on_purpose_in_notification);
     builder
         .custom_method(ext::SPECS, Server::specs)
         .custom_method(ext::REPO_MAP, Server::repo_map)

@@ -232,6 +232,14 @@ impl Server {
         panic!("a panic on purpose")
     }
 
+    /// `specwright/test/panicNotification` (test builds only): the same in
+    /// a notification, which has no reply to carry the error.
+    #[cfg(test)]
+    pub async fn panic_on_purpose_in_notification(&self, _: serde_json::Value) {
+        tokio::task::yield_now().await;
+        panic!("a panic on purpose in a notification")
+    }
+
     async fn set_task_status(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
         let params: ext::SetTaskStatusParams = one_argument(args, "{uri, taskId, status}")?;
         let uri: lsp::Uri =

@@ -44,12 +44,10 @@ impl Server {
     pub async fn steering_generate(&self, params: ext::SteeringGenerateParams) -> Result<ext::SteeringGenerateResult> {
         let root = {
             let world = self.world();
-            let wanted =
-                params.root.as_deref().and_then(|r| r.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
-            if params.root.is_some() && wanted.is_none() {
-                return Err(Error::invalid_params("`root` is not a file URI"));
+            match params.root.as_deref() {
+                Some(r) => Some(super::generation::workspace_folder(&world.roots, r)?),
+                None => world.roots.first().cloned(),
             }
-            wanted.or_else(|| world.roots.first().cloned())
         }
         .ok_or_else(|| {
             Error::invalid_params("open a workspace folder first: steering lives in <folder>/.kiro/steering/")
