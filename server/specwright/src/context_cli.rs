@@ -18,7 +18,7 @@ pub enum ContextCommand {
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
         /// The token budget of the map.
-        #[arg(long, default_value_t = 1024)]
+        #[arg(long, default_value_t = specwright_specgen::context::DEFAULT_MAP_TOKENS)]
         tokens: usize,
         /// A file in focus (repeatable): the map leans toward it and what it uses.
         #[arg(long, value_name = "PATH")]

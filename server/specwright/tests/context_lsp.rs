@@ -155,9 +155,9 @@ async fn repo_map_ranks_by_use_within_the_budget() {
     assert!(text.contains("│ def build_report(rows)\n"), "Python is mapped too: {text}");
     assert!(map["symbols"].as_u64().unwrap() >= 10, "{map}");
 
-    // The default budget is 1024 tokens; a small budget keeps the best files only.
+    // The default budget is the one prompts use; a small budget keeps the best files only.
     let default = client.request_ok(REPO_MAP, json!({})).await;
-    check_budget(&default, 1024);
+    check_budget(&default, specwright_specgen::context::DEFAULT_MAP_TOKENS);
     assert_eq!(default["text"], map["text"], "a budget larger than the map changes nothing");
     let small = client.request_ok(REPO_MAP, json!({"budget": 40})).await;
     check_budget(&small, 40);

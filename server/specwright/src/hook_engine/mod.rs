@@ -26,6 +26,8 @@
 //!   debounce, before the run, and nothing runs without an answer.
 
 mod action;
+#[cfg(test)]
+mod tests;
 pub mod trust;
 
 pub use action::{BUILTIN_PREFIX, BUILTINS, ModelSource, OUTPUT_LIMIT, Outcome, RunContext, run_action};

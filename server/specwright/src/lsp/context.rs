@@ -14,8 +14,9 @@ use tower_lsp_server::ls_types as lsp;
 use super::server::Server;
 use super::{convert, ext};
 
-/// The default budget of a repository map, in tokens.
-pub const DEFAULT_MAP_TOKENS: usize = 1024;
+/// The default budget of a repository map, in tokens: the one budget the
+/// map has everywhere (prompts, this request, the CLI).
+pub const DEFAULT_MAP_TOKENS: usize = specwright_specgen::context::DEFAULT_MAP_TOKENS;
 
 fn rel(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
