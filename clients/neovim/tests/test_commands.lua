@@ -48,13 +48,42 @@ H.run({
     end,
   },
   {
-    ':Specwright hooks run NAME runs the hook and notifies',
+    ':Specwright hooks run NAME asks before an untrusted hook runs, then runs it and notifies',
     function()
       local messages = capture_notify()
+      -- The server asks with window/showMessageRequest; the user picks "Trust and run".
+      local asked
+      vim.lsp.handlers['window/showMessageRequest'] = function(_, params)
+        asked = params
+        for _, action in ipairs(params.actions or {}) do
+          if action.title == 'Trust and run' then
+            return action
+          end
+        end
+        return vim.NIL
+      end
       vim.cmd('Specwright hooks run Greet')
       H.wait('the hook result', function()
         return vim.iter(messages):any(function(m)
           return m.msg:find("Hook 'Greet' (userTriggered) done: hello from a hook", 1, true) ~= nil
+        end)
+      end)
+      assert(asked, 'the server asked first')
+      assert(asked.message:find("'Greet'", 1, true) and asked.message:find('`echo hello from a hook`', 1, true), asked.message)
+      local titles = vim.tbl_map(function(a)
+        return a.title
+      end, asked.actions)
+      H.eq(titles, { 'Trust and run', 'Not now', 'Never for this workspace' }, 'the three answers')
+    end,
+  },
+  {
+    ':Specwright hooks trust trusts the workspace hook files',
+    function()
+      local messages = capture_notify()
+      vim.cmd('Specwright hooks trust')
+      H.wait('the confirmation', function()
+        return vim.iter(messages):any(function(m)
+          return m.msg:find('trusted 1 hook file(s); recorded in ', 1, true) ~= nil
         end)
       end)
     end,
@@ -90,7 +119,7 @@ H.run({
       H.eq(complete('', 'Specwright '), { 'check', 'design', 'hooks', 'map', 'new', 'refine', 'specs', 'task', 'tasks' }, 'subcommands')
       H.eq(complete('ta', 'Specwright ta'), { 'task', 'tasks' }, 'prefix')
       H.eq(complete('d', 'Specwright task d'), { 'done' }, 'statuses')
-      H.eq(complete('', 'Specwright hooks '), { 'run', 'toggle' }, 'hook actions')
+      H.eq(complete('', 'Specwright hooks '), { 'run', 'toggle', 'trust' }, 'hook actions')
       H.eq(complete('Gr', 'Specwright hooks run Gr'), { 'Greet' }, 'hook names from the server')
     end,
   },

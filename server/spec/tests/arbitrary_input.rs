@@ -125,6 +125,45 @@ const WHOLE_LINES: &[&str] = &[
     "```",
 ];
 
+/// Text in other scripts and the characters that break byte arithmetic:
+/// CJK and Korean (3 bytes), right-to-left text and bidi controls, emoji
+/// (4 bytes, 2 UTF-16 units) with ZWJ sequences, skin tones and flags,
+/// combining marks alone and stacked, characters whose case mapping
+/// changes their byte length, NUL, controls and Unicode line separators.
+const UNICODE: &[&str] = &[
+    "要件",
+    "ログイン",
+    "利用者が",
+    "システムは",
+    "한국어",
+    "مرحبا",
+    "שלום",
+    "\u{200f}",
+    "\u{202e}",
+    "😀",
+    "👨\u{200d}👩\u{200d}👧\u{200d}👦",
+    "🏳\u{fe0f}\u{200d}🌈",
+    "👍🏽",
+    "🇯🇵",
+    "\u{301}",
+    "e\u{301}",
+    "n\u{303}\u{323}",
+    "İ",
+    "ß",
+    "ﬁ",
+    "Ⱥ",
+    "\u{212a}",
+    "\0",
+    "\u{7}",
+    "\u{85}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{feff}",
+    "１．",
+    "ＷＨＥＮ",
+    "：",
+];
+
 /// A spec-like line: a whole line, or a line start followed by fragments
 /// and bits of arbitrary text.
 fn line() -> impl Strategy<Value = String> {
@@ -145,6 +184,41 @@ fn line() -> impl Strategy<Value = String> {
 fn spec_like() -> impl Strategy<Value = String> {
     let ending = proptest::sample::select(&["\n", "\n", "\n", "\r\n", ""][..]);
     vec((line(), ending), 0..40).prop_map(|lines| lines.into_iter().map(|(l, e)| l + e).collect())
+}
+
+/// A spec-like line in which most of the text is in other scripts or
+/// made of awkward characters, around the fragments spec syntax needs.
+fn unicode_line() -> impl Strategy<Value = String> {
+    let fragment = prop_oneof![
+        2 => proptest::sample::select(FRAGMENTS).prop_map(str::to_string),
+        3 => proptest::sample::select(UNICODE).prop_map(str::to_string),
+        1 => any::<char>().prop_map(String::from),
+    ];
+    let assembled = (proptest::sample::select(LINE_STARTS), vec(fragment, 0..8))
+        .prop_map(|(start, rest)| start.to_string() + &rest.concat());
+    prop_oneof![
+        1 => proptest::sample::select(WHOLE_LINES).prop_map(str::to_string),
+        3 => assembled,
+    ]
+}
+
+fn unicode_spec_like() -> impl Strategy<Value = String> {
+    let ending = proptest::sample::select(&["\n", "\n", "\n", "\r\n", ""][..]);
+    vec((unicode_line(), ending), 0..40).prop_map(|lines| lines.into_iter().map(|(l, e)| l + e).collect())
+}
+
+/// One line of criterion text in any script: no line break, no emphasis
+/// or code marks, headings or escapes (Markdown the writer must mean), not blank.
+fn unicode_sentence() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => proptest::sample::select(UNICODE).prop_map(str::to_string),
+        1 => "[^\\p{Cc}\\p{Zl}\\p{Zp}*_`#<>\\\\\\s]{1,3}",
+        1 => Just(" ".to_string()),
+    ];
+    vec(piece, 1..8).prop_map(|p| {
+        let text: String = p.concat().chars().filter(|c| !c.is_control() && !c.is_whitespace() || *c == ' ').collect();
+        format!("語{}", text.trim_end())
+    })
 }
 
 /// Every diagnostic is about a document the spec has (or is a missing
@@ -275,6 +349,57 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in vec(vec(any::<u8>(), 0..400), 1..7), positions in positions()) {
         let texts: Vec<String> = bytes.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
         check_texts(&texts, &positions);
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn unicode_spec_like_text_never_panics(texts in vec(unicode_spec_like(), 1..7), positions in positions()) {
+        check_texts(&texts, &positions);
+    }
+
+    /// Every character boundary of a text full of multi-byte characters maps
+    /// to an LSP position and back to itself.
+    #[test]
+    fn positions_round_trip_in_any_script(text in unicode_spec_like()) {
+        let index = specwright_spec::LineIndex::new(&text);
+        for offset in text.char_indices().map(|(i, _)| i).chain([text.len()]) {
+            let pos = index.position(&text, offset);
+            prop_assert_eq!(index.offset(&text, pos), offset, "{:?} at {}", pos, offset);
+        }
+    }
+
+    /// Criteria written in any script are read with their text, and their
+    /// ranges (UTF-16 columns) cover exactly that text.
+    #[test]
+    fn criteria_in_any_script_keep_text_and_range(
+        requirements in vec((unicode_sentence(), vec(unicode_sentence(), 1..4)), 1..4),
+    ) {
+        let mut text = "# Requirements Document\n\n## Requirements\n".to_string();
+        for (i, (title, criteria)) in requirements.iter().enumerate() {
+            text.push_str(&format!("\n### Requirement {}: {title}\n\n#### Acceptance Criteria\n\n", i + 1));
+            for (j, c) in criteria.iter().enumerate() {
+                text.push_str(&format!("{}. WHEN {c}, THE システム SHALL {c}\n", j + 1));
+            }
+        }
+        let spec = Spec::from_texts(PathBuf::from("/ws/.kiro/specs/u"), [(DocKind::Requirements, text.as_str())]);
+        let doc = spec.document(DocKind::Requirements).expect("requirements.md");
+        let model = &spec.requirements.as_ref().expect("parsed").model;
+        prop_assert_eq!(model.requirements.len(), requirements.len());
+        for (read, (title, criteria)) in model.requirements.iter().zip(&requirements) {
+            prop_assert_eq!(read.title.as_deref(), Some(title.as_str()));
+            prop_assert_eq!(read.criteria.len(), criteria.len());
+            for (c, written) in read.criteria.iter().zip(criteria) {
+                let sentence = format!("WHEN {written}, THE システム SHALL {written}");
+                prop_assert_eq!(&c.text, &sentence);
+                prop_assert!(c.ears.is_some(), "{:?}", c.text);
+                let covered = &doc.text[doc.index.offset(&doc.text, c.range.start)..doc.index.offset(&doc.text, c.range.end)];
+                prop_assert!(covered.ends_with(&sentence), "{:?} covers {:?}", c.range, covered);
+            }
+        }
+        check_diagnostics(&spec);
     }
 }
 

@@ -5,20 +5,33 @@
 //! objects are closed. Used for live previews of structured output: list
 //! items (requirements, tasks, terms) appear only once complete, so the
 //! rendered preview only ever grows.
+//!
+//! Nesting is bounded ([`MAX_DEPTH`], as `serde_json` and the hook reader
+//! bound it): the text is the model's, and a stream of `[[[[…` must not
+//! overflow the stack. Beyond the bound there is no preview at all.
 
 use serde_json::{Map, Value};
 
-/// The value a JSON prefix holds so far (`None` if nothing yet).
+/// The deepest nesting of arrays and objects read; deeper text gives `None`.
+pub const MAX_DEPTH: usize = 128;
+
+/// The value a JSON prefix holds so far (`None` if nothing yet, or if the
+/// text nests deeper than [`MAX_DEPTH`]).
 pub fn parse_prefix(text: &str) -> Option<Value> {
-    let mut p = Parser { s: text.as_bytes(), i: 0, text };
+    let mut p = Parser { s: text.as_bytes(), i: 0, text, depth: 0, too_deep: false };
     p.ws();
-    p.value().map(|(v, _)| v)
+    let value = p.value().map(|(v, _)| v);
+    if p.too_deep { None } else { value }
 }
 
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     text: &'a str,
+    /// Arrays and objects open around the current position.
+    depth: usize,
+    /// Set once the text nested beyond [`MAX_DEPTH`]; parsing stops there.
+    too_deep: bool,
 }
 
 impl Parser<'_> {
@@ -32,11 +45,23 @@ impl Parser<'_> {
     fn value(&mut self) -> Option<(Value, bool)> {
         self.ws();
         match *self.s.get(self.i)? {
-            b'{' => Some(self.object()),
-            b'[' => Some(self.array()),
+            b'{' | b'[' => self.nested(),
             b'"' => self.string().map(|s| (Value::String(s), true)),
             _ => self.scalar().map(|v| (v, true)),
         }
+    }
+
+    /// An array or object, unless it would nest too deep: then `None`,
+    /// which ends every enclosing value as incomplete without reading on.
+    fn nested(&mut self) -> Option<(Value, bool)> {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return None;
+        }
+        self.depth += 1;
+        let value = if self.s[self.i] == b'{' { self.object() } else { self.array() };
+        self.depth -= 1;
+        Some(value)
     }
 
     fn object(&mut self) -> (Value, bool) {
@@ -153,5 +178,21 @@ mod tests {
             let _ = parse_prefix(&doc[..i]);
         }
         assert_eq!(parse_prefix(doc), serde_json::from_str(doc).ok());
+    }
+
+    #[test]
+    fn deep_nesting_gives_no_preview_instead_of_overflowing() {
+        for unit in ["[", "{\"a\":", "[{\"a\": ", " [ "] {
+            let deep = unit.repeat(100_000);
+            assert_eq!(parse_prefix(&deep), None, "{unit:?} × 100 000");
+            let closed = format!("{deep}1{}", "]".repeat(100_000));
+            assert_eq!(parse_prefix(&closed), None);
+        }
+        let at_the_limit = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_prefix(&at_the_limit).is_some(), "{MAX_DEPTH} levels are read");
+        let beyond = format!("[{at_the_limit}]");
+        assert_eq!(parse_prefix(&beyond), None);
+        let objects = format!("{}1{}", "{\"a\": ".repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
+        assert!(parse_prefix(&objects).is_some());
     }
 }

@@ -33,12 +33,13 @@ fn line(s: &str) -> String {
 
 /// A clause without its leading keyword or trailing period.
 fn clause(s: &str, keywords: &[&str]) -> String {
-    let mut s = line(s);
+    let line = line(s);
+    let mut s = line.as_str();
     loop {
         let before = s.len();
         for k in keywords {
-            if s.len() > k.len() && s[..k.len()].eq_ignore_ascii_case(k) && s[k.len()..].starts_with([' ', ',']) {
-                s = s[k.len()..].trim_start_matches([' ', ',']).to_string();
+            if let Some(rest) = strip_keyword(s, k) {
+                s = rest;
             }
         }
         if s.len() == before {
@@ -46,6 +47,16 @@ fn clause(s: &str, keywords: &[&str]) -> String {
         }
     }
     s.trim_end_matches(['.', ',', ';', ' ']).to_string()
+}
+
+/// `s` after a leading `keyword` (any ASCII case) and the spaces or commas
+/// that end it; `None` when `s` does not start with the keyword as a word.
+/// The text is the model's, in any script: the keyword's length is a byte
+/// count in `s` only when it falls on a character boundary, hence
+/// `split_at_checked`.
+fn strip_keyword<'a>(s: &'a str, keyword: &str) -> Option<&'a str> {
+    let (head, rest) = s.split_at_checked(keyword.len())?;
+    (head.eq_ignore_ascii_case(keyword) && rest.starts_with([' ', ','])).then(|| rest.trim_start_matches([' ', ',']))
 }
 
 /// The EARS sentence of a criterion.
@@ -69,12 +80,8 @@ pub fn requirements(doc: &RequirementsDoc) -> String {
     if !doc.introduction.trim().is_empty() {
         out.block(&format!("## Introduction\n\n{}", doc.introduction.trim()));
     }
-    let terms: Vec<String> = doc
-        .glossary
-        .iter()
-        .filter(|t| !t.term.trim().is_empty())
-        .map(|t| format!("- **{}**: {}", line(&t.term), line(&t.definition)))
-        .collect();
+    let terms: Vec<String> =
+        doc.glossary.iter().filter(|t| !t.term.trim().is_empty()).map(|t| labelled(&t.term, &t.definition)).collect();
     if !terms.is_empty() {
         out.block(&format!("## Glossary\n\n{}", terms.join("\n")));
     }
@@ -106,7 +113,12 @@ pub fn bugfix(doc: &BugfixDoc) -> String {
     if !doc.introduction.trim().is_empty() {
         out.block(&format!("## Introduction\n\n{}", doc.introduction.trim()));
     }
-    out.block("## Bug Analysis");
+    // The heading comes with the first clause: a preview shown before the
+    // introduction is complete must not have it, or the introduction could
+    // not be appended after it.
+    if [&doc.current_behavior, &doc.expected_behavior, &doc.unchanged_behavior].iter().any(|c| !c.is_empty()) {
+        out.block("## Bug Analysis");
+    }
     let sections = [
         (1, "Current Behavior (Defect)", &doc.current_behavior, ""),
         (2, "Expected Behavior (Correct)", &doc.expected_behavior, "SHALL "),
@@ -121,7 +133,9 @@ pub fn bugfix(doc: &BugfixDoc) -> String {
             .enumerate()
             .map(|(j, c)| {
                 let behavior = clause(&c.behavior, &["the system", "SHALL", "CONTINUE TO"]);
-                format!("{n}.{} WHEN {} THEN the system {modal}{behavior}", j + 1, clause(&c.condition, &["WHEN"]))
+                let condition = clause(&c.condition, &["WHEN"]);
+                // Trimmed, so the item reads the same whether or not another follows (previews only grow).
+                format!("{n}.{} WHEN {condition} THEN the system {modal}{behavior}", j + 1).trim_end().to_string()
             })
             .collect();
         out.block(&format!("### {title}\n\n{}", items.join("\n")));
@@ -177,8 +191,7 @@ pub fn design(doc: &DesignDoc) -> String {
         out.block(&text);
     }
     if !doc.error_handling.is_empty() {
-        let items: Vec<String> =
-            doc.error_handling.iter().map(|e| format!("- **{}**: {}", line(&e.scenario), line(&e.handling))).collect();
+        let items: Vec<String> = doc.error_handling.iter().map(|e| labelled(&e.scenario, &e.handling)).collect();
         out.block(&format!("## Error Handling\n\n{}", items.join("\n")));
     }
     if !doc.testing_strategy.trim().is_empty() {
@@ -211,6 +224,13 @@ fn push_details(text: &mut String, indent: &str, details: &[String], requirement
     if !ids.is_empty() {
         text.push_str(&format!("\n{indent}- _Requirements: {}_", ids.join(", ")));
     }
+}
+
+/// `- **label**: text`, without trailing space even when `text` is empty,
+/// so that the line reads the same whether or not another item follows it
+/// (previews only grow).
+fn labelled(label: &str, text: &str) -> String {
+    format!("- **{}**: {}", line(label), line(text)).trim_end().to_string()
 }
 
 fn cell(s: &str) -> String {
@@ -249,6 +269,25 @@ mod tests {
             "THE Api SHALL x",
             "no condition falls back to ubiquitous"
         );
+    }
+
+    #[test]
+    fn keywords_are_stripped_from_text_in_any_script() {
+        // Japanese letters are 3 bytes: no keyword's length (2, 4, 5) falls on a boundary.
+        assert_eq!(
+            ears(&c(Pattern::Event, "利用者がログインする", "認証", "トークンを発行する")),
+            "WHEN 利用者がログインする, THE 認証 SHALL トークンを発行する"
+        );
+        assert_eq!(
+            ears(&c(Pattern::State, "WHEN 利用者が待つ。", "THE 認証サービス", "SHALL 待つ")),
+            "WHILE 利用者が待つ。, THE 認証サービス SHALL 待つ"
+        );
+        assert_eq!(clause("Aé x", &["As"]), "Aé x");
+        assert_eq!(clause("é", &["THE"]), "é");
+        assert_eq!(clause("SHALL, SHALL  🎌.", &["SHALL"]), "🎌");
+        assert_eq!(strip_keyword("when x", "WHEN"), Some("x"));
+        assert_eq!(strip_keyword("whenx", "WHEN"), None);
+        assert_eq!(strip_keyword("WHE", "WHEN"), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The Specwright language server and command-line tool. This crate owns
 //! the protocol: LSP types appear here and nowhere else. Domain crates
-//! (`specwright-spec`, later steering, hooks, index, models, agent, MCP) are
-//! called through their plain Rust APIs and never see an LSP type.
+//! (`specwright-spec`, `-steering`, `-hooks`, `-index`, `-models`, `-specgen`,
+//! `-secrets`, `-analyzers`) are called through their plain Rust APIs and
+//! never see an LSP type.
 //!
 //! - [`lsp`]: the language server (handlers, state, conversions, and the
 //!   custom protocol surface declared once in [`lsp::ext`]).

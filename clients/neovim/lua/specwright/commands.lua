@@ -230,7 +230,7 @@ M.subcommands.hooks = {
     if args[1] == 'trust' then
       -- The server records the trust outside the repository and answers
       -- which hook files it covers.
-      return specwright.execute('specwright.hooks.trust', {}, function(result)
+      return specwright.execute('specwright.hooks.trust', vim.empty_dict(), function(result)
         local n = result and result.trusted and #result.trusted or 0
         notify(('trusted %d hook file(s); recorded in %s'):format(n, result and result.record or '?'))
       end)

@@ -18,9 +18,9 @@
 //!   that hook again; other hooks still see them.
 //! - **Cancellation.** [`Engine::shutdown`] stops waiting runs and kills
 //!   running commands with their process groups.
-//! - **One run per save.** A save reported twice (the editor's `didSave`
-//!   and its file watcher) is one event: the second report finds the file's
-//!   modification time unchanged.
+//! - **One run per save.** A save reported both by the editor (`didSave`)
+//!   and by its file watcher is one event: the second report, from the other
+//!   source, finds the file's modification time unchanged.
 //! - **Trust.** A hook that is not a built-in analyzer runs only once the
 //!   user trusts its file ([`trust`]); the question is asked after the
 //!   debounce, before the run, and nothing runs without an answer.
@@ -83,6 +83,9 @@ pub struct FileEvent {
     pub root: PathBuf,
     /// The file's absolute path.
     pub path: PathBuf,
+    /// Reported by a file watcher (not by the editor's own notification):
+    /// the same save may come both ways, and then runs hooks once.
+    pub via_watcher: bool,
 }
 
 /// Why an event did not start a hook that matches it (for logs and tests).
@@ -123,9 +126,10 @@ struct State {
     permits: HashMap<HookKey, Arc<Semaphore>>,
     /// The runs of each hook: when they started and (once done) ended.
     runs: HashMap<HookKey, Vec<RunWindow>>,
-    /// The modification time of each file at its last save event, to tell a
-    /// save reported twice from a new one.
-    saves: HashMap<PathBuf, SystemTime>,
+    /// The modification time of each file at its last save event and
+    /// whether a watcher reported it, to tell a save reported both ways from
+    /// a new one.
+    saves: HashMap<PathBuf, (SystemTime, bool)>,
 }
 
 /// One run of a hook, for the loop guard.
@@ -182,11 +186,15 @@ impl Engine {
             && let Some(modified) = modified
         {
             let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
-            if state.saves.insert(event.path.clone(), modified) == Some(modified) {
+            let echo = state.saves.get(&event.path).is_some_and(|&(at, by_watcher)| {
+                at == modified && by_watcher != event.via_watcher
+            });
+            if echo {
                 drop(state);
                 let same = hooks.iter().filter(|h| matches(h, &probe)).map(|h| (h.name.clone(), Skipped::SameSave));
                 return (scheduled, same.collect());
             }
+            state.saves.insert(event.path.clone(), (modified, event.via_watcher));
         }
         for hook in hooks.iter().filter(|h| matches(h, &probe)) {
             if self.is_own_doing(hook, event.kind, modified) {

@@ -41,7 +41,7 @@ fn engine(answer: TrustAnswer, answer_after: Duration) -> (Engine, mpsc::Unbound
 }
 
 fn save(root: &Path, rel: &str) -> FileEvent {
-    FileEvent { kind: EventKind::FileSaved, root: root.to_path_buf(), path: root.join(rel) }
+    FileEvent { kind: EventKind::FileSaved, root: root.to_path_buf(), path: root.join(rel), via_watcher: false }
 }
 
 fn root() -> PathBuf {

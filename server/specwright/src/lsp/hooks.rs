@@ -279,7 +279,8 @@ impl Server {
 
     /// File events from the editor or the watcher: every matching hook is
     /// scheduled (debounced, loop-guarded) on the engine.
-    pub(super) fn hook_file_events(&self, kind: EventKind, paths: &[PathBuf]) {
+    /// `via_watcher`: reported by `workspace/didChangeWatchedFiles`.
+    pub(super) fn hook_file_events(&self, kind: EventKind, paths: &[PathBuf], via_watcher: bool) {
         if !self.hook_settings().enabled {
             return;
         }
@@ -290,7 +291,7 @@ impl Server {
                 .filter_map(|path| {
                     let root = world.root_of(path)?.clone();
                     let hooks = world.hooks_of(&root);
-                    (!hooks.is_empty()).then(|| (FileEvent { kind, root, path: path.clone() }, hooks))
+                    (!hooks.is_empty()).then(|| (FileEvent { kind, root, path: path.clone(), via_watcher }, hooks))
                 })
                 .collect()
         };

@@ -72,17 +72,13 @@ where
     let (service, socket) = service_with(options);
     // A panic in any handler becomes an error reply, not the end of the process.
     let service = shielded::Shielded(service);
-    // Messages go through `frames::forward_valid` so that one undecodable
-    // message does not end the session (see `frames`).
-    let (to_transport, transport_input) = tokio::io::duplex(1 << 16);
-    let transport = Transport::new(transport_input, output, socket).serve(service);
-    let forward = frames::forward_valid(input, to_transport);
-    tokio::pin!(transport, forward);
-    tokio::select! {
-        () = &mut transport => {}
-        // The input ended: the transport sees the end and finishes its work.
-        () = &mut forward => transport.await,
-    }
+    // The transport runs behind `frames::guard`, so that an undecodable
+    // message is dropped (and answered when it has an id) instead of ending
+    // the session (see `frames`).
+    frames::guard(input, output, |from_client, to_client| {
+        Transport::new(from_client, to_client, socket).serve(service)
+    })
+    .await;
 }
 
 /// Serves LSP over stdin and stdout until the client exits.

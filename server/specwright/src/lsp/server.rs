@@ -428,17 +428,17 @@ impl LanguageServer for Server {
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
-        self.hook_file_events(specwright_hooks::EventKind::FileSaved, &[path]);
+        self.hook_file_events(specwright_hooks::EventKind::FileSaved, &[path], false);
     }
 
     async fn did_create_files(&self, params: lsp::CreateFilesParams) {
         let paths = file_paths(params.files.iter().map(|f| f.uri.as_str()));
-        self.hook_file_events(specwright_hooks::EventKind::FileCreated, &paths);
+        self.hook_file_events(specwright_hooks::EventKind::FileCreated, &paths, false);
     }
 
     async fn did_delete_files(&self, params: lsp::DeleteFilesParams) {
         let paths = file_paths(params.files.iter().map(|f| f.uri.as_str()));
-        self.hook_file_events(specwright_hooks::EventKind::FileDeleted, &paths);
+        self.hook_file_events(specwright_hooks::EventKind::FileDeleted, &paths, false);
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
@@ -487,7 +487,7 @@ impl LanguageServer for Server {
             let of_kind: Vec<PathBuf> =
                 params.changes.iter().filter(|c| c.typ == kind).filter_map(|c| convert::path(&c.uri)).collect();
             if !of_kind.is_empty() {
-                self.hook_file_events(event, &of_kind);
+                self.hook_file_events(event, &of_kind, true);
             }
         }
         for path in &paths {

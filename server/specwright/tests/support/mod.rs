@@ -1013,3 +1013,17 @@ pub fn doc_pos(uri: &str, (line, character): (u32, u32)) -> Value {
 pub fn with_code<'a>(diags: &'a [Value], code: &str) -> Vec<&'a Value> {
     diags.iter().filter(|d| d["code"] == code).collect()
 }
+
+impl Client {
+    /// Writes `body` as one raw frame (for malformed-input tests) and waits
+    /// for the server's response with this `id`, which the server can only
+    /// have read from the malformed body.
+    pub async fn raw_request(&self, id: i64, body: &str) -> Value {
+        let (tx, rx) = oneshot::channel();
+        self.inbox().pending.insert(id, tx);
+        self.send_raw_body(body).await;
+        within(&format!("the response to raw request {id}"), rx)
+            .await
+            .unwrap_or_else(|_| panic!("the server closed the connection before answering raw request {id}"))
+    }
+}
