@@ -270,3 +270,57 @@ async fn events_waiting_for_one_answer_share_one_question() {
     assert_eq!(seen, ["main.go", "other.go"]);
     assert_eq!(questions(&client).len(), 1, "one question for both runs");
 }
+
+fn hook_watcher_registrations(inbox: &Inbox) -> Vec<Value> {
+    inbox
+        .server_requests
+        .iter()
+        .filter(|(method, _)| method == "client/registerCapability")
+        .flat_map(|(_, r)| r["registrations"].as_array().cloned().unwrap_or_default())
+        .filter(|r| r["id"] == "specwright-watch-hooks")
+        .collect()
+}
+
+#[tokio::test]
+async fn hook_watchers_follow_the_hook_files_and_use_relative_patterns_when_the_client_can() {
+    let ws = TempWorkspace::new("hook-watchers");
+    ws.write(
+        ".kiro/hooks/style.kiro.hook",
+        &json!({"name": "Style", "when": {"type": "fileEdited", "patterns": ["src/**/*.css"]},
+                "then": {"type": "runCommand", "command": "true"}})
+        .to_string(),
+    );
+    let client = Client::in_process();
+    let relative = json!({"workspace": {"didChangeWatchedFiles": {"relativePatternSupport": true}}});
+    client.initialize_with_capabilities(&[&ws.root], Value::Null, true, relative).await;
+    let first =
+        client.wait_until("the hooks' watchers", |inbox| hook_watcher_registrations(inbox).first().cloned()).await;
+    assert_eq!(
+        first["registerOptions"]["watchers"],
+        json!([{"globPattern": {"baseUri": uri(&ws.root), "pattern": "src/**/*.css"}, "kind": 2}]),
+        "a pattern relative to its folder"
+    );
+
+    // The hook file changes its pattern: the old watchers go, the new ones come.
+    ws.write(
+        ".kiro/hooks/style.kiro.hook",
+        &json!({"name": "Style", "when": {"type": "fileEdited", "patterns": ["**/*.yaml"]},
+                "then": {"type": "runCommand", "command": "true"}})
+        .to_string(),
+    );
+    client.did_change_watched(&[(&ws.uri(".kiro/hooks/style.kiro.hook"), 2)]).await;
+    let second = client
+        .wait_until("new watchers", |inbox| {
+            let all = hook_watcher_registrations(inbox);
+            (all.len() == 2).then(|| all[1].clone())
+        })
+        .await;
+    assert_eq!(second["registerOptions"]["watchers"], json!([{"globPattern": "**/*.yaml", "kind": 2}]));
+    let unregistered: Vec<Value> = client
+        .server_requests("client/unregisterCapability")
+        .iter()
+        .flat_map(|r| r["unregisterations"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(unregistered.len(), 1, "the old watchers were dropped: {unregistered:?}");
+    assert_eq!(unregistered[0]["id"], "specwright-watch-hooks");
+}

@@ -147,7 +147,7 @@ impl Server {
         let root = {
             let world = self.world.read().map_err(|_| error("state unavailable"))?;
             match params.root.as_deref() {
-                Some(r) => Some(workspace_folder(&world.roots, r)?),
+                Some(r) => Some(super::paths::workspace_folder(&world.roots, r)?),
                 None => world.roots.first().cloned(),
             }
         }
@@ -532,17 +532,3 @@ impl lsp::notification::Notification for StreamNotification {
     const METHOD: &'static str = ext::STREAM;
 }
 
-/// The workspace folder a client's `root` argument names: a file URI of one
-/// of `roots` (after normalising); anything else is an error.
-pub(super) fn workspace_folder(roots: &[PathBuf], root: &str) -> Result<PathBuf> {
-    let path = root
-        .parse::<lsp::Uri>()
-        .ok()
-        .and_then(|u| convert::path(&u))
-        .ok_or_else(|| Error::invalid_params(format!("`root` is not a file URI: {root}")))?;
-    let (folder, path) = super::paths::confine(roots, &path).map_err(Error::invalid_params)?;
-    if folder != path {
-        return Err(Error::invalid_params(format!("{} is not a workspace folder", path.display())));
-    }
-    Ok(folder)
-}

@@ -363,15 +363,7 @@ impl Server {
 
     fn hook_ref(&self, args: Vec<serde_json::Value>) -> Result<(ext::HookRef, PathBuf, Hook)> {
         let params: ext::HookRef = super::server::one_argument(args, "{name, root?}")?;
-        let root = match &params.root {
-            Some(r) => Some(
-                r.parse::<lsp::Uri>()
-                    .ok()
-                    .and_then(|u| convert::path(&u))
-                    .ok_or_else(|| Error::invalid_params(format!("not a file URI: {r}")))?,
-            ),
-            None => None,
-        };
+        let root = params.root.as_deref().map(|r| super::paths::workspace_folder(&self.world().roots, r)).transpose()?;
         let (root, hook) = self.world().find_hook(&params.name, root.as_deref()).map_err(Error::invalid_params)?;
         Ok((params, root, hook))
     }
@@ -414,26 +406,13 @@ impl Server {
             true => ext::HooksTrustParams::default(),
             false => super::server::one_argument(args, "{root?}")?,
         };
-        let root = match &params.root {
-            Some(r) => Some(
-                r.parse::<lsp::Uri>()
-                    .ok()
-                    .and_then(|u| convert::path(&u))
-                    .ok_or_else(|| Error::invalid_params(format!("not a file URI: {r}")))?,
-            ),
-            None => None,
-        };
+        let root = params.root.as_deref().map(|r| super::paths::workspace_folder(&self.world().roots, r)).transpose()?;
         let gate = self.hook_engine.gate();
         let store = gate.store().ok_or_else(|| {
             request_failed("there is no data folder to keep the trust record in (set SPECWRIGHT_DATA_DIR)".into())
         })?;
         let per_root: Vec<(PathBuf, Vec<(PathBuf, String)>)> = {
             let world = self.world();
-            if let Some(r) = &root
-                && !world.roots.contains(r)
-            {
-                return Err(Error::invalid_params(format!("{} is not a workspace folder", r.display())));
-            }
             world
                 .roots
                 .iter()

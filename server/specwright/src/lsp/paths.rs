@@ -3,9 +3,13 @@
 //! when it is converted (`.` and `..` resolved, see [`normalize`]); a path
 //! a command acts on must then lie inside a workspace folder, symbolic links
 //! resolved, or the command fails with a clear error. Nothing falls back to
-//! a parent folder.
+//! a parent folder. A `root` argument must name a workspace folder itself
+//! ([`workspace_folder`]).
 
 use std::path::{Component, Path, PathBuf};
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types as lsp;
 
 /// `path` with `.` and `..` resolved without touching the file system; a
 /// `..` above the root stays at the root.
@@ -48,7 +52,7 @@ fn resolved(path: &Path) -> PathBuf {
 /// The workspace folder of `roots` that holds `path` (after normalising
 /// it and resolving symbolic links), and the normalised path; an error that
 /// names the path otherwise.
-pub fn confine(roots: &[PathBuf], path: &Path) -> Result<(PathBuf, PathBuf), String> {
+pub fn confine(roots: &[PathBuf], path: &Path) -> std::result::Result<(PathBuf, PathBuf), String> {
     let path = normalize(path);
     let real = resolved(&path);
     roots
@@ -57,6 +61,21 @@ pub fn confine(roots: &[PathBuf], path: &Path) -> Result<(PathBuf, PathBuf), Str
         .max_by_key(|root| root.as_os_str().len())
         .map(|root| (root.clone(), path.clone()))
         .ok_or_else(|| format!("{} is outside the workspace folders", path.display()))
+}
+
+/// The workspace folder a client's `root` argument names: a file URI of one
+/// of `roots` (after normalising); anything else is an error.
+pub fn workspace_folder(roots: &[PathBuf], root: &str) -> Result<PathBuf> {
+    let path = root
+        .parse::<lsp::Uri>()
+        .ok()
+        .and_then(|u| super::convert::path(&u))
+        .ok_or_else(|| Error::invalid_params(format!("`root` is not a file URI: {root}")))?;
+    let (folder, path) = confine(roots, &path).map_err(Error::invalid_params)?;
+    if folder != path {
+        return Err(Error::invalid_params(format!("{} is not a workspace folder", path.display())));
+    }
+    Ok(folder)
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ impl Server {
         let root = {
             let world = self.world();
             match params.root.as_deref() {
-                Some(r) => Some(super::generation::workspace_folder(&world.roots, r)?),
+                Some(r) => Some(super::paths::workspace_folder(&world.roots, r)?),
                 None => world.roots.first().cloned(),
             }
         }
