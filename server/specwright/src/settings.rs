@@ -76,6 +76,9 @@ pub struct Setting {
 /// The prefix of the model settings, the fields of `specwright_models::ModelSettings`.
 pub const MODEL_PREFIX: &str = "specwright.model.";
 
+/// The default of `specwright.analyzers.maxFileBytes`: 1 MiB.
+pub const ANALYZERS_MAX_FILE_BYTES: u64 = 1024 * 1024;
+
 /// Every setting.
 pub const SETTINGS: &[Setting] = &[
     Setting {
@@ -175,7 +178,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "specwright.context.repoMapTokens",
         json_type: JsonType::Integer,
         enum_values: &[],
-        default: Some(DefaultValue::Integer(1536)),
+        default: Some(DefaultValue::Integer(specwright_specgen::context::DEFAULT_MAP_TOKENS as u64)),
         minimum: Some(0),
         user_only: false,
         description: "The most tokens the repository map may take in a spec-generation prompt (0: the file tree \
@@ -188,7 +191,7 @@ pub const SETTINGS: &[Setting] = &[
         default: Some(DefaultValue::Boolean(true)),
         minimum: None,
         user_only: false,
-        description: "Run the agent hooks of .kiro/hooks/ on file events (saved, created, deleted). Manual runs (code lens, specwright.hook.run) work either way.",
+        description: "Run the agent hooks of .kiro/hooks/: on file events (saved, changed, created, deleted) and by hand (code lens, specwright.hook.run). Off: no hook runs. A hook that is not a built-in analyzer also needs your trust (specwright hooks trust).",
     },
     Setting {
         key: "specwright.hooks.debounceMs",
@@ -198,6 +201,15 @@ pub const SETTINGS: &[Setting] = &[
         minimum: Some(0),
         user_only: false,
         description: "Milliseconds a hook waits for a burst of events for the same file to end; the burst runs it once.",
+    },
+    Setting {
+        key: "specwright.analyzers.maxFileBytes",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(ANALYZERS_MAX_FILE_BYTES)),
+        minimum: Some(0),
+        user_only: false,
+        description: "Open files larger than this many bytes (default 1 MiB) are not checked for secrets or code smells in the editor; a hint on the file's first line says so.",
     },
     Setting {
         key: "specwright.analyzers.secrets.enabled",

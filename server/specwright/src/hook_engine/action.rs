@@ -84,9 +84,29 @@ pub async fn run_action(
         Action::RunCommand { command, timeout_secs } => {
             if let Some(builtin) = command.trim().strip_prefix(BUILTIN_PREFIX) {
                 outcome.action = "builtin";
-                let (ok, output) = run_builtin(builtin.trim(), ctx);
-                outcome.ok = ok;
-                outcome.output = output;
+                // A scan reads files (the whole folder without a file): on a
+                // blocking thread, off the async runtime. Cancelling stops
+                // waiting for it.
+                let (name, root, file) =
+                    (builtin.trim().to_owned(), ctx.root.to_path_buf(), ctx.file.map(str::to_owned));
+                let trigger = ctx.trigger;
+                let run = tokio::task::spawn_blocking(move || {
+                    let ctx = RunContext { root: &root, trigger, file: file.as_deref() };
+                    run_builtin(&name, &ctx)
+                });
+                tokio::select! {
+                    done = run => match done {
+                        Ok((ok, output)) => {
+                            outcome.ok = ok;
+                            outcome.output = output;
+                        }
+                        Err(e) => outcome.output = format!("the analyzer failed: {e}"),
+                    },
+                    () = cancel.cancelled() => {
+                        outcome.cancelled = true;
+                        outcome.output = "cancelled".into();
+                    }
+                }
             } else {
                 let timeout = Duration::from_secs((*timeout_secs).max(1));
                 run_command(command, hook, ctx, timeout, cancel, &mut outcome).await;

@@ -5,11 +5,16 @@
 //! JavaScript symbols.
 //!
 //! Kiro documents (`.kiro/**`, `AGENTS.md`) have diagnostics of their own
-//! and are not analyzed here. Analysis runs on open, change and save of an
-//! open document and its diagnostics are cleared when it closes.
+//! and are not analyzed here. Analysis runs off the request path on open and
+//! change of an open document, debounced ([`DEBOUNCE`] after the last
+//! change), skips documents over `maxFileBytes`, and its diagnostics are
+//! cleared when the document closes.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use specwright_analyzers::skeleton::{self, Edit, Exported, Framework};
 use specwright_analyzers::smells::{self, Thresholds};
@@ -32,11 +37,25 @@ pub(super) struct AnalyzerSettings {
     pub smells: bool,
     pub thresholds: Thresholds,
     pub scanner: Arc<Scanner>,
+    /// `maxFileBytes`: larger documents are not analyzed.
+    pub max_file_bytes: usize,
 }
+
+/// The default of `specwright.analyzers.maxFileBytes`.
+pub const DEFAULT_MAX_FILE_BYTES: usize = crate::settings::ANALYZERS_MAX_FILE_BYTES as usize;
+
+/// How long the analyzers wait after a change for the next one.
+pub(super) const DEBOUNCE: Duration = Duration::from_millis(200);
 
 impl Default for AnalyzerSettings {
     fn default() -> Self {
-        Self { secrets: true, smells: true, thresholds: Thresholds::default(), scanner: Arc::new(Scanner::default()) }
+        Self {
+            secrets: true,
+            smells: true,
+            thresholds: Thresholds::default(),
+            scanner: Arc::new(Scanner::default()),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
     }
 }
 
@@ -65,8 +84,18 @@ impl AnalyzerSettings {
             .unwrap_or_default();
         let scanner = Scanner::new(&SecretsConfig { allow_patterns });
         let errors = scanner.config_errors().iter().map(|e| format!("{}: {}", e.pattern, e.message)).collect();
+        let max_file_bytes = a
+            .get("maxFileBytes")
+            .and_then(serde_json::Value::as_u64)
+            .map_or(DEFAULT_MAX_FILE_BYTES, |n| usize::try_from(n).unwrap_or(usize::MAX));
         Some((
-            Self { secrets: enabled("secrets"), smells: enabled("smells"), thresholds, scanner: Arc::new(scanner) },
+            Self {
+                secrets: enabled("secrets"),
+                smells: enabled("smells"),
+                thresholds,
+                scanner: Arc::new(scanner),
+                max_file_bytes,
+            },
             errors,
         ))
     }
@@ -80,6 +109,110 @@ fn strip_enabled(section: &serde_json::Value) -> serde_json::Value {
     }
     s
 }
+
+/// The analyzers' work off the request path, shared by the server and the
+/// tasks that do it.
+pub(super) struct Background {
+    /// Analyses scheduled, per document.
+    pub analysis: Latest,
+    /// Re-indexing scheduled, per file (`context.rs`).
+    pub reindex: Latest,
+    /// The last parse of each open source document, for incremental smells.
+    pub parsed: Mutex<HashMap<PathBuf, smells::Parsed>>,
+    /// Held while an analysis checks that it is current and publishes.
+    pub publishing: tokio::sync::Mutex<()>,
+    /// Bounds the re-index parses that run at once, so that a burst of
+    /// watched files does not take every core from the requests.
+    pub parse_slots: tokio::sync::Semaphore,
+}
+
+impl Default for Background {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self {
+            analysis: Latest::default(),
+            reindex: Latest::default(),
+            parsed: Mutex::default(),
+            publishing: tokio::sync::Mutex::default(),
+            parse_slots: tokio::sync::Semaphore::new((cores / 2).max(1)),
+        }
+    }
+}
+
+impl Background {
+    fn take_parsed(&self, path: &Path) -> Option<smells::Parsed> {
+        self.parsed.lock().ok().and_then(|mut p| p.remove(path))
+    }
+
+    /// Keeps a document's parse for its next analysis, unless it closed meanwhile.
+    fn keep_parsed(&self, path: &Path, parsed: Option<smells::Parsed>) {
+        if let (Some(parsed), true, Ok(mut all)) = (parsed, self.analysis.is_scheduled(path), self.parsed.lock()) {
+            all.insert(path.to_path_buf(), parsed);
+        }
+    }
+}
+
+/// The latest piece of work scheduled per file: each call to [`Latest::bump`]
+/// supersedes the earlier ones, which check [`Latest::is`] before acting.
+#[derive(Default)]
+pub(super) struct Latest {
+    generations: Mutex<HashMap<PathBuf, u64>>,
+    next: AtomicU64,
+}
+
+impl Latest {
+    /// Schedules new work for `path`: its generation.
+    pub fn bump(&self, path: &Path) -> u64 {
+        let generation = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        self.lock().insert(path.to_path_buf(), generation);
+        generation
+    }
+
+    /// Whether `generation` is still the latest work for `path`.
+    pub fn is(&self, path: &Path, generation: u64) -> bool {
+        self.lock().get(path) == Some(&generation)
+    }
+
+    fn is_scheduled(&self, path: &Path) -> bool {
+        self.lock().contains_key(path)
+    }
+
+    /// Drops the work scheduled for `path`.
+    pub fn forget(&self, path: &Path) {
+        self.lock().remove(path);
+    }
+
+    /// The work `generation` for `path` is done: forgets it unless superseded.
+    pub fn finish(&self, path: &Path, generation: u64) {
+        let mut all = self.lock();
+        if all.get(path) == Some(&generation) {
+            all.remove(path);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, u64>> {
+        self.generations.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The one diagnostic of a document too large to analyze.
+fn skipped(size: usize, settings: &AnalyzerSettings) -> Vec<lsp::Diagnostic> {
+    vec![lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::HINT),
+        code: Some(lsp::NumberOrString::String(SKIPPED_CODE.into())),
+        source: Some("specwright".into()),
+        message: format!(
+            "Not checked for secrets and code smells: the file has {size} bytes, more than \
+             specwright.analyzers.maxFileBytes ({}).",
+            settings.max_file_bytes
+        ),
+        ..lsp::Diagnostic::default()
+    }]
+}
+
+/// The code of the hint on a document too large to analyze.
+pub const SKIPPED_CODE: &str = "analyzers-skipped";
 
 /// Whether the analyzers look at `path`: not a Kiro document.
 pub(super) fn is_analyzed(path: &Path) -> bool {
@@ -165,35 +298,83 @@ impl Server {
         }
         let open: Vec<PathBuf> = self.world().open.keys().cloned().collect();
         for path in open {
-            self.analyze_open(&path).await;
+            self.analyze_later(&path, Duration::ZERO);
         }
     }
 
-    /// Analyzes the open document `path` and publishes its diagnostics.
-    pub(super) async fn analyze_open(&self, path: &Path) {
+    /// Schedules the analysis of the open document `path` off the request
+    /// path, `delay` from now: a later call for the same document
+    /// supersedes it (a burst of changes is analyzed once, for its last
+    /// version). The analysis reads the document's text when it runs, scans
+    /// and parses on a blocking thread, and publishes unless superseded or
+    /// closed meanwhile. A document over `maxFileBytes` is not analyzed: it
+    /// gets one hint saying so.
+    pub(super) fn analyze_later(&self, path: &Path, delay: Duration) {
         if !is_analyzed(path) {
             return;
         }
-        let Some((text, version)) = self.world().open.get(path).map(|d| (d.text.clone(), d.version)) else { return };
+        let generation = self.background.analysis.bump(path);
         let settings = self.analyzer_settings();
-        let mut parsed = self.parsed.lock().ok().and_then(|mut p| p.remove(path));
-        let diags = diagnostics(path, &text, &settings, &mut parsed);
-        if let (Some(parsed), Ok(mut all)) = (parsed, self.parsed.lock()) {
-            all.insert(path.to_path_buf(), parsed);
-        }
-        if let Some(uri) = convert::uri(path) {
-            self.client.publish_diagnostics(uri, diags, Some(version)).await;
+        let (client, world, background) = (self.client.clone(), Arc::clone(&self.world), Arc::clone(&self.background));
+        let path = path.to_path_buf();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if !background.analysis.is(&path, generation) {
+                return;
+            }
+            let doc = {
+                let world = world.read().unwrap_or_else(|e| e.into_inner());
+                world.open.get(&path).map(|d| {
+                    let text = (d.text.len() <= settings.max_file_bytes).then(|| d.text.clone());
+                    (text, d.text.len(), d.version)
+                })
+            };
+            let Some((text, size, version)) = doc else { return };
+            let diags = match text {
+                _ if !settings.secrets && !settings.smells => Vec::new(),
+                None => skipped(size, &settings),
+                Some(text) => {
+                    let parsed = background.take_parsed(&path);
+                    let work = tokio::task::spawn_blocking({
+                        let path = path.clone();
+                        move || {
+                            let mut parsed = parsed;
+                            let diags = diagnostics(&path, &text, &settings, &mut parsed);
+                            (diags, parsed)
+                        }
+                    });
+                    let Ok((diags, parsed)) = work.await else { return };
+                    background.keep_parsed(&path, parsed);
+                    diags
+                }
+            };
+            let Some(uri) = convert::uri(&path) else { return };
+            // Checked and published under one lock: a superseded analysis
+            // never publishes after a newer one, or after the close.
+            let _publishing = background.publishing.lock().await;
+            if background.analysis.is(&path, generation) {
+                client.publish_diagnostics(uri, diags, Some(version)).await;
+            }
+        });
+    }
+
+    /// Drops the pending and running analyses of a document (it closed).
+    pub(super) fn cancel_analysis(&self, path: &Path) {
+        self.background.analysis.forget(path);
+        if let Ok(mut parsed) = self.background.parsed.lock() {
+            parsed.remove(path);
         }
     }
 
     /// Clears the analyzers' diagnostics of a closed document.
     pub(super) async fn clear_analysis(&self, path: &Path) {
-        if let Ok(mut parsed) = self.parsed.lock() {
-            parsed.remove(path);
-        }
+        self.cancel_analysis(path);
         if is_analyzed(path)
             && let Some(uri) = convert::uri(path)
         {
+            let _publishing = self.background.publishing.lock().await;
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
     }

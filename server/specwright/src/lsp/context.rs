@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use specwright_index::map::{Focus, repo_map};
 use specwright_index::{FileIndex, Index, Lang};
@@ -68,45 +69,80 @@ pub(super) fn build_indexes_in_background(world: Arc<std::sync::RwLock<super::wo
 }
 
 impl Server {
-    /// Re-parses open source files whose index entry is older than the editor's text.
-    fn refresh_open_sources(&self) {
-        let stale = self.world().stale_sources();
-        for (path, text, version) in stale {
-            self.put_parsed(&path, &text, Some(version));
+    /// Re-parses, on a blocking thread, the open source files whose index
+    /// entry is older than the editor's text.
+    async fn refresh_open_sources(&self) {
+        let stale: Vec<(PathBuf, PathBuf, String, i32)> = {
+            let world = self.world();
+            world
+                .stale_sources()
+                .into_iter()
+                .filter_map(|(path, text, version)| Some((world.root_of(&path)?.clone(), path, text, version)))
+                .collect()
+        };
+        if stale.is_empty() {
+            return;
+        }
+        let parsed = tokio::task::spawn_blocking(move || {
+            stale
+                .into_iter()
+                .map(|(root, path, text, version)| {
+                    let file = parse_source(&root, &path, Some(&text));
+                    (path, file, version)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await;
+        let Ok(parsed) = parsed else { return };
+        let mut world = self.world_mut();
+        for (path, file, version) in parsed {
+            world.put_indexed(&path, file, Some(version));
         }
     }
 
-    fn put_parsed(&self, path: &Path, text: &str, version: Option<i32>) {
-        let Some(root) = self.world().root_of(path).cloned() else { return };
-        let file = parse_source(&root, path, Some(text));
-        self.world_mut().put_indexed(path, file, version);
-    }
-
-    /// Schedules a re-index of one source file, off the request path: from
-    /// the editor's text when it is open, else from disk.
-    pub(super) fn reindex_later(&self, path: PathBuf) {
+    /// Schedules a re-index of one source file off the request path,
+    /// `delay` from now (a later call for the same file supersedes it): from
+    /// the editor's text when it is open, else from disk. At most
+    /// `parse_slots` files are parsed at once.
+    pub(super) fn reindex_later(&self, path: PathBuf, delay: Duration) {
         if Lang::of(&path).is_none() {
             return;
         }
-        self.world_mut().touch_recent(&path);
-        let (open, root) = {
-            let world = self.world();
-            (world.open.get(&path).map(|d| (d.text.clone(), d.version)), world.root_of(&path).cloned())
+        let root = {
+            let mut world = self.world_mut();
+            world.touch_recent(&path);
+            world.root_of(&path).cloned()
         };
         let Some(root) = root else { return };
-        let world = Arc::clone(&self.world);
+        let generation = self.background.reindex.bump(&path);
+        let (world, background) = (Arc::clone(&self.world), Arc::clone(&self.background));
         tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if !background.reindex.is(&path, generation) {
+                return;
+            }
+            let Ok(_slot) = background.parse_slots.acquire().await else { return };
+            if !background.reindex.is(&path, generation) {
+                return;
+            }
+            let open =
+                world.read().unwrap_or_else(|e| e.into_inner()).open.get(&path).map(|d| (d.text.clone(), d.version));
             // Read and parsed off the world's lock.
-            let parsed = tokio::task::spawn_blocking(move || {
-                let (text, version) = match open {
-                    Some((t, v)) => (Some(t), Some(v)),
-                    None => (std::fs::read_to_string(&path).ok(), None),
-                };
-                let file = parse_source(&root, &path, text.as_deref());
-                (path, file, version)
+            let parsed = tokio::task::spawn_blocking({
+                let path = path.clone();
+                move || {
+                    let (text, version) = match open {
+                        Some((t, v)) => (Some(t), Some(v)),
+                        None => (std::fs::read_to_string(&path).ok(), None),
+                    };
+                    (parse_source(&root, &path, text.as_deref()), version)
+                }
             })
             .await;
-            let Ok((path, file, version)) = parsed else { return };
+            background.reindex.finish(&path, generation);
+            let Ok((file, version)) = parsed else { return };
             world.write().unwrap_or_else(|e| e.into_inner()).put_indexed(&path, file, version);
         });
     }
@@ -123,7 +159,7 @@ impl Server {
             .ok()?;
             self.world_mut().indexes.entry(root.to_path_buf()).or_insert_with(|| Arc::new(built));
         }
-        self.refresh_open_sources();
+        self.refresh_open_sources().await;
         self.world().indexes.get(root).cloned()
     }
 

@@ -422,12 +422,12 @@ impl Server {
         }
         // The world learns of the new text from the editor or the watcher;
         // read it now too so that the next step and the checks see it.
-        let changed = {
-            let mut world = self.world.write().map_err(|_| error("state unavailable"))?;
-            let paths: Vec<PathBuf> =
-                files.iter().map(|(p, _)| p.clone()).filter(|p| !world.open.contains_key(p)).collect();
-            world.files_changed(&paths)
+        // (Read without the world's lock; swapped in under a short one.)
+        let paths: Vec<PathBuf> = {
+            let world = self.world();
+            files.iter().map(|(p, _)| p.clone()).filter(|p| !world.open.contains_key(p)).collect()
         };
+        let changed = super::world::reload_paths(&self.world, &paths);
         self.publish(changed).await;
         if let Some(uri) = convert::uri(&path) {
             result.documents.push(uri.as_str().to_string());

@@ -437,16 +437,15 @@ impl Server {
     pub(super) async fn execute_hook_toggle(&self, args: Vec<serde_json::Value>) -> Result<Option<serde_json::Value>> {
         let (_, _, hook) = self.hook_ref(args)?;
         let path = hook.source.path.clone();
-        let (text, version) = {
-            let world = self.world();
-            match world.open.get(&path) {
-                Some(doc) => (doc.text.clone(), Some(doc.version)),
-                None => (
-                    std::fs::read_to_string(&path)
-                        .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?,
-                    None,
-                ),
-            }
+        let open = self.world().open.get(&path).map(|doc| (doc.text.clone(), Some(doc.version)));
+        let (text, version) = match open {
+            Some(open) => open,
+            // Read without the world's lock.
+            None => (
+                std::fs::read_to_string(&path)
+                    .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?,
+                None,
+            ),
         };
         let enabled = !hook.enabled;
         let (range, new_text) = specwright_hooks::set_enabled(&text, hook.source.index_in_file, enabled)

@@ -56,8 +56,9 @@ pub struct Server {
     pub(super) hook_settings: RwLock<super::hooks::HookSettings>,
     /// The built-in analyzers' settings (secrets, smells).
     pub(super) analyzers: RwLock<super::analysis::AnalyzerSettings>,
-    /// The last parse of each open source document, for incremental smells.
-    pub(super) parsed: Mutex<std::collections::HashMap<PathBuf, specwright_analyzers::smells::Parsed>>,
+    /// Analyses and re-indexing scheduled off the request path (debounced
+    /// per document), and each open document's last parse.
+    pub(super) background: Arc<super::analysis::Background>,
     /// Running generations by progress token, for Cancel buttons.
     pub(super) jobs: Mutex<std::collections::HashMap<String, specwright_models::CancellationToken>>,
     pub(super) next_job: std::sync::atomic::AtomicU64,
@@ -97,7 +98,7 @@ impl Server {
             hook_outcomes: Mutex::new(Some(outcomes)),
             hook_settings: RwLock::default(),
             analyzers: RwLock::default(),
-            parsed: Mutex::default(),
+            background: Arc::default(),
             jobs: Mutex::default(),
             next_job: std::sync::atomic::AtomicU64::new(1),
             map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
@@ -384,7 +385,11 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        let changed = self.world_mut().scan_roots();
+        // Read before the first `.await` (requests that follow see the
+        // specs), but without the world's lock.
+        let plan = self.world().plan_scan();
+        let disk = plan.read();
+        let changed = self.world_mut().apply(disk);
         tracing::info!("loaded {} specs", changed.specs.len());
         let flags = self.flags.read().map(|f| *f).unwrap_or_default();
         if let Some(outcomes) = self.hook_outcomes.lock().ok().and_then(|mut o| o.take()) {
@@ -444,38 +449,47 @@ impl LanguageServer for Server {
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let Some(path) = doc_uri_path(&doc.uri) else { return };
-        let changed = self.world_mut().set_open_text(&path, doc.text, doc.version);
-        self.reindex_later(path.clone());
+        // A spec not loaded yet is read before the lock is taken.
+        let read = self.world().spec_to_read(&path);
+        let read = read.map(|dir| specwright_spec::Spec::load(&dir));
+        let changed = self.world_mut().set_open_text_read(&path, doc.text, doc.version, read);
+        self.reindex_later(path.clone(), std::time::Duration::ZERO);
+        self.analyze_later(&path, std::time::Duration::ZERO);
         self.publish(changed).await;
-        self.analyze_open(&path).await;
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
+        let read = self.world().spec_to_read(&path);
+        let read = read.map(|dir| specwright_spec::Spec::load(&dir));
         let changed = {
             let mut world = self.world_mut();
             let Some(mut text) = world.open.get(&path).map(|d| d.text.clone()) else { return };
             for change in &params.content_changes {
                 convert::apply_change(&mut text, change);
             }
-            world.set_open_text(&path, text, params.text_document.version)
+            world.set_open_text_read(&path, text, params.text_document.version, read)
         };
-        self.reindex_later(path.clone());
+        // Source files are re-indexed and analyzed once a burst of changes ends.
+        self.reindex_later(path.clone(), super::analysis::DEBOUNCE);
+        self.analyze_later(&path, super::analysis::DEBOUNCE);
         self.publish(changed).await;
-        self.analyze_open(&path).await;
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
-        let changed = self.world_mut().close_document(&path);
-        self.reindex_later(path.clone());
+        let plan = self.world().plan_close(&path);
+        let disk = plan.read();
+        let changed = self.world_mut().close_document_read(&path, disk);
+        self.cancel_analysis(&path);
+        self.reindex_later(path.clone(), std::time::Duration::ZERO);
         self.publish(changed).await;
         self.clear_analysis(&path).await;
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let paths: Vec<PathBuf> = params.changes.iter().filter_map(|c| convert::path(&c.uri)).collect();
-        let changed = self.world_mut().files_changed(&paths);
+        let changed = super::world::reload_paths(&self.world, &paths);
         // A change on disk is a save for the hooks (files the editor does not
         // send, `*.go` or `*.css`, reach them only this way; a save reported
         // twice runs a hook once).
@@ -490,16 +504,18 @@ impl LanguageServer for Server {
                 self.hook_file_events(event, &of_kind, true);
             }
         }
-        for path in &paths {
-            if !self.world().open.contains_key(path) {
-                self.reindex_later(path.clone());
-            }
+        let closed: Vec<PathBuf> = {
+            let world = self.world();
+            paths.iter().filter(|p| !world.open.contains_key(*p)).cloned().collect()
+        };
+        for path in closed {
+            self.reindex_later(path, std::time::Duration::ZERO);
         }
         self.publish(changed).await;
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
-        let changed = {
+        let cleared = {
             let mut world = self.world_mut();
             let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| convert::path(&f.uri)).collect();
             world.roots.retain(|r| !removed.contains(r));
@@ -525,12 +541,14 @@ impl LanguageServer for Server {
                 }
                 world.indexes.remove(root);
             }
-            let mut changed = world.scan_roots();
-            changed.removed = cleared;
-            changed
+            cleared
         };
-        self.publish(changed).await;
+        // The folders are changed; what they hold is read off the world's
+        // lock and off the request path, while the index builds.
         super::context::build_indexes_in_background(Arc::clone(&self.world));
+        let mut changed = super::world::rescan(&self.world).await;
+        changed.removed.extend(cleared);
+        self.publish(changed).await;
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {

@@ -151,16 +151,16 @@ impl Server {
         }
 
         // The world learns of new text from the editor or the watcher; read it now too.
-        let changed = {
-            let mut world = self.world_mut();
-            let paths: Vec<PathBuf> = create
+        let paths: Vec<PathBuf> = {
+            let world = self.world();
+            create
                 .iter()
                 .map(|(p, _)| p.clone())
                 .chain(proposals.iter().map(|p| p.path.clone()))
                 .filter(|p| !world.open.contains_key(p))
-                .collect();
-            world.files_changed(&paths)
+                .collect()
         };
+        let changed = super::world::reload_paths(&self.world, &paths);
         self.publish(changed).await;
 
         if !problems.is_empty() {

@@ -2,10 +2,15 @@
 //! documents the editor has open. Handlers read an immutable snapshot of
 //! one spec ([`SpecSnapshot`]); notifications mutate the world under a
 //! short lock that is never held across an `.await`.
+//!
+//! Nothing reads the disk under the lock: a reload is planned under a read
+//! lock ([`ReadPlan`], no file touched), read without it
+//! ([`ReadPlan::read`]: scans, parses, checks), and swapped in under a short
+//! write lock ([`World::apply`]), open documents winning.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use specwright_spec::{Analysis, DocKind, Spec, analyze, discover_specs, spec_document};
 
@@ -49,6 +54,9 @@ pub struct World {
     pub indexed_versions: HashMap<PathBuf, i32>,
     /// Source files changed most recently (newest last, at most [`RECENT_FILES`]).
     pub recent: std::collections::VecDeque<PathBuf>,
+    /// Counts the reloads from disk applied, so that a scan that read
+    /// without the lock can tell whether a newer read was applied meanwhile.
+    pub disk_epoch: u64,
 }
 
 /// How many recently changed files the repository map leans toward.
@@ -99,28 +107,223 @@ impl Changed {
     }
 }
 
-impl World {
-    /// Loads every spec of every workspace folder from disk (open documents win).
-    pub fn scan_roots(&mut self) -> Changed {
-        let mut changed = Changed::default();
-        let dirs: Vec<PathBuf> = self.roots.iter().flat_map(|r| discover_specs(r)).collect();
-        for dir in dirs {
-            self.reload_spec(&dir);
-            changed.specs.push(dir);
+/// What a reload needs from disk, decided under the world's lock (cheap: no
+/// file is touched) and read without it ([`ReadPlan::read`]), so that disk
+/// scans never hold the lock. [`World::apply`] then swaps the result in
+/// under a short write lock.
+#[derive(Debug, Default, Clone)]
+pub struct ReadPlan {
+    /// Workspace folders to discover spec folders in (and load them).
+    discover: Vec<PathBuf>,
+    /// Spec folders to load.
+    specs: Vec<PathBuf>,
+    /// Workspace folders whose steering to load.
+    steering: Vec<PathBuf>,
+    /// Workspace folders whose hook files to load.
+    hooks: Vec<PathBuf>,
+    /// Spec documents reported as removed if they no longer exist.
+    gone_documents: Vec<PathBuf>,
+    /// Spec folders whose documents are reported as removed if the folder no longer exists.
+    gone_folders: Vec<PathBuf>,
+    user_steering: Option<PathBuf>,
+}
+
+/// A spec folder as read from disk, checked when no document of it was open.
+#[derive(Debug)]
+struct LoadedSpec {
+    dir: PathBuf,
+    spec: Spec,
+    analysis: Analysis,
+}
+
+/// What [`ReadPlan::read`] found on disk, for [`World::apply`].
+#[derive(Debug, Default)]
+pub struct DiskState {
+    /// Workspace folders scanned: what was found in them is dropped if the
+    /// folder was removed before the result is applied.
+    scanned: Vec<PathBuf>,
+    specs: Vec<LoadedSpec>,
+    steering: Vec<(PathBuf, specwright_steering::Steering)>,
+    hooks: Vec<(PathBuf, Vec<specwright_hooks::HookFile>)>,
+    removed: Vec<PathBuf>,
+}
+
+impl ReadPlan {
+    pub fn is_empty(&self) -> bool {
+        self.discover.is_empty()
+            && self.specs.is_empty()
+            && self.steering.is_empty()
+            && self.hooks.is_empty()
+            && self.gone_documents.is_empty()
+            && self.gone_folders.is_empty()
+    }
+
+    /// Reads and parses what the plan names. The slow part of every reload:
+    /// call it without holding the world's lock.
+    pub fn read(self) -> DiskState {
+        let mut dirs = self.specs;
+        dirs.extend(self.discover.iter().flat_map(|r| discover_specs(r)));
+        let mut seen = std::collections::HashSet::new();
+        dirs.retain(|d| seen.insert(d.clone()));
+        let specs = dirs
+            .into_iter()
+            .map(|dir| {
+                let spec = Spec::load(&dir);
+                let analysis = analyze(&spec);
+                LoadedSpec { dir, spec, analysis }
+            })
+            .collect();
+        let steering = self
+            .steering
+            .into_iter()
+            .map(|root| {
+                let steering = specwright_steering::Steering::load(&root, self.user_steering.as_deref());
+                (root, steering)
+            })
+            .collect();
+        let hooks = self.hooks.into_iter().map(|root| (root.clone(), specwright_hooks::load(&root))).collect();
+        let mut removed: Vec<PathBuf> = self.gone_documents.into_iter().filter(|p| !p.exists()).collect();
+        for dir in self.gone_folders.into_iter().filter(|d| !d.exists()) {
+            removed.extend(DocKind::ALL.iter().map(|k| dir.join(k.file_name())));
         }
-        for root in self.roots.clone() {
-            changed.merge(self.reload_steering(&root));
-            changed.merge(self.reload_hooks(&root));
+        DiskState { scanned: self.discover, specs, steering, hooks, removed }
+    }
+}
+
+/// Reloads what changed on disk at `paths` without holding the world's
+/// lock while reading: decides under a read lock, reads unlocked, applies
+/// under a short write lock. The one way files changed on disk reach the
+/// world.
+pub fn reload_paths(world: &RwLock<World>, paths: &[PathBuf]) -> Changed {
+    let plan = world.read().unwrap_or_else(|e| e.into_inner()).plan_files_changed(paths);
+    if plan.is_empty() {
+        return Changed::default();
+    }
+    let disk = plan.read();
+    world.write().unwrap_or_else(|e| e.into_inner()).apply(disk)
+}
+
+/// Scans every workspace folder (specs, steering, hooks) on a blocking
+/// thread, without the world's lock, and applies the result in one short
+/// write. A reload from disk applied meanwhile (a watched file, a closed
+/// document) makes it read again, so that an older read never replaces a
+/// newer one.
+pub async fn rescan(world: &Arc<RwLock<World>>) -> Changed {
+    let mut attempt = 0;
+    loop {
+        let (plan, epoch) = {
+            let w = world.read().unwrap_or_else(|e| e.into_inner());
+            (w.plan_scan(), w.disk_epoch)
+        };
+        let Ok(disk) = tokio::task::spawn_blocking(move || plan.read()).await else {
+            return Changed::default();
+        };
+        let mut w = world.write().unwrap_or_else(|e| e.into_inner());
+        attempt += 1;
+        if w.disk_epoch == epoch || attempt >= 3 {
+            return w.apply(disk);
+        }
+    }
+}
+
+impl World {
+    /// What a scan of every workspace folder reads.
+    pub fn plan_scan(&self) -> ReadPlan {
+        ReadPlan {
+            discover: self.roots.clone(),
+            steering: self.roots.clone(),
+            hooks: self.roots.clone(),
+            user_steering: self.user_steering.clone(),
+            ..ReadPlan::default()
+        }
+    }
+
+    /// What files changed on disk (watched files, saves by other programs)
+    /// make the world read again.
+    pub fn plan_files_changed(&self, paths: &[PathBuf]) -> ReadPlan {
+        let mut plan = ReadPlan { user_steering: self.user_steering.clone(), ..ReadPlan::default() };
+        for path in paths {
+            if let Some((dir, _)) = spec_document(path) {
+                plan.gone_documents.push(path.clone());
+                plan.specs.push(dir);
+            } else if let Some(dir) = self.spec_dir_of_folder(path) {
+                // A spec folder itself was created or deleted.
+                plan.gone_folders.push(dir.clone());
+                plan.specs.push(dir);
+            }
+        }
+        plan.specs.sort();
+        plan.specs.dedup();
+        plan.steering = paths.iter().filter_map(|p| self.steering_root(p).map(|(root, ..)| root)).collect();
+        plan.steering.sort();
+        plan.steering.dedup();
+        // A hook file, or the `.kiro/hooks` folder itself, created, changed or deleted.
+        plan.hooks = paths
+            .iter()
+            .filter_map(|p| self.hook_root(p).or_else(|| self.roots.iter().find(|r| hooks_dir(r) == *p).cloned()))
+            .collect();
+        plan.hooks.sort();
+        plan.hooks.dedup();
+        plan
+    }
+
+    /// What closing `path` makes the world read again: the disk's text is
+    /// the truth again (for a spec, a hook file or a steering document).
+    pub fn plan_close(&self, path: &Path) -> ReadPlan {
+        let mut plan = ReadPlan { user_steering: self.user_steering.clone(), ..ReadPlan::default() };
+        if !self.open.contains_key(path) {
+            return plan;
+        }
+        if let Some((dir, _)) = spec_document(path) {
+            plan.specs.push(dir);
+        } else if let Some(root) = self.hook_root(path) {
+            plan.hooks.push(root);
+        } else if let Some((root, ..)) = self.steering_root(path) {
+            plan.steering.push(root);
+        }
+        plan
+    }
+
+    /// The spec folder to read from disk before a new text of `path` is
+    /// applied: `path` is a spec document whose spec is not loaded yet.
+    pub fn spec_to_read(&self, path: &Path) -> Option<PathBuf> {
+        let (dir, _) = spec_document(path)?;
+        (!self.specs.contains_key(&dir)).then_some(dir)
+    }
+
+    /// Swaps in what [`ReadPlan::read`] found, open documents winning; what
+    /// belongs to a workspace folder removed meanwhile is dropped.
+    pub fn apply(&mut self, disk: DiskState) -> Changed {
+        self.disk_epoch += 1;
+        let gone_root =
+            |world: &World, path: &Path| disk.scanned.iter().any(|r| path.starts_with(r) && !world.roots.contains(r));
+        let mut changed = Changed { removed: disk.removed.clone(), ..Changed::default() };
+        for loaded in disk.specs {
+            if gone_root(self, &loaded.dir) {
+                continue;
+            }
+            changed.specs.push(loaded.dir.clone());
+            self.put_spec(loaded);
+        }
+        for (root, steering) in disk.steering {
+            if self.roots.contains(&root) {
+                changed.merge(self.put_steering(&root, steering));
+            }
+        }
+        for (root, files) in disk.hooks {
+            if self.roots.contains(&root) {
+                changed.merge(self.put_hooks(&root, files));
+            }
         }
         changed
     }
 
-    /// Loads a workspace folder's hook files from disk, open documents winning.
-    fn reload_hooks(&mut self, root: &Path) -> Changed {
+    /// A workspace folder's hook files as read from disk, open documents winning.
+    fn put_hooks(&mut self, root: &Path, files: Vec<specwright_hooks::HookFile>) -> Changed {
         let dir = hooks_dir(root);
         let before: Vec<PathBuf> = self.hooks.keys().filter(|p| p.parent() == Some(dir.as_path())).cloned().collect();
         self.hooks.retain(|p, _| p.parent() != Some(dir.as_path()));
-        for file in specwright_hooks::load(root) {
+        for file in files {
             self.hooks.insert(file.path.clone(), file);
         }
         for (path, doc) in &self.open {
@@ -143,11 +346,10 @@ impl World {
         self.roots.iter().find(|r| path.parent() == Some(hooks_dir(r).as_path())).cloned()
     }
 
-    /// Loads a workspace folder's steering from disk, open documents winning.
-    fn reload_steering(&mut self, root: &Path) -> Changed {
+    /// A workspace folder's steering as read from disk, open documents winning.
+    fn put_steering(&mut self, root: &Path, mut steering: specwright_steering::Steering) -> Changed {
         let before: Vec<PathBuf> =
             self.steering.get(root).map(|s| s.files.iter().map(|f| f.path.clone()).collect()).unwrap_or_default();
-        let mut steering = specwright_steering::Steering::load(root, self.user_steering.as_deref());
         for (path, doc) in &self.open {
             if let Some((rel, source)) = specwright_steering::classify(root, self.user_steering.as_deref(), path) {
                 steering.upsert(specwright_steering::parse(path, &rel, &doc.text, root, source));
@@ -173,12 +375,21 @@ impl World {
         })
     }
 
+    /// [`World::set_open_text_read`], reading a spec not loaded yet under
+    /// the caller's lock (tests only).
+    #[cfg(test)]
+    pub fn set_open_text(&mut self, path: &Path, text: String, version: i32) -> Changed {
+        let read = self.spec_to_read(path).map(|dir| Spec::load(&dir));
+        self.set_open_text_read(path, text, version, read)
+    }
+
     /// A new text for any open document: a spec document (re-parsed and its
     /// spec re-checked), a steering document (re-parsed), or a source file
-    /// (kept, for the index to re-read off the request path).
-    pub fn set_open_text(&mut self, path: &Path, text: String, version: i32) -> Changed {
+    /// (kept, for the index to re-read off the request path). `read` is the
+    /// spec folder of [`World::spec_to_read`], read from disk without the lock.
+    pub fn set_open_text_read(&mut self, path: &Path, text: String, version: i32, read: Option<Spec>) -> Changed {
         if spec_document(path).is_some() {
-            return Changed::specs(self.set_text(path, text, version));
+            return Changed::specs(self.set_text_read(path, text, version, read));
         }
         if self.hook_root(path).is_some() {
             let file = specwright_hooks::parse(path, &text);
@@ -198,20 +409,21 @@ impl World {
         Changed { steering: vec![path.to_path_buf()], ..Changed::default() }
     }
 
-    /// The editor closed a document: the disk's text is the truth again.
+    /// [`World::close_document_read`], reading under the caller's lock (tests only).
+    #[cfg(test)]
     pub fn close_document(&mut self, path: &Path) -> Changed {
+        let disk = self.plan_close(path).read();
+        self.close_document_read(path, disk)
+    }
+
+    /// The editor closed a document: the disk's text is the truth again.
+    /// `disk` is [`World::plan_close`], read without the lock.
+    pub fn close_document_read(&mut self, path: &Path, disk: DiskState) -> Changed {
         self.indexed_versions.remove(path);
-        if spec_document(path).is_some() {
-            return Changed::specs(self.close(path));
+        if self.open.remove(path).is_none() {
+            return Changed::default();
         }
-        self.open.remove(path);
-        if let Some(root) = self.hook_root(path) {
-            return self.reload_hooks(&root);
-        }
-        match self.steering_root(path) {
-            Some((root, ..)) => self.reload_steering(&root),
-            None => Changed::default(),
-        }
+        self.apply(disk)
     }
 
     pub fn snapshot(&self, dir: &Path) -> Option<SpecSnapshot> {
@@ -231,24 +443,34 @@ impl World {
         self.open.get(path).map(|d| d.version)
     }
 
-    /// Reads a spec folder from disk, overlaying open documents.
-    fn reload_spec(&mut self, dir: &Path) {
-        let mut spec = Spec::load(dir);
+    /// A spec folder as read from disk, overlaying open documents (then
+    /// re-checked; the check made while reading is kept when none is open).
+    fn put_spec(&mut self, loaded: LoadedSpec) {
+        let LoadedSpec { dir, mut spec, analysis } = loaded;
+        let mut overlaid = false;
         for kind in DocKind::ALL {
             if let Some(open) = self.open.get(&dir.join(kind.file_name())) {
                 spec.set_document(kind, Some(open.text.clone()));
+                overlaid = true;
             }
         }
         if spec.is_spec() {
-            self.specs.insert(dir.to_path_buf(), SpecSnapshot::new(spec));
+            let snapshot = if overlaid {
+                SpecSnapshot::new(spec)
+            } else {
+                SpecSnapshot { spec: Arc::new(spec), analysis: Arc::new(analysis) }
+            };
+            self.specs.insert(dir, snapshot);
         } else {
-            self.specs.remove(dir);
+            self.specs.remove(&dir);
         }
     }
 
     /// Applies a new text for a spec document (open, changed), re-parsing
-    /// that document only and re-checking its spec. Returns the spec folder.
-    pub fn set_text(&mut self, path: &Path, text: String, version: i32) -> Option<PathBuf> {
+    /// that document only and re-checking its spec; a spec not loaded yet
+    /// comes from `read` (its folder read from disk beforehand). Returns the
+    /// spec folder.
+    fn set_text_read(&mut self, path: &Path, text: String, version: i32, read: Option<Spec>) -> Option<PathBuf> {
         let (dir, kind) = spec_document(path)?;
         self.open.insert(path.to_path_buf(), OpenDocument { version, text: text.clone() });
         match self.specs.get_mut(&dir) {
@@ -257,61 +479,14 @@ impl World {
                 spec.set_document(kind, Some(text));
                 snap.analysis = Arc::new(analyze(spec));
             }
-            None => self.reload_spec(&dir),
-        }
-        Some(dir)
-    }
-
-    /// The editor closed a document: the disk's text is the truth again.
-    pub fn close(&mut self, path: &Path) -> Option<PathBuf> {
-        self.open.remove(path)?;
-        let (dir, _) = spec_document(path)?;
-        self.reload_spec(&dir);
-        Some(dir)
-    }
-
-    /// Files changed on disk (watched files, saves by other programs).
-    pub fn files_changed(&mut self, paths: &[PathBuf]) -> Changed {
-        let mut changed = Changed::default();
-        let mut dirs: Vec<PathBuf> = Vec::new();
-        for path in paths {
-            if let Some((dir, _)) = spec_document(path) {
-                if !path.exists() {
-                    changed.removed.push(path.clone());
-                }
-                dirs.push(dir);
-            } else if let Some(dir) = self.spec_dir_of_folder(path) {
-                // A spec folder itself was created or deleted.
-                if !path.exists() {
-                    changed.removed.extend(DocKind::ALL.iter().map(|k| dir.join(k.file_name())));
-                }
-                dirs.push(dir);
+            None => {
+                self.disk_epoch += 1;
+                let spec = read.unwrap_or_else(|| Spec::load(&dir));
+                let analysis = Analysis::default();
+                self.put_spec(LoadedSpec { dir: dir.clone(), spec, analysis });
             }
         }
-        dirs.sort();
-        dirs.dedup();
-        for dir in dirs {
-            self.reload_spec(&dir);
-            changed.specs.push(dir);
-        }
-        let mut roots: Vec<PathBuf> =
-            paths.iter().filter_map(|p| self.steering_root(p).map(|(root, ..)| root)).collect();
-        roots.sort();
-        roots.dedup();
-        for root in roots {
-            changed.merge(self.reload_steering(&root));
-        }
-        // A hook file, or the `.kiro/hooks` folder itself, created, changed or deleted.
-        let mut roots: Vec<PathBuf> = paths
-            .iter()
-            .filter_map(|p| self.hook_root(p).or_else(|| self.roots.iter().find(|r| hooks_dir(r) == *p).cloned()))
-            .collect();
-        roots.sort();
-        roots.dedup();
-        for root in roots {
-            changed.merge(self.reload_hooks(&root));
-        }
-        changed
+        Some(dir)
     }
 
     /// `…/.kiro/specs/<name>` itself.
@@ -420,5 +595,74 @@ mod tests {
         w.put_indexed(&path, entry("again"), Some(1));
         assert_eq!(indexed(&w).as_deref(), Some("again"));
         assert!(w.stale_sources().is_empty());
+    }
+
+    /// A folder with a demo spec, removed on drop.
+    struct Folder(PathBuf);
+
+    impl Folder {
+        fn new(label: &str) -> Self {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            let root = std::env::temp_dir().join(format!("specwright-world-{label}-{}-{nanos}", std::process::id()));
+            let dir = root.join(".kiro/specs/demo");
+            std::fs::create_dir_all(&dir).expect("create the spec folder");
+            std::fs::write(dir.join("requirements.md"), "# Requirements Document\n\n## Requirements\n").expect("write");
+            Self(root)
+        }
+
+        fn spec(&self) -> PathBuf {
+            self.0.join(".kiro/specs/demo")
+        }
+    }
+
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn requirements(w: &World, dir: &Path) -> Option<String> {
+        Some(w.specs.get(dir)?.spec.document(DocKind::Requirements)?.text.clone())
+    }
+
+    #[test]
+    fn reads_applied_later_keep_open_documents_and_forget_removed_folders() {
+        let folder = Folder::new("late");
+        let (root, dir) = (folder.0.clone(), folder.spec());
+        let mut w = World { roots: vec![root.clone()], ..World::default() };
+
+        // Read without the lock; meanwhile the editor opens the document.
+        let disk = w.plan_scan().read();
+        let path = dir.join("requirements.md");
+        w.set_open_text(&path, "# Requirements Document\n\nThe editor's text\n".into(), 1);
+        let changed = w.apply(disk);
+        assert_eq!(changed.specs, std::slice::from_ref(&dir));
+        assert!(requirements(&w, &dir).is_some_and(|t| t.contains("The editor's text")), "the editor's text wins");
+
+        // Closed: the disk's text again.
+        let disk = w.plan_close(&path).read();
+        w.close_document_read(&path, disk);
+        assert!(requirements(&w, &dir).is_some_and(|t| !t.contains("The editor's text")));
+
+        // A scan of a folder removed before it is applied leaves nothing behind.
+        w.specs.clear();
+        w.steering.clear();
+        let disk = w.plan_scan().read();
+        w.roots.clear();
+        let changed = w.apply(disk);
+        assert!(changed.specs.is_empty() && w.specs.is_empty() && w.steering.is_empty(), "{changed:?}");
+    }
+
+    #[test]
+    fn every_reload_from_disk_moves_the_epoch() {
+        let folder = Folder::new("epoch");
+        let mut w = World { roots: vec![folder.0.clone()], ..World::default() };
+        let before = w.disk_epoch;
+        let plan = w.plan_files_changed(&[folder.spec().join("requirements.md")]);
+        assert!(!plan.is_empty());
+        w.apply(plan.read());
+        assert!(w.disk_epoch > before, "a rescan that read before this must read again");
+        let plan = w.plan_files_changed(&[folder.0.join("README.md")]);
+        assert!(plan.is_empty(), "nothing to read for a file the world does not keep");
     }
 }
