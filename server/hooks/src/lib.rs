@@ -25,8 +25,8 @@ pub mod trust;
 
 pub use edit::set_enabled;
 pub use model::{
-    Action, BUILTIN_PREFIX, DEFAULT_TIMEOUT_SECS, Diagnostic, Event, EventKind, Format, Hook, HookFile, Matcher, Source, Trigger,
-    matches,
+    Action, BUILTIN_PREFIX, DEFAULT_TIMEOUT_SECS, Diagnostic, Event, EventKind, Format, Hook, HookFile, Matcher,
+    Source, Trigger, matches,
 };
 pub use parse::{format_of, load, parse};
 pub use specwright_spec::{Position, Range, Severity};

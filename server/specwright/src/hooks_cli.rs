@@ -112,8 +112,13 @@ fn trust_dir(dir: &Path) -> ExitCode {
     }
     let mut text = String::new();
     for hook in files.iter().flat_map(|f| &f.hooks).filter(|h| h.action.needs_trust()) {
-        text.push_str(&format!("trusted: {} → {} {}
-", hook.name, hook.action.legacy_name(), hook.action.summary()));
+        text.push_str(&format!(
+            "trusted: {} → {} {}
+",
+            hook.name,
+            hook.action.legacy_name(),
+            hook.action.summary()
+        ));
     }
     if text.is_empty() {
         text.push_str("no hook here needs trust (built-in analyzers run without it)\n");
@@ -319,10 +324,7 @@ fn list(dir: PathBuf, format: &str) -> ExitCode {
         for h in &listed {
             let state = if h.enabled { "" } else { " (disabled)" };
             let trust = if h.trusted { "" } else { " (not trusted)" };
-            s.push_str(&format!(
-                "{}{state}{trust}: {} → {} {} [{}]\n",
-                h.name, h.trigger, h.action, h.detail, h.file
-            ));
+            s.push_str(&format!("{}{state}{trust}: {} → {} {} [{}]\n", h.name, h.trigger, h.action, h.detail, h.file));
         }
         if problems > 0 {
             s.push_str(&format!("{problems} error(s) in hook files: run `specwright check` for details\n"));

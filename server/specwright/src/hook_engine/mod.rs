@@ -186,9 +186,10 @@ impl Engine {
             && let Some(modified) = modified
         {
             let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
-            let echo = state.saves.get(&event.path).is_some_and(|&(at, by_watcher)| {
-                at == modified && by_watcher != event.via_watcher
-            });
+            let echo = state
+                .saves
+                .get(&event.path)
+                .is_some_and(|&(at, by_watcher)| at == modified && by_watcher != event.via_watcher);
             if echo {
                 drop(state);
                 let same = hooks.iter().filter(|h| matches(h, &probe)).map(|h| (h.name.clone(), Skipped::SameSave));
@@ -266,7 +267,14 @@ impl Engine {
 
     /// Starts (or restarts) the debounce timer of (hook, file); false when
     /// a run for that file is already waiting for a permit.
-    fn debounce(&self, hook: Hook, siblings: Vec<Hook>, root: PathBuf, trigger: EventKind, file: Option<String>) -> bool {
+    fn debounce(
+        &self,
+        hook: Hook,
+        siblings: Vec<Hook>,
+        root: PathBuf,
+        trigger: EventKind,
+        file: Option<String>,
+    ) -> bool {
         let key = (HookKey::of(&hook), file.clone());
         let number = {
             let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());

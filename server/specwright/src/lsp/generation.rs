@@ -531,4 +531,3 @@ impl lsp::notification::Notification for StreamNotification {
     type Params = ext::StreamParams;
     const METHOD: &'static str = ext::STREAM;
 }
-

@@ -324,10 +324,8 @@ impl Server {
             return;
         }
         if registered.is_some() {
-            let old = lsp::Unregistration {
-                id: HOOK_WATCHERS_ID.into(),
-                method: "workspace/didChangeWatchedFiles".into(),
-            };
+            let old =
+                lsp::Unregistration { id: HOOK_WATCHERS_ID.into(), method: "workspace/didChangeWatchedFiles".into() };
             if let Err(e) = self.client.unregister_capability(vec![old]).await {
                 tracing::warn!("could not unregister the hooks' file watchers: {e}");
             }
@@ -363,7 +361,8 @@ impl Server {
 
     fn hook_ref(&self, args: Vec<serde_json::Value>) -> Result<(ext::HookRef, PathBuf, Hook)> {
         let params: ext::HookRef = super::server::one_argument(args, "{name, root?}")?;
-        let root = params.root.as_deref().map(|r| super::paths::workspace_folder(&self.world().roots, r)).transpose()?;
+        let root =
+            params.root.as_deref().map(|r| super::paths::workspace_folder(&self.world().roots, r)).transpose()?;
         let (root, hook) = self.world().find_hook(&params.name, root.as_deref()).map_err(Error::invalid_params)?;
         Ok((params, root, hook))
     }
@@ -406,7 +405,8 @@ impl Server {
             true => ext::HooksTrustParams::default(),
             false => super::server::one_argument(args, "{root?}")?,
         };
-        let root = params.root.as_deref().map(|r| super::paths::workspace_folder(&self.world().roots, r)).transpose()?;
+        let root =
+            params.root.as_deref().map(|r| super::paths::workspace_folder(&self.world().roots, r)).transpose()?;
         let gate = self.hook_engine.gate();
         let store = gate.store().ok_or_else(|| {
             request_failed("there is no data folder to keep the trust record in (set SPECWRIGHT_DATA_DIR)".into())

@@ -110,8 +110,11 @@ mod tests {
         let (client_in, mut client_out) = tokio::io::split(client);
         let mut client_in = BufReader::new(client_in);
 
-        send(&mut client_out, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}))
-            .await;
+        send(
+            &mut client_out,
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+        )
+        .await;
         assert!(next_response(&mut client_in).await.get("result").is_some());
         send(&mut client_out, json!({"jsonrpc": "2.0", "method": "initialized", "params": {}})).await;
 
