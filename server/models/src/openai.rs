@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::config::ModelConfig;
 use crate::sse::SseEvent;
-use crate::wire::{parse_input, snippet, temperature};
+use crate::wire::{input_or_raw, parse_input, snippet, temperature};
 use crate::{ChatRequest, ChatResponse, Content, ModelError, Provider, Role, StreamEvent, ToolCall, ToolChoice};
 
 pub(crate) fn url(config: &ModelConfig) -> String {
@@ -309,12 +309,13 @@ impl Decoder {
             if call.name.is_empty() {
                 return Err(ModelError::Protocol(format!("tool call {slot} has no function name")));
             }
-            let input = parse_input(&call.arguments, &call.name).map_err(|e| match &self.response.stop_reason {
-                Some(reason) if reason == "length" => {
-                    ModelError::Protocol(format!("{e}; the answer was cut at max_tokens"))
+            let input = match parse_input(&call.arguments, &call.name) {
+                Ok(input) => input,
+                Err(e) if self.response.stop_reason.as_deref() == Some("length") => {
+                    return Err(ModelError::Protocol(format!("{e}; the answer was cut at max_tokens")));
                 }
-                _ => e,
-            })?;
+                Err(_) => input_or_raw(&call.arguments, &call.name),
+            };
             let id = if call.id.is_empty() { format!("call_{slot}") } else { call.id };
             self.response.tool_calls.push(ToolCall { id, name: call.name, input });
         }

@@ -13,6 +13,13 @@ pub(crate) fn parse_input(json: &str, name: &str) -> Result<Value, ModelError> {
         .map_err(|e| ModelError::Protocol(format!("the input of the tool call '{name}' is not JSON ({e})")))
 }
 
+/// [`parse_input`], keeping input that is not JSON as a JSON string of the
+/// raw text: a malformed call is the caller's to report back to the model
+/// (the agent answers it with an error result), not a failed answer.
+pub(crate) fn input_or_raw(json: &str, name: &str) -> Value {
+    parse_input(json, name).unwrap_or_else(|_| Value::String(json.to_string()))
+}
+
 /// A temperature as JSON: `0.2`, not the `0.20000000298023224` a plain
 /// `f32` to `f64` conversion would send.
 pub(crate) fn temperature(t: f32) -> Value {

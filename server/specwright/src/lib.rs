@@ -11,6 +11,7 @@
 //! - [`steering_cli`]: `specwright steering init`, steering generation that
 //!   never overwrites.
 
+pub mod agent_cli;
 pub mod check;
 pub mod context_cli;
 pub mod hook_engine;

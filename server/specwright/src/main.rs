@@ -27,6 +27,14 @@ struct Cli {
 enum Command {
     /// Run the language server over stdio.
     Lsp,
+    /// Ask the agent: one turn with tools confined to the workspace
+    /// (edits only with --autopilot, commands only with --allow).
+    Ask {
+        #[command(flatten)]
+        args: specwright::agent_cli::AskArgs,
+        #[command(flatten)]
+        flags: specwright::spec_cli::ModelFlags,
+    },
     /// Agent hooks: `hooks list`.
     Hooks {
         #[command(subcommand)]
@@ -94,6 +102,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { dirs, format }) => check::run(&dirs, format),
         Some(Command::Lsp) => run_server(),
+        Some(Command::Ask { args, flags }) => specwright::agent_cli::run(args, flags),
         Some(Command::Spec { command, flags }) => specwright::spec_cli::run(command, flags),
         Some(Command::Steering { command, flags }) => specwright::steering_cli::run(command, flags),
         Some(Command::Context { command }) => specwright::context_cli::run(command),

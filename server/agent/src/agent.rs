@@ -1,0 +1,200 @@
+//! The tool-calling loop: ask the model with the tools' schemas, run the
+//! calls it makes, send their results back, until it answers without a
+//! call, a limit is reached, or the turn is cancelled. Text streams to the
+//! caller as it arrives.
+
+use serde_json::Value;
+use specwright_models::{ChatRequest, Content, Message, Model, ModelError, Role, StreamEvent, ToolChoice, ToolSpec};
+
+use crate::tool::{Tool, ToolContext, ToolError};
+
+/// What a turn streams to its front end.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgentEvent {
+    /// A piece of the model's answer.
+    Text(String),
+    /// The model called a tool.
+    ToolCall { id: String, name: String, input: Value },
+    /// The tool's result, as the model will read it.
+    ToolResult { id: String, name: String, ok: bool, output: String },
+}
+
+/// Bounds of one turn.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Model calls in one turn (each answer with tool calls is one step).
+    pub max_steps: usize,
+    /// The most characters of one tool's output the model reads.
+    pub tool_output_chars: usize,
+    /// Overrides the configured maximum of output tokens per model call.
+    pub max_tokens: Option<u32>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_steps: 25, tool_output_chars: 20_000, max_tokens: None }
+    }
+}
+
+/// Why a turn ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StopReason {
+    /// The model answered without calling a tool.
+    EndTurn,
+    /// [`Limits::max_steps`] model calls were made.
+    MaxSteps,
+    Cancelled,
+    /// The model failed (after the model layer's retries).
+    ModelError(String),
+}
+
+impl StopReason {
+    /// `endTurn`, `maxSteps`, `cancelled`, `error`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            StopReason::EndTurn => "endTurn",
+            StopReason::MaxSteps => "maxSteps",
+            StopReason::Cancelled => "cancelled",
+            StopReason::ModelError(_) => "error",
+        }
+    }
+}
+
+/// How a turn ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnOutcome {
+    pub stop: StopReason,
+    /// The text of the model's last answer.
+    pub text: String,
+    /// Model calls made.
+    pub steps: usize,
+}
+
+/// Runs one turn: `history` ends with the user's message and receives the
+/// assistant's answers and the tool results. Never panics on anything the
+/// model sends: unknown tools, malformed arguments and failing tools become
+/// error results the model reads.
+pub async fn run_turn(
+    model: &dyn Model,
+    system: Option<String>,
+    history: &mut Vec<Message>,
+    tools: &[Box<dyn Tool>],
+    cx: &ToolContext<'_>,
+    limits: &Limits,
+    on_event: &mut (dyn FnMut(AgentEvent) + Send),
+) -> TurnOutcome {
+    let specs: Vec<ToolSpec> = tools
+        .iter()
+        .map(|t| ToolSpec {
+            name: t.name().into(),
+            description: t.description().into(),
+            input_schema: t.input_schema(),
+        })
+        .collect();
+    let mut steps = 0;
+    loop {
+        if cx.cancel.is_cancelled() {
+            return TurnOutcome { stop: StopReason::Cancelled, text: String::new(), steps };
+        }
+        if steps >= limits.max_steps {
+            let text = format!("Stopped after {steps} steps (the limit of one turn).");
+            return TurnOutcome { stop: StopReason::MaxSteps, text, steps };
+        }
+        steps += 1;
+        let request = ChatRequest {
+            system: system.clone(),
+            messages: history.clone(),
+            tools: specs.clone(),
+            tool_choice: ToolChoice::Auto,
+            max_tokens: limits.max_tokens,
+            ..ChatRequest::default()
+        };
+        let response = {
+            let mut sink = |event: StreamEvent| {
+                if let StreamEvent::Text(text) = event {
+                    on_event(AgentEvent::Text(text));
+                }
+            };
+            model.chat(&request, cx.cancel, &mut sink).await
+        };
+        let response = match response {
+            Ok(r) => r,
+            Err(ModelError::Cancelled) => {
+                return TurnOutcome { stop: StopReason::Cancelled, text: String::new(), steps };
+            }
+            Err(e) => return TurnOutcome { stop: StopReason::ModelError(e.to_string()), text: String::new(), steps },
+        };
+        let mut content = Vec::new();
+        if !response.text.is_empty() {
+            content.push(Content::Text { text: response.text.clone() });
+        }
+        for call in &response.tool_calls {
+            // Providers take only objects back; a malformed call is answered by its error result.
+            let input = if call.input.is_object() { call.input.clone() } else { Value::Object(Default::default()) };
+            content.push(Content::ToolUse { id: call.id.clone(), name: call.name.clone(), input });
+        }
+        if content.is_empty() {
+            content.push(Content::Text { text: String::new() });
+        }
+        history.push(Message { role: Role::Assistant, content });
+        if response.tool_calls.is_empty() {
+            return TurnOutcome { stop: StopReason::EndTurn, text: response.text, steps };
+        }
+        let mut results = Vec::new();
+        for call in response.tool_calls {
+            on_event(AgentEvent::ToolCall { id: call.id.clone(), name: call.name.clone(), input: call.input.clone() });
+            let result = run_tool(tools, &call.name, call.input, cx).await;
+            let (ok, output) = match result {
+                Ok(text) => (true, cap(text, limits.tool_output_chars)),
+                Err(e) => (false, cap(e.message(), limits.tool_output_chars)),
+            };
+            on_event(AgentEvent::ToolResult {
+                id: call.id.clone(),
+                name: call.name.clone(),
+                ok,
+                output: output.clone(),
+            });
+            results.push(Content::ToolResult { tool_use_id: call.id, content: output, is_error: !ok });
+        }
+        history.push(Message { role: Role::User, content: results });
+    }
+}
+
+/// Runs the named tool; an unknown name or arguments that are not a JSON
+/// object are errors the model reads.
+async fn run_tool(
+    tools: &[Box<dyn Tool>],
+    name: &str,
+    input: Value,
+    cx: &ToolContext<'_>,
+) -> Result<String, ToolError> {
+    let Some(tool) = tools.iter().find(|t| t.name() == name) else {
+        let known: Vec<&str> = tools.iter().map(|t| t.name()).collect();
+        return Err(ToolError::InvalidInput(format!("there is no tool '{name}'; the tools are: {}", known.join(", "))));
+    };
+    // Some providers deliver arguments that did not parse as a string.
+    let input = match input {
+        Value::String(text) => serde_json::from_str(&text).map_err(|e| {
+            ToolError::InvalidInput(format!("the arguments are not a JSON object ({e}); send them as one object"))
+        })?,
+        other => other,
+    };
+    if !input.is_object() {
+        return Err(ToolError::InvalidInput("the arguments must be one JSON object".into()));
+    }
+    if cx.cancel.is_cancelled() {
+        return Err(ToolError::Cancelled);
+    }
+    tool.run(input, cx).await
+}
+
+/// `text` within `limit` characters, with the cap shown to the model.
+fn cap(text: String, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((at, _)) => {
+            let total = text.chars().count();
+            format!("{}\n[output cut at {limit} of {total} characters]", &text[..at])
+        }
+        None => text,
+    }
+}

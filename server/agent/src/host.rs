@@ -1,0 +1,108 @@
+//! The front end's side of the agent: how file changes are applied (through
+//! the editor's `workspace/applyEdit`, or atomically on disk), whether the
+//! user approves them, and what the editor shows of a file.
+
+use std::path::{Path, PathBuf};
+
+use specwright_models::BoxFuture;
+
+/// One change to one file, with the text it replaces (so that the host can
+/// show a diff and refuse a change to a file that moved on meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileChange {
+    /// Create (`old` is `None`) or replace the whole text.
+    Write {
+        path: PathBuf,
+        old: Option<String>,
+        new: String,
+    },
+    Delete {
+        path: PathBuf,
+        old: String,
+    },
+}
+
+impl FileChange {
+    pub fn path(&self) -> &Path {
+        match self {
+            FileChange::Write { path, .. } | FileChange::Delete { path, .. } => path,
+        }
+    }
+}
+
+/// The front end.
+pub trait Host: Send + Sync {
+    /// Applies `change` (asking the user first in supervised mode): `Err`
+    /// with the reason when it was refused or failed; nothing changed then.
+    fn apply(&self, change: FileChange) -> BoxFuture<'_, Result<(), String>>;
+
+    /// Whether `command`, which the allow-list does not cover, may run. No
+    /// answer is no.
+    fn approve_command(&self, command: &str) -> BoxFuture<'_, bool>;
+
+    /// The text of `path` as the editor shows it (unsaved changes
+    /// included), or `None` to read the disk.
+    fn open_text(&self, path: &Path) -> Option<String> {
+        let _ = path;
+        None
+    }
+}
+
+/// A host without an editor: changes are written atomically (a temporary
+/// file beside the target, then a rename), only when `autopilot` is on or
+/// `approve` says yes; commands off the allow-list are refused.
+pub struct DiskHost {
+    pub autopilot: bool,
+}
+
+impl Host for DiskHost {
+    fn apply(&self, change: FileChange) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            if !self.autopilot {
+                return Err(format!(
+                    "{} was not changed: edits need approval (run with --autopilot)",
+                    change.path().display()
+                ));
+            }
+            tokio::task::spawn_blocking(move || apply_on_disk(&change))
+                .await
+                .map_err(|e| format!("the write did not finish: {e}"))?
+        })
+    }
+
+    fn approve_command(&self, _command: &str) -> BoxFuture<'_, bool> {
+        Box::pin(async { false })
+    }
+}
+
+/// Writes or deletes `change` on disk: atomically, and only if the file
+/// still holds the text the change replaces.
+pub fn apply_on_disk(change: &FileChange) -> Result<(), String> {
+    let path = change.path();
+    let current = std::fs::read_to_string(path).ok();
+    let expected = match change {
+        FileChange::Write { old, .. } => old.clone(),
+        FileChange::Delete { old, .. } => Some(old.clone()),
+    };
+    if current != expected {
+        return Err(format!("{} changed since it was read; read it again", path.display()));
+    }
+    match change {
+        FileChange::Write { new, .. } => write_atomically(path, new),
+        FileChange::Delete { .. } => {
+            std::fs::remove_file(path).map_err(|e| format!("cannot delete {}: {e}", path.display()))
+        }
+    }
+}
+
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path.parent().ok_or_else(|| format!("{} has no folder", path.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.specwright-{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
