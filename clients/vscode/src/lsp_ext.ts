@@ -11,6 +11,12 @@ export const SPEC_CREATE_REQUEST = 'specwright/spec/create';
 export const SPEC_GENERATE_DESIGN_REQUEST = 'specwright/spec/generateDesign';
 export const SPEC_GENERATE_TASKS_REQUEST = 'specwright/spec/generateTasks';
 export const SPEC_REFINE_REQUEST = 'specwright/spec/refine';
+export const CHAT_NEW = 'specwright/chat/new';
+export const CHAT_SEND = 'specwright/chat/send';
+export const CHAT_CANCEL = 'specwright/chat/cancel';
+export const CHAT_LIST = 'specwright/chat/list';
+export const CHAT_HISTORY = 'specwright/chat/history';
+export const CHAT_EVENT = 'specwright/chat/event';
 
 /** Every custom request or notification, in the server's order. */
 export const METHODS = [
@@ -23,6 +29,12 @@ export const METHODS = [
   SPEC_GENERATE_DESIGN_REQUEST,
   SPEC_GENERATE_TASKS_REQUEST,
   SPEC_REFINE_REQUEST,
+  CHAT_NEW,
+  CHAT_SEND,
+  CHAT_CANCEL,
+  CHAT_LIST,
+  CHAT_HISTORY,
+  CHAT_EVENT,
 ] as const;
 
 export const SET_TASK_STATUS = 'specwright.task.setStatus';

@@ -6,6 +6,7 @@
 use serde_json::Value;
 use specwright_models::{ChatRequest, Content, Message, Model, ModelError, Role, StreamEvent, ToolChoice, ToolSpec};
 
+use crate::fallback::{self, StreamFilter};
 use crate::tool::{Tool, ToolContext, ToolError};
 
 /// What a turn streams to its front end.
@@ -28,11 +29,15 @@ pub struct Limits {
     pub tool_output_chars: usize,
     /// Overrides the configured maximum of output tokens per model call.
     pub max_tokens: Option<u32>,
+    /// For models without native tool support: no tools are sent; the
+    /// system prompt describes them and the model writes `<tool_call>`
+    /// blocks ([`crate::fallback`]).
+    pub text_tools: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_steps: 25, tool_output_chars: 20_000, max_tokens: None }
+        Self { max_steps: 25, tool_output_chars: 20_000, max_tokens: None, text_tools: false }
     }
 }
 
@@ -91,6 +96,17 @@ pub async fn run_turn(
             input_schema: t.input_schema(),
         })
         .collect();
+    let (system, specs) = if limits.text_tools {
+        let instructions = fallback::tool_instructions(&specs);
+        let system = match system {
+            Some(s) if !s.trim().is_empty() => format!("{s}\n\n{instructions}"),
+            _ => instructions,
+        };
+        (Some(system), Vec::new())
+    } else {
+        (system, specs)
+    };
+    let mut text_calls = 0usize;
     let mut steps = 0;
     loop {
         if cx.cancel.is_cancelled() {
@@ -110,12 +126,22 @@ pub async fn run_turn(
             ..ChatRequest::default()
         };
         let response = {
+            // Text inside `<tool_call>` blocks is not streamed.
+            let mut filter = StreamFilter::default();
             let mut sink = |event: StreamEvent| {
                 if let StreamEvent::Text(text) = event {
-                    on_event(AgentEvent::Text(text));
+                    let shown = filter.push(&text);
+                    if !shown.is_empty() {
+                        on_event(AgentEvent::Text(shown));
+                    }
                 }
             };
-            model.chat(&request, cx.cancel, &mut sink).await
+            let response = model.chat(&request, cx.cancel, &mut sink).await;
+            let rest = filter.finish();
+            if !rest.is_empty() {
+                on_event(AgentEvent::Text(rest));
+            }
+            response
         };
         let response = match response {
             Ok(r) => r,
@@ -124,6 +150,16 @@ pub async fn run_turn(
             }
             Err(e) => return TurnOutcome { stop: StopReason::ModelError(e.to_string()), text: String::new(), steps },
         };
+        if response.tool_calls.is_empty() {
+            let (text, parsed) = fallback::parse_calls(&response.text);
+            history.push(Message { role: Role::Assistant, content: vec![Content::Text { text: response.text }] });
+            if parsed.is_empty() {
+                return TurnOutcome { stop: StopReason::EndTurn, text, steps };
+            }
+            let results = run_text_calls(parsed, &mut text_calls, tools, cx, limits, on_event).await;
+            history.push(Message::user(fallback::results_message(&results)));
+            continue;
+        }
         let mut content = Vec::new();
         if !response.text.is_empty() {
             content.push(Content::Text { text: response.text.clone() });
@@ -133,13 +169,7 @@ pub async fn run_turn(
             let input = if call.input.is_object() { call.input.clone() } else { Value::Object(Default::default()) };
             content.push(Content::ToolUse { id: call.id.clone(), name: call.name.clone(), input });
         }
-        if content.is_empty() {
-            content.push(Content::Text { text: String::new() });
-        }
         history.push(Message { role: Role::Assistant, content });
-        if response.tool_calls.is_empty() {
-            return TurnOutcome { stop: StopReason::EndTurn, text: response.text, steps };
-        }
         let mut results = Vec::new();
         for call in response.tool_calls {
             on_event(AgentEvent::ToolCall { id: call.id.clone(), name: call.name.clone(), input: call.input.clone() });
@@ -158,6 +188,47 @@ pub async fn run_turn(
         }
         history.push(Message { role: Role::User, content: results });
     }
+}
+
+/// Runs the calls read from the model's text like native ones (ids
+/// `text_call_N`); a block that could not be read is an error result.
+async fn run_text_calls(
+    parsed: Vec<Result<fallback::ParsedCall, String>>,
+    counter: &mut usize,
+    tools: &[Box<dyn Tool>],
+    cx: &ToolContext<'_>,
+    limits: &Limits,
+    on_event: &mut (dyn FnMut(AgentEvent) + Send),
+) -> Vec<(String, bool, String)> {
+    let mut results = Vec::new();
+    for call in parsed {
+        *counter += 1;
+        let id = format!("text_call_{counter}");
+        let (name, result) = match call {
+            Ok(call) => {
+                on_event(AgentEvent::ToolCall {
+                    id: id.clone(),
+                    name: call.name.clone(),
+                    input: call.arguments.clone(),
+                });
+                let result = run_tool(tools, &call.name, call.arguments, cx).await;
+                (call.name, result)
+            }
+            Err(message) => {
+                // A block that could not be read: the model reads why.
+                let name = "tool_call".to_string();
+                on_event(AgentEvent::ToolCall { id: id.clone(), name: name.clone(), input: Value::Null });
+                (name, Err(ToolError::InvalidInput(message)))
+            }
+        };
+        let (ok, output) = match result {
+            Ok(text) => (true, cap(text, limits.tool_output_chars)),
+            Err(e) => (false, cap(e.message(), limits.tool_output_chars)),
+        };
+        on_event(AgentEvent::ToolResult { id, name: name.clone(), ok, output: output.clone() });
+        results.push((name, ok, output));
+    }
+    results
 }
 
 /// Runs the named tool; an unknown name or arguments that are not a JSON

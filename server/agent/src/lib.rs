@@ -16,7 +16,9 @@
 //!   the model sees as the tool's result; it never ends the turn by itself.
 
 pub mod agent;
+pub mod fallback;
 pub mod host;
+pub mod session;
 pub mod tool;
 pub mod tools;
 pub mod workspace;

@@ -127,7 +127,21 @@ fn numbered(n: usize) -> String {
 fn all_tools_in_order_with_object_schemas() {
     let all = tools::all(&["echo".to_string()]);
     let names: Vec<_> = all.iter().map(|t| t.name()).collect();
-    assert_eq!(names, ["read_file", "list_dir", "search", "write_file", "edit_file", "delete_file", "run_command"]);
+    assert_eq!(
+        names,
+        [
+            "read_file",
+            "list_dir",
+            "search",
+            "write_file",
+            "edit_file",
+            "delete_file",
+            "run_command",
+            "read_spec",
+            "repo_map",
+            "get_diagnostics"
+        ]
+    );
     for tool in &all {
         assert_eq!(tool.input_schema()["type"], "object", "{}", tool.name());
         assert!(!tool.description().is_empty());

@@ -8,8 +8,11 @@
 
 mod delete_file;
 mod edit_file;
+mod get_diagnostics;
 mod list_dir;
 mod read_file;
+mod read_spec;
+mod repo_map;
 mod run_command;
 mod search;
 mod write_file;
@@ -21,8 +24,11 @@ use serde_json::Value;
 
 pub use delete_file::DeleteFile;
 pub use edit_file::EditFile;
+pub use get_diagnostics::GetDiagnostics;
 pub use list_dir::ListDir;
 pub use read_file::ReadFile;
+pub use read_spec::ReadSpec;
+pub use repo_map::RepoMap;
 pub use run_command::RunCommand;
 pub use search::Search;
 pub use write_file::WriteFile;
@@ -41,6 +47,9 @@ pub fn all(allowed_commands: &[String]) -> Vec<Box<dyn Tool>> {
         Box::new(EditFile),
         Box::new(DeleteFile),
         Box::new(RunCommand { allowed: allowed_commands.to_vec() }),
+        Box::new(ReadSpec),
+        Box::new(RepoMap),
+        Box::new(GetDiagnostics),
     ]
 }
 

@@ -72,6 +72,28 @@ pub const GENERATION: &[(&str, &str)] = &[
 /// repository map of the workspace, within a token budget.
 pub const REPO_MAP: &str = "specwright/context/repoMap";
 
+/// `specwright/chat/new` `{title?, spec?, autopilot?}` ([`ChatNewParams`] →
+/// [`ChatNewResult`]): a new chat session with the agent, persisted in the
+/// user's data folder.
+pub const CHAT_NEW: &str = "specwright/chat/new";
+
+/// `specwright/chat/send` `{session, text, context?}` ([`ChatSendParams`] →
+/// [`ChatSendResult`]): one turn of the agent; answers when the turn ends.
+/// The turn streams as `specwright/chat/event` notifications.
+pub const CHAT_SEND: &str = "specwright/chat/send";
+
+/// `specwright/chat/cancel` `{session}`: ends the session's running turn.
+pub const CHAT_CANCEL: &str = "specwright/chat/cancel";
+
+/// `specwright/chat/list` `{}` → `{sessions}`: the workspace's sessions, newest first.
+pub const CHAT_LIST: &str = "specwright/chat/list";
+
+/// `specwright/chat/history` `{session}` → `{session, messages}`.
+pub const CHAT_HISTORY: &str = "specwright/chat/history";
+
+/// Notification (server → client) `specwright/chat/event` ([`ChatEvent`]).
+pub const CHAT_EVENT: &str = "specwright/chat/event";
+
 /// Every custom request or notification method.
 pub const METHODS: &[&str] = &[
     SPECS,
@@ -83,6 +105,12 @@ pub const METHODS: &[&str] = &[
     "specwright/spec/generateDesign",
     "specwright/spec/generateTasks",
     "specwright/spec/refine",
+    CHAT_NEW,
+    CHAT_SEND,
+    CHAT_CANCEL,
+    CHAT_LIST,
+    CHAT_HISTORY,
+    CHAT_EVENT,
 ];
 
 /// Every command the server executes.
@@ -410,4 +438,105 @@ pub struct HookInfo {
     pub detail: String,
     /// The file patterns (globs or one regular expression), for file triggers.
     pub patterns: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatNewParams {
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The spec the conversation is about (its name).
+    #[serde(default)]
+    pub spec: Option<String>,
+    /// Apply edits at once instead of asking before each.
+    #[serde(default)]
+    pub autopilot: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatNewResult {
+    pub session: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatContext {
+    /// `file`, `folder`, `spec`, `steering`, `codebase`, `problems` or `gitDiff`.
+    pub kind: String,
+    #[serde(default)]
+    pub uri: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSendParams {
+    pub session: String,
+    pub text: String,
+    #[serde(default)]
+    pub context: Vec<ChatContext>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSendResult {
+    /// The turn's number in the session, from 1.
+    pub turn: u32,
+    /// `endTurn`, `maxSteps`, `cancelled` or `error`.
+    pub stop_reason: String,
+    /// The model's last answer.
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSessionRef {
+    pub session: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSessionInfo {
+    pub session: String,
+    pub title: String,
+    pub turns: u32,
+    pub autopilot: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatListResult {
+    pub sessions: Vec<ChatSessionInfo>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatHistoryResult {
+    pub session: String,
+    /// The conversation as the model sees it (roles and content parts).
+    pub messages: serde_json::Value,
+}
+
+/// One event of a running turn.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatEvent {
+    pub session: String,
+    pub turn: u32,
+    /// `text`, `toolCall`, `toolResult`, `done` or `error`.
+    pub kind: String,
+    /// `text`: the new piece of the answer; `done`: the stop reason; `error`: the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `toolCall`, `toolResult`: the tool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `toolCall`: its arguments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    /// `toolResult`: whether it succeeded, and what the model reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! tree that knows LSP; domain crates are called through their plain APIs.
 
 mod analysis;
+mod chat;
 mod context;
 mod convert;
 pub mod ext;
@@ -46,6 +47,11 @@ pub fn service_with(options: ServerOptions) -> (LspService<Server>, tower_lsp_se
         .custom_method(ext::SPECS, Server::specs)
         .custom_method(ext::REPO_MAP, Server::repo_map)
         .custom_method(ext::HOOKS, Server::hooks)
+        .custom_method(ext::CHAT_NEW, Server::chat_new)
+        .custom_method(ext::CHAT_SEND, Server::chat_send)
+        .custom_method(ext::CHAT_CANCEL, Server::chat_cancel)
+        .custom_method(ext::CHAT_LIST, Server::chat_list)
+        .custom_method(ext::CHAT_HISTORY, Server::chat_history)
         .custom_method(ext::GENERATION[0].1, Server::spec_create)
         .custom_method(ext::GENERATION[1].1, Server::spec_generate_design)
         .custom_method(ext::GENERATION[2].1, Server::spec_generate_tasks)

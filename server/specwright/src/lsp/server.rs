@@ -67,6 +67,8 @@ pub struct Server {
     /// The file watchers registered for the hooks' patterns, to re-register
     /// only when they change.
     pub(super) hook_watchers: tokio::sync::Mutex<Option<Vec<lsp::FileSystemWatcher>>>,
+    /// Chat sessions: where they are kept, and the running turns.
+    pub(super) chats: super::chat::Chats,
 }
 
 /// Runs `f`, turning a panic into a JSON-RPC internal error so that one bad
@@ -103,6 +105,7 @@ impl Server {
             next_job: std::sync::atomic::AtomicU64::new(1),
             map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
             hook_watchers: tokio::sync::Mutex::default(),
+            chats: super::chat::Chats::new(options.data_dir.clone().or_else(specwright_hooks::trust::data_dir)),
         }
     }
 

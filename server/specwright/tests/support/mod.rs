@@ -368,7 +368,9 @@ pub struct Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if !self.data_dir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
         self.reader.abort();
         if let Some(server) = &self.server {
             server.abort();
@@ -610,6 +612,20 @@ impl Client {
         let (client_in, client_out) = tokio::io::split(client_end);
         let mut client = Self::connect(client_in, client_out);
         let options = specwright::lsp::ServerOptions { data_dir: Some(client.data_dir.clone()) };
+        client.server = Some(tokio::spawn(specwright::lsp::serve_with(server_in, server_out, options)));
+        client
+    }
+
+    /// A server in this process that keeps its data (trust record, chat
+    /// sessions) in `data_dir`, as a restarted server of the same user would.
+    pub fn in_process_in(data_dir: &Path) -> Self {
+        let (client_end, server_end) = tokio::io::duplex(1 << 16);
+        let (server_in, server_out) = tokio::io::split(server_end);
+        let (client_in, client_out) = tokio::io::split(client_end);
+        let mut client = Self::connect(client_in, client_out);
+        // The caller owns the folder: this client leaves it in place.
+        client.data_dir = PathBuf::new();
+        let options = specwright::lsp::ServerOptions { data_dir: Some(data_dir.to_path_buf()) };
         client.server = Some(tokio::spawn(specwright::lsp::serve_with(server_in, server_out, options)));
         client
     }

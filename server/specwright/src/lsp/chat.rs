@@ -1,0 +1,335 @@
+//! Agentic chat over LSP: `specwright/chat/*`. The agent (the
+//! `specwright-agent` crate) runs the turn; this file supplies its [`Host`]:
+//! edits go to the editor through `workspace/applyEdit` (asked first with
+//! `window/showMessageRequest` unless the session is on autopilot), commands
+//! off the allow-list are asked the same way, and the editor's unsaved text
+//! is what the tools read. Sessions are kept in the user's data folder.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use specwright_agent::session::{Session, SessionStore};
+use specwright_agent::{AgentEvent, FileChange, Host, Limits, ToolContext, Workspace, run_turn};
+use specwright_models::{BoxFuture, CancellationToken, Message};
+use tower_lsp_server::Client;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types as lsp;
+
+use super::server::{ClientFlags, Server};
+use super::world::World;
+use super::{convert, ext};
+
+/// The running turns, by session, for `chat/cancel`; and where sessions live.
+#[derive(Default)]
+pub(super) struct Chats {
+    pub(super) data_dir: Option<PathBuf>,
+    running: Mutex<HashMap<String, CancellationToken>>,
+}
+
+impl Chats {
+    pub(super) fn new(data_dir: Option<PathBuf>) -> Self {
+        Self { data_dir, running: Mutex::default() }
+    }
+}
+
+fn failed(message: impl Into<String>) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into().into(),
+        data: None,
+    }
+}
+
+impl Server {
+    /// The session store of the first workspace folder.
+    fn chat_store(&self) -> Result<(PathBuf, SessionStore)> {
+        let root = self
+            .world()
+            .roots
+            .first()
+            .cloned()
+            .ok_or_else(|| Error::invalid_params("open a workspace folder first"))?;
+        let data = self
+            .chats
+            .data_dir
+            .clone()
+            .ok_or_else(|| failed("there is no data folder to keep chat sessions in (set SPECWRIGHT_DATA_DIR)"))?;
+        let store = SessionStore::new(&data, &root);
+        Ok((root, store))
+    }
+
+    pub async fn chat_new(&self, params: ext::ChatNewParams) -> Result<ext::ChatNewResult> {
+        let (_, store) = self.chat_store()?;
+        let session = Session {
+            id: store.new_id(),
+            title: params.title.unwrap_or_else(|| "Chat".into()),
+            spec: params.spec,
+            autopilot: params.autopilot,
+            turns: 0,
+            messages: Vec::new(),
+        };
+        store.save(&session).map_err(|e| failed(format!("cannot save the session: {e}")))?;
+        Ok(ext::ChatNewResult { session: session.id })
+    }
+
+    pub async fn chat_list(&self, _: serde_json::Value) -> Result<ext::ChatListResult> {
+        let (_, store) = self.chat_store()?;
+        let sessions = store
+            .list()
+            .into_iter()
+            .map(|s| ext::ChatSessionInfo { session: s.id, title: s.title, turns: s.turns, autopilot: s.autopilot })
+            .collect();
+        Ok(ext::ChatListResult { sessions })
+    }
+
+    pub async fn chat_history(&self, params: ext::ChatSessionRef) -> Result<ext::ChatHistoryResult> {
+        let (_, store) = self.chat_store()?;
+        let session = store
+            .load(&params.session)
+            .ok_or_else(|| Error::invalid_params(format!("no session '{}'", params.session)))?;
+        let messages = serde_json::to_value(&session.messages).unwrap_or_default();
+        Ok(ext::ChatHistoryResult { session: session.id, messages })
+    }
+
+    pub async fn chat_cancel(&self, params: ext::ChatSessionRef) -> Result<()> {
+        if let Some(token) = self.chats.running.lock().unwrap_or_else(|e| e.into_inner()).get(&params.session) {
+            token.cancel();
+        }
+        Ok(())
+    }
+
+    pub async fn chat_send(&self, params: ext::ChatSendParams) -> Result<ext::ChatSendResult> {
+        let (root, store) = self.chat_store()?;
+        let mut session = store
+            .load(&params.session)
+            .ok_or_else(|| Error::invalid_params(format!("no session '{}'", params.session)))?;
+        let model = self.current_model()?.ok_or_else(|| {
+            failed("no model is configured: set specwright.model.provider (or SPECWRIGHT_PROVIDER) to chat")
+        })?;
+        let workspace = Workspace::new(&root).map_err(|e| failed(format!("the workspace folder: {e}")))?;
+        let cancel = CancellationToken::new();
+        {
+            let mut running = self.chats.running.lock().unwrap_or_else(|e| e.into_inner());
+            if running.contains_key(&session.id) {
+                return Err(failed("a turn of this session is running; cancel it or wait"));
+            }
+            running.insert(session.id.clone(), cancel.clone());
+        }
+        let turn = session.turns + 1;
+        let text = with_context(&params.text, &params.context, &workspace);
+        session.messages.push(Message::user(text));
+
+        // Events go out in order through one forwarding task.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ext::ChatEvent>();
+        let client = self.client.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                client.send_notification::<ChatEventNotification>(event).await;
+            }
+        });
+        let flags = self.flags.read().map(|f| *f).unwrap_or_default();
+        let host = EditorHost {
+            client: self.client.clone(),
+            flags,
+            world: Arc::clone(&self.world),
+            autopilot: session.autopilot,
+        };
+        let cx = ToolContext { workspace: &workspace, host: &host, cancel: &cancel, output_limit: 20_000 };
+        let tools = specwright_agent::tools::all(&[]);
+        let id = session.id.clone();
+        let mut on_event = |event: AgentEvent| {
+            let _ = tx.send(chat_event(&id, turn, event));
+        };
+        let system = crate::agent_cli::system_prompt(&workspace);
+        let outcome = run_turn(
+            model.as_ref(),
+            Some(system),
+            &mut session.messages,
+            &tools,
+            &cx,
+            &Limits::default(),
+            &mut on_event,
+        )
+        .await;
+        self.chats.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&session.id);
+        let stop = outcome.stop.as_str().to_string();
+        let last = match &outcome.stop {
+            specwright_agent::StopReason::ModelError(e) => ext::ChatEvent {
+                session: id.clone(),
+                turn,
+                kind: "error".into(),
+                text: Some(e.clone()),
+                ..Default::default()
+            },
+            _ => ext::ChatEvent {
+                session: id.clone(),
+                turn,
+                kind: "done".into(),
+                text: Some(stop.clone()),
+                ..Default::default()
+            },
+        };
+        let _ = tx.send(last);
+        drop(tx);
+        let _ = forward.await;
+        session.turns = turn;
+        store.save(&session).map_err(|e| failed(format!("cannot save the session: {e}")))?;
+        Ok(ext::ChatSendResult { turn, stop_reason: stop, text: outcome.text })
+    }
+}
+
+enum ChatEventNotification {}
+
+impl lsp::notification::Notification for ChatEventNotification {
+    type Params = ext::ChatEvent;
+    const METHOD: &'static str = ext::CHAT_EVENT;
+}
+
+fn chat_event(session: &str, turn: u32, event: AgentEvent) -> ext::ChatEvent {
+    let base = ext::ChatEvent { session: session.to_string(), turn, ..Default::default() };
+    match event {
+        AgentEvent::Text(text) => ext::ChatEvent { kind: "text".into(), text: Some(text), ..base },
+        AgentEvent::ToolCall { name, input, .. } => {
+            ext::ChatEvent { kind: "toolCall".into(), name: Some(name), input: Some(input), ..base }
+        }
+        AgentEvent::ToolResult { name, ok, output, .. } => {
+            ext::ChatEvent { kind: "toolResult".into(), name: Some(name), ok: Some(ok), output: Some(output), ..base }
+        }
+    }
+}
+
+/// The user's text with the files the client attached (`file` context
+/// items inside the workspace; others are named for the model to look up).
+fn with_context(text: &str, context: &[ext::ChatContext], workspace: &Workspace) -> String {
+    let mut message = text.to_string();
+    for item in context {
+        let path = item.uri.as_deref().and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
+        match (item.kind.as_str(), path) {
+            ("file", Some(path)) => {
+                let Ok(path) = workspace.resolve(&path.to_string_lossy()) else { continue };
+                if let Ok(content) = std::fs::read_to_string(&path) {
+                    let rel = workspace.display(&path);
+                    message.push_str(&format!("\n\nAttached file `{rel}`:\n```\n{content}\n```"));
+                }
+            }
+            (kind, path) => {
+                let at = path.map(|p| format!(" ({})", workspace.display(&p))).unwrap_or_default();
+                message.push_str(&format!("\n\n(The user points at the {kind}{at}; use the tools to read it.)"));
+            }
+        }
+    }
+    message
+}
+
+/// The agent's host inside an editor.
+struct EditorHost {
+    client: Client,
+    flags: ClientFlags,
+    world: Arc<RwLock<World>>,
+    autopilot: bool,
+}
+
+impl EditorHost {
+    async fn ask(&self, message: String, yes: &str, no: &str) -> bool {
+        if !self.flags.message_requests {
+            return false;
+        }
+        let actions = [yes, no]
+            .iter()
+            .map(|t| lsp::MessageActionItem { title: (*t).to_string(), properties: Default::default() })
+            .collect();
+        matches!(
+            self.client.show_message_request(lsp::MessageType::INFO, message, Some(actions)).await,
+            Ok(Some(item)) if item.title == yes
+        )
+    }
+
+    fn display(&self, path: &Path) -> String {
+        let world = self.world.read().unwrap_or_else(|e| e.into_inner());
+        world.root_of(path).and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path).to_string_lossy().into_owned()
+    }
+}
+
+impl Host for EditorHost {
+    fn apply(&self, change: FileChange) -> BoxFuture<'_, std::result::Result<(), String>> {
+        Box::pin(async move {
+            let rel = self.display(change.path());
+            if !self.autopilot {
+                let what = match &change {
+                    FileChange::Write { old: None, .. } => format!("create {rel}"),
+                    FileChange::Write { .. } => format!("change {rel}"),
+                    FileChange::Delete { .. } => format!("delete {rel}"),
+                };
+                if !self.ask(format!("Specwright's agent wants to {what}."), "Apply", "Reject").await {
+                    return Err(format!("the user did not apply the change to {rel}"));
+                }
+            }
+            let Some(edit) = workspace_edit(&change, self.flags) else {
+                // No way through the editor (a deletion, or a client that
+                // cannot create files): atomically on disk.
+                return tokio::task::spawn_blocking(move || specwright_agent::host::apply_on_disk(&change))
+                    .await
+                    .map_err(|e| format!("the write did not finish: {e}"))?;
+            };
+            match self.client.apply_edit(edit).await {
+                Ok(response) if response.applied => Ok(()),
+                Ok(response) => {
+                    Err(response.failure_reason.unwrap_or_else(|| format!("the editor refused the change to {rel}")))
+                }
+                Err(e) => Err(format!("the editor could not apply the change to {rel}: {e}")),
+            }
+        })
+    }
+
+    fn approve_command(&self, command: &str) -> BoxFuture<'_, bool> {
+        let message =
+            format!("Specwright's agent wants to run `{command}`, which is not in specwright.agent.allowedCommands.");
+        Box::pin(async move { self.ask(message, "Run", "Refuse").await })
+    }
+
+    fn open_text(&self, path: &Path) -> Option<String> {
+        self.world.read().unwrap_or_else(|e| e.into_inner()).open.get(path).map(|d| d.text.clone())
+    }
+}
+
+/// The workspace edit of `change`: the whole text replaced (an existing
+/// file), or the file created with its text (when the client can create
+/// files); `None` otherwise.
+fn workspace_edit(change: &FileChange, flags: ClientFlags) -> Option<lsp::WorkspaceEdit> {
+    let FileChange::Write { path, old, new } = change else { return None };
+    let uri = convert::uri(path)?;
+    match old {
+        Some(old) => {
+            let edit =
+                lsp::TextEdit { range: lsp::Range::new(lsp::Position::new(0, 0), end_of(old)), new_text: new.clone() };
+            Some(lsp::WorkspaceEdit { changes: Some([(uri, vec![edit])].into_iter().collect()), ..Default::default() })
+        }
+        None if flags.create_files => {
+            let create = lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                uri: uri.clone(),
+                options: Some(lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) }),
+                annotation_id: None,
+            }));
+            let text = lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                    range: lsp::Range::new(lsp::Position::new(0, 0), lsp::Position::new(0, 0)),
+                    new_text: new.clone(),
+                })],
+            });
+            Some(lsp::WorkspaceEdit {
+                document_changes: Some(lsp::DocumentChanges::Operations(vec![create, text])),
+                ..Default::default()
+            })
+        }
+        None => None,
+    }
+}
+
+/// The position after the last character of `text` (UTF-16 columns).
+fn end_of(text: &str) -> lsp::Position {
+    let line = text.matches('\n').count();
+    let last = text.rsplit('\n').next().unwrap_or("");
+    lsp::Position::new(line as u32, last.encode_utf16().count() as u32)
+}

@@ -1,0 +1,140 @@
+//! Agentic chat over LSP against the scripted model server: a turn that
+//! reads and edits through `workspace/applyEdit` and streams
+//! `specwright/chat/event`s; supervised edits asked with
+//! `window/showMessageRequest` (rejected: nothing changes); the tools read
+//! the editor's unsaved text; sessions survive a restart.
+
+mod support;
+
+use serde_json::{Value, json};
+use specwright_testkit::{Reply, ScriptedServer};
+use support::*;
+
+fn options(server: &ScriptedServer) -> Value {
+    json!({"specwright": {"model": {
+        "provider": "openai", "model": "test-model", "baseUrl": format!("{}/v1", server.base_url()),
+        "maxRetries": 0, "timeoutSeconds": 10
+    }}})
+}
+
+fn edit_script() -> Vec<Reply> {
+    vec![
+        Reply::tool_call("c1", "read_file", json!({"path": "src/a.ts"}).to_string()),
+        Reply::tool_call(
+            "c2",
+            "edit_file",
+            json!({"path": "src/a.ts", "old_str": "a = 1", "new_str": "a = 2"}).to_string(),
+        ),
+        Reply::chunks(["Changed ", "it."]),
+    ]
+}
+
+async fn start(ws: &TempWorkspace, server: &ScriptedServer, can_ask: bool, answer: Option<&str>) -> Client {
+    let client = Client::in_process();
+    client.set_message_answer(answer);
+    let window = if can_ask { json!({"window": {"showMessage": {}}}) } else { Value::Null };
+    client.initialize_with_capabilities(&[&ws.root], options(server), true, window).await;
+    client
+}
+
+async fn new_session(client: &Client, autopilot: bool) -> String {
+    let r = client.request_ok("specwright/chat/new", json!({"title": "Rename", "autopilot": autopilot})).await;
+    r["session"].as_str().expect("session id").to_string()
+}
+
+fn events(client: &Client, session: &str) -> Vec<Value> {
+    client.notifications("specwright/chat/event").into_iter().filter(|e| e["session"] == session).collect()
+}
+
+#[tokio::test]
+async fn an_autopilot_turn_edits_through_the_editor_and_streams_events() {
+    let ws = TempWorkspace::new("chat-autopilot");
+    ws.write("src/a.ts", "export const a = 1;\n");
+    let server = ScriptedServer::start(edit_script()).await.expect("server");
+    let client = start(&ws, &server, false, None).await;
+    let session = new_session(&client, true).await;
+    let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set a to 2"})).await;
+    assert_eq!(result, json!({"turn": 1, "stopReason": "endTurn", "text": "Changed it."}));
+    assert_eq!(ws.read("src/a.ts"), "export const a = 2;\n");
+    assert_eq!(client.server_requests("workspace/applyEdit").len(), 1, "the edit went through the editor");
+
+    let kinds: Vec<String> =
+        events(&client, &session).iter().map(|e| e["kind"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(kinds, ["toolCall", "toolResult", "toolCall", "toolResult", "text", "text", "done"], "{kinds:?}");
+    let all = events(&client, &session);
+    assert_eq!((&all[0]["name"], &all[0]["input"]["path"]), (&json!("read_file"), &json!("src/a.ts")));
+    assert_eq!(all[3]["ok"], true, "{}", all[3]);
+    assert!(all[3]["output"].as_str().is_some_and(|o| o.contains("-export const a = 1;")), "the diff: {}", all[3]);
+
+    let history = client.request_ok("specwright/chat/history", json!({"session": session})).await;
+    let messages = history["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 6, "user, 2 × (call, result), answer: {history}");
+    assert!(messages[0]["content"][0]["text"].as_str().is_some_and(|t| t.contains("Set a to 2")));
+}
+
+#[tokio::test]
+async fn a_supervised_edit_is_asked_first_and_a_rejection_changes_nothing() {
+    let ws = TempWorkspace::new("chat-reject");
+    ws.write("src/a.ts", "export const a = 1;\n");
+    let server = ScriptedServer::start(edit_script()).await.expect("server");
+    let client = start(&ws, &server, true, Some("Reject")).await;
+    let session = new_session(&client, false).await;
+    let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set a to 2"})).await;
+    assert_eq!(result["stopReason"], "endTurn");
+    assert_eq!(ws.read("src/a.ts"), "export const a = 1;\n");
+    assert!(client.server_requests("workspace/applyEdit").is_empty());
+    let asked = client.server_requests("window/showMessageRequest");
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0]["message"].as_str().is_some_and(|m| m.contains("change src/a.ts")), "{asked:?}");
+    let refused = events(&client, &session)
+        .into_iter()
+        .find(|e| e["kind"] == "toolResult" && e["name"] == "edit_file")
+        .expect("edit result");
+    assert_eq!(refused["ok"], false);
+    assert!(refused["output"].as_str().is_some_and(|o| o.contains("did not apply")), "{refused}");
+    // The model was told.
+    assert!(server.requests().last().is_some_and(|r| r.raw_body.contains("did not apply")));
+}
+
+#[tokio::test]
+async fn tools_read_the_editors_unsaved_text_and_approved_edits_apply_to_the_buffer() {
+    let ws = TempWorkspace::new("chat-buffer");
+    let path = ws.write("src/a.ts", "export const a = 1;\n");
+    let server = ScriptedServer::start(edit_script()).await.expect("server");
+    let client = start(&ws, &server, true, Some("Apply")).await;
+    let uri = client.did_open_text(&path, "export const a = 1; // unsaved\n").await;
+    let session = new_session(&client, false).await;
+    client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set a to 2"})).await;
+    let read = events(&client, &session).into_iter().find(|e| e["kind"] == "toolResult").expect("read result");
+    assert!(read["output"].as_str().is_some_and(|o| o.contains("// unsaved")), "{read}");
+    assert_eq!(client.text(&uri).as_deref(), Some("export const a = 2; // unsaved\n"), "the buffer changed");
+    assert_eq!(ws.read("src/a.ts"), "export const a = 1;\n", "the disk is the editor's to write");
+}
+
+#[tokio::test]
+async fn sessions_survive_a_restart() {
+    let ws = TempWorkspace::new("chat-restart");
+    ws.write("src/a.ts", "export const a = 1;\n");
+    let data = std::env::temp_dir().join(format!("specwright-chat-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let server = ScriptedServer::start(vec![Reply::text("Hello.")]).await.expect("server");
+    let first = Client::in_process_in(&data);
+    first.initialize_with(&[&ws.root], options(&server), true).await;
+    let session = new_session(&first, false).await;
+    first.request_ok("specwright/chat/send", json!({"session": session, "text": "Hi"})).await;
+    first.shutdown_and_exit().await;
+
+    let second = Client::in_process_in(&data);
+    second.initialize_with(&[&ws.root], options(&server), true).await;
+    let list = second.request_ok("specwright/chat/list", json!({})).await;
+    assert_eq!(list["sessions"], json!([{"session": session, "title": "Rename", "turns": 1, "autopilot": false}]));
+    let history = second.request_ok("specwright/chat/history", json!({"session": session})).await;
+    assert_eq!(history["messages"].as_array().map(Vec::len), Some(2), "{history}");
+    assert!(
+        !ws.path(".kiro/chat").exists() && std::fs::read_dir(&ws.root).unwrap().count() == 1,
+        "nothing in the workspace"
+    );
+    let e = second.request_err("specwright/chat/history", json!({"session": "../../etc"})).await;
+    assert_eq!(e["code"], -32602);
+    let _ = std::fs::remove_dir_all(&data);
+}
