@@ -138,3 +138,37 @@ async fn sessions_survive_a_restart() {
     assert_eq!(e["code"], -32602);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[tokio::test]
+async fn agent_settings_choose_the_mode_the_allowed_commands_and_the_step_limit() {
+    let ws = TempWorkspace::new("chat-settings");
+    let server = ScriptedServer::start(vec![
+        Reply::tool_call("c1", "run_command", json!({"command": "echo allowed > allowed.txt"}).to_string()),
+        Reply::tool_call("c2", "run_command", json!({"command": "echo hi"}).to_string()),
+        Reply::tool_call("c3", "run_command", json!({"command": "touch refused.txt"}).to_string()),
+        Reply::text("unreached"),
+    ])
+    .await
+    .expect("server");
+    let client = Client::in_process();
+    let mut opts = options(&server);
+    opts["specwright"]["agent"] = json!({"mode": "autopilot", "allowedCommands": ["echo"], "maxSteps": 3});
+    client.initialize_with(&[&ws.root], opts, true).await;
+    let session = new_session_default(&client).await;
+    let list = client.request_ok("specwright/chat/list", json!({})).await;
+    assert_eq!(list["sessions"][0]["autopilot"], true, "the mode setting: {list}");
+    let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Run things"})).await;
+    assert_eq!(result["stopReason"], "maxSteps", "{result}");
+    let results: Vec<Value> = events(&client, &session).into_iter().filter(|e| e["kind"] == "toolResult").collect();
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert_eq!(results[0]["ok"], false, "a redirection is never allowed by prefix: {}", results[0]);
+    assert_eq!(results[1]["ok"], true, "an allowed prefix runs: {}", results[1]);
+    assert!(results[1]["output"].as_str().is_some_and(|o| o.contains("hi")));
+    assert_eq!(results[2]["ok"], false, "not allowed, nobody to ask: {}", results[2]);
+    assert!(!ws.path("allowed.txt").exists() && !ws.path("refused.txt").exists(), "nothing ran that was not allowed");
+}
+
+async fn new_session_default(client: &Client) -> String {
+    let r = client.request_ok("specwright/chat/new", json!({"title": "Settings"})).await;
+    r["session"].as_str().expect("session id").to_string()
+}

@@ -20,16 +20,62 @@ use super::server::{ClientFlags, Server};
 use super::world::World;
 use super::{convert, ext};
 
-/// The running turns, by session, for `chat/cancel`; and where sessions live.
+/// The running turns, by session, for `chat/cancel`; where sessions live;
+/// the `specwright.agent.*` settings.
 #[derive(Default)]
 pub(super) struct Chats {
     pub(super) data_dir: Option<PathBuf>,
     running: Mutex<HashMap<String, CancellationToken>>,
+    settings: RwLock<AgentSettings>,
 }
 
 impl Chats {
     pub(super) fn new(data_dir: Option<PathBuf>) -> Self {
-        Self { data_dir, running: Mutex::default() }
+        Self { data_dir, ..Self::default() }
+    }
+
+    /// Takes `specwright.agent.*` from initialization options or a
+    /// configuration change; absent or malformed values keep their defaults.
+    pub(super) fn configure(&self, value: Option<&serde_json::Value>) {
+        let Some(agent) =
+            value.and_then(|v| v.get("specwright").and_then(|s| s.get("agent")).or_else(|| v.get("agent")))
+        else {
+            return;
+        };
+        let defaults = AgentSettings::default();
+        let settings = AgentSettings {
+            autopilot: agent.get("mode").and_then(serde_json::Value::as_str) == Some("autopilot"),
+            allowed_commands: agent
+                .get("allowedCommands")
+                .and_then(serde_json::Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            max_steps: agent
+                .get("maxSteps")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(defaults.max_steps),
+        };
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+    }
+
+    fn settings(&self) -> AgentSettings {
+        self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// `specwright.agent.*`.
+#[derive(Debug, Clone)]
+struct AgentSettings {
+    autopilot: bool,
+    allowed_commands: Vec<String>,
+    max_steps: usize,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        Self { autopilot: false, allowed_commands: Vec::new(), max_steps: Limits::default().max_steps }
     }
 }
 
@@ -65,7 +111,7 @@ impl Server {
             id: store.new_id(),
             title: params.title.unwrap_or_else(|| "Chat".into()),
             spec: params.spec,
-            autopilot: params.autopilot,
+            autopilot: params.autopilot.unwrap_or_else(|| self.chats.settings().autopilot),
             turns: 0,
             messages: Vec::new(),
         };
@@ -136,22 +182,16 @@ impl Server {
             autopilot: session.autopilot,
         };
         let cx = ToolContext { workspace: &workspace, host: &host, cancel: &cancel, output_limit: 20_000 };
-        let tools = specwright_agent::tools::all(&[]);
+        let settings = self.chats.settings();
+        let tools = specwright_agent::tools::all(&settings.allowed_commands);
+        let limits = Limits { max_steps: settings.max_steps, ..Limits::default() };
         let id = session.id.clone();
         let mut on_event = |event: AgentEvent| {
             let _ = tx.send(chat_event(&id, turn, event));
         };
         let system = crate::agent_cli::system_prompt(&workspace);
-        let outcome = run_turn(
-            model.as_ref(),
-            Some(system),
-            &mut session.messages,
-            &tools,
-            &cx,
-            &Limits::default(),
-            &mut on_event,
-        )
-        .await;
+        let outcome =
+            run_turn(model.as_ref(), Some(system), &mut session.messages, &tools, &cx, &limits, &mut on_event).await;
         self.chats.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&session.id);
         let stop = outcome.stop.as_str().to_string();
         let last = match &outcome.stop {

@@ -448,9 +448,10 @@ pub struct ChatNewParams {
     /// The spec the conversation is about (its name).
     #[serde(default)]
     pub spec: Option<String>,
-    /// Apply edits at once instead of asking before each.
+    /// Apply edits at once instead of asking before each; absent: the
+    /// `specwright.agent.mode` setting.
     #[serde(default)]
-    pub autopilot: bool,
+    pub autopilot: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]

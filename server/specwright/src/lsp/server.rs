@@ -362,6 +362,7 @@ impl LanguageServer for Server {
         if let Some(n) = super::generation::map_tokens_from(params.initialization_options.as_ref()) {
             self.map_tokens.store(n, std::sync::atomic::Ordering::Relaxed);
         }
+        self.chats.configure(params.initialization_options.as_ref());
         if let Some(h) = super::hooks::HookSettings::from_json(params.initialization_options.as_ref()) {
             self.set_hook_settings(h);
         }
@@ -416,6 +417,7 @@ impl LanguageServer for Server {
         if let Some(n) = super::generation::map_tokens_from(Some(&params.settings)) {
             self.map_tokens.store(n, std::sync::atomic::Ordering::Relaxed);
         }
+        self.chats.configure(Some(&params.settings));
         if let Some(h) = super::hooks::HookSettings::from_json(Some(&params.settings)) {
             self.set_hook_settings(h);
         }
