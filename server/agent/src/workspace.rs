@@ -57,7 +57,9 @@ impl Workspace {
     }
 }
 
-fn normalize(path: &Path) -> PathBuf {
+/// `path` with `.` and `..` resolved without touching the file system; a
+/// `..` above the root stays at the root.
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

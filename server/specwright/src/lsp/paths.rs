@@ -6,29 +6,12 @@
 //! a parent folder. A `root` argument must name a workspace folder itself
 //! ([`workspace_folder`]).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
 
-/// `path` with `.` and `..` resolved without touching the file system; a
-/// `..` above the root stays at the root.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                // Never above the root (or the prefix, on Windows).
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
-                    out.pop();
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use specwright_agent::workspace::normalize;
 
 /// The file system's view of `path`: symbolic links resolved for the part
 /// that exists, the rest appended (a file about to be created).
