@@ -18,6 +18,7 @@
 pub mod agent;
 pub mod fallback;
 pub mod host;
+pub mod prompt;
 pub mod session;
 pub mod tool;
 pub mod tools;

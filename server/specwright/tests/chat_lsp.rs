@@ -172,3 +172,27 @@ async fn new_session_default(client: &Client) -> String {
     let r = client.request_ok("specwright/chat/new", json!({"title": "Settings"})).await;
     r["session"].as_str().expect("session id").to_string()
 }
+
+#[tokio::test]
+async fn the_prompt_carries_the_steering_the_spec_in_focus_and_a_repository_map() {
+    let ws = TempWorkspace::new("chat-prompt");
+    demo::write(&ws);
+    ws.write(".kiro/steering/tech.md", "# Tech\n\nAlways use TypeScript strict mode.\n");
+    ws.write("src/session.ts", "export function createSession(user: string) { return user; }\n");
+    ws.write(
+        "src/login.ts",
+        "import { createSession } from './session';\nexport const login = () => createSession('u');\n",
+    );
+    let server = ScriptedServer::start(vec![Reply::text("Noted.")]).await.expect("server");
+    let client = start(&ws, &server, false, None).await;
+    let r = client.request_ok("specwright/chat/new", json!({"title": "Demo", "spec": "demo"})).await;
+    let session = r["session"].as_str().expect("id").to_string();
+    client.request_ok("specwright/chat/send", json!({"session": session, "text": "What is left?"})).await;
+    let body = server.requests()[0].body.to_string();
+    assert!(body.contains("Always use TypeScript strict mode."), "steering: {body}");
+    assert!(
+        body.contains("The spec in focus: demo") && body.contains("1.1 WHEN the user submits valid credentials"),
+        "the spec with ids: {body}"
+    );
+    assert!(body.contains("Repository map") && body.contains("createSession"), "a repository map: {body}");
+}

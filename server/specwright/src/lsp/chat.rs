@@ -189,7 +189,15 @@ impl Server {
         let mut on_event = |event: AgentEvent| {
             let _ = tx.send(chat_event(&id, turn, event));
         };
-        let system = crate::agent_cli::system_prompt(&workspace);
+        let focus: Vec<String> = params
+            .context
+            .iter()
+            .filter_map(|c| c.uri.as_deref()?.parse::<lsp::Uri>().ok())
+            .filter_map(|u| convert::path(&u))
+            .filter_map(|p| workspace.resolve(&p.to_string_lossy()).ok())
+            .map(|p| workspace.display(&p))
+            .collect();
+        let system = specwright_agent::prompt::system_prompt(&cx, session.spec.as_deref(), &focus).await;
         let outcome =
             run_turn(model.as_ref(), Some(system), &mut session.messages, &tools, &cx, &limits, &mut on_event).await;
         self.chats.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&session.id);
