@@ -53,12 +53,8 @@ impl SessionStore {
     }
 
     pub fn save(&self, session: &Session) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
         let text = serde_json::to_string(session).map_err(std::io::Error::other)?;
-        let path = self.path(&session.id);
-        let tmp = self.dir.join(format!(".{}.{}.tmp", session.id, std::process::id()));
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
+        crate::host::write_atomically(&self.path(&session.id), &text).map_err(std::io::Error::other)
     }
 
     /// The session `id`; `None` when there is none (or it cannot be read).

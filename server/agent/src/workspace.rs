@@ -30,21 +30,7 @@ impl Workspace {
         if !lexical.starts_with(&self.root) {
             return Err(ToolError::OutsideWorkspace(path.to_string()));
         }
-        // Resolve links for the part that exists; the rest is to be created.
-        let mut existing = lexical.as_path();
-        let mut rest = Vec::new();
-        let real = loop {
-            match std::fs::canonicalize(existing) {
-                Ok(canonical) => break rest.iter().rev().fold(canonical, |p: PathBuf, c| p.join(c)),
-                Err(_) => match (existing.parent(), existing.file_name()) {
-                    (Some(parent), Some(name)) => {
-                        rest.push(name.to_os_string());
-                        existing = parent;
-                    }
-                    _ => return Err(ToolError::OutsideWorkspace(path.to_string())),
-                },
-            }
-        };
+        let real = resolve_links(&lexical).ok_or_else(|| ToolError::OutsideWorkspace(path.to_string()))?;
         if !real.starts_with(&self.root) {
             return Err(ToolError::OutsideWorkspace(path.to_string()));
         }
@@ -54,6 +40,21 @@ impl Workspace {
     /// `path` relative to the root, `/`-separated, for messages to the model.
     pub fn display(&self, path: &Path) -> String {
         path.strip_prefix(&self.root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// The file system's view of `path`: symbolic links resolved for the part
+/// that exists, the rest (a file about to be created) appended; `None` when
+/// no part of it exists.
+pub fn resolve_links(path: &Path) -> Option<PathBuf> {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            return Some(rest.iter().rev().fold(canonical, |p: PathBuf, c| p.join(c)));
+        }
+        rest.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?;
     }
 }
 

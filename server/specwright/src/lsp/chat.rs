@@ -283,13 +283,9 @@ impl EditorHost {
         if !self.flags.message_requests {
             return false;
         }
-        let actions = [yes, no]
-            .iter()
-            .map(|t| lsp::MessageActionItem { title: (*t).to_string(), properties: Default::default() })
-            .collect();
         matches!(
-            self.client.show_message_request(lsp::MessageType::INFO, message, Some(actions)).await,
-            Ok(Some(item)) if item.title == yes
+            super::server::ask_user(&self.client, lsp::MessageType::INFO, message, &[yes, no]).await,
+            Ok(Some(title)) if title == yes
         )
     }
 

@@ -55,14 +55,11 @@ pub(super) fn new_engine(
 /// trust the workspace instead.
 async fn ask_trust(client: &Client, can_ask: bool, question: TrustQuestion) -> TrustAnswer {
     if can_ask {
-        let actions = [trust::TRUST_AND_RUN, trust::NOT_NOW, trust::NEVER]
-            .iter()
-            .map(|title| lsp::MessageActionItem { title: (*title).to_string(), properties: Default::default() })
-            .collect();
         let message = format!("Specwright: {}", question.message());
-        match client.show_message_request(lsp::MessageType::WARNING, message, Some(actions)).await {
-            Ok(Some(item)) if item.title == trust::TRUST_AND_RUN => return TrustAnswer::TrustAndRun,
-            Ok(Some(item)) if item.title == trust::NEVER => return TrustAnswer::Never,
+        let titles = [trust::TRUST_AND_RUN, trust::NOT_NOW, trust::NEVER];
+        match super::server::ask_user(client, lsp::MessageType::WARNING, message, &titles).await {
+            Ok(Some(title)) if title == trust::TRUST_AND_RUN => return TrustAnswer::TrustAndRun,
+            Ok(Some(title)) if title == trust::NEVER => return TrustAnswer::Never,
             Ok(_) => return TrustAnswer::NotNow,
             Err(e) => tracing::warn!("window/showMessageRequest failed: {e}"),
         }

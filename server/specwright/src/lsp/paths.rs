@@ -12,24 +12,12 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
 
 pub use specwright_agent::workspace::normalize;
+use specwright_agent::workspace::resolve_links;
 
-/// The file system's view of `path`: symbolic links resolved for the part
-/// that exists, the rest appended (a file about to be created).
+/// The file system's view of `path` (links resolved), or `path` itself
+/// when no part of it exists.
 fn resolved(path: &Path) -> PathBuf {
-    let mut existing = path;
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(canonical) = std::fs::canonicalize(existing) {
-            return rest.iter().rev().fold(canonical, |p: PathBuf, c| p.join(c));
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
+    resolve_links(path).unwrap_or_else(|| path.to_path_buf())
 }
 
 /// The workspace folder of `roots` that holds `path` (after normalising

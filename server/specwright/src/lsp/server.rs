@@ -304,6 +304,21 @@ impl Server {
     }
 }
 
+/// Asks the user with `window/showMessageRequest`: the title picked, or
+/// `None` when the question was dismissed.
+pub(super) async fn ask_user(
+    client: &Client,
+    typ: lsp::MessageType,
+    message: String,
+    titles: &[&str],
+) -> Result<Option<String>> {
+    let actions = titles
+        .iter()
+        .map(|title| lsp::MessageActionItem { title: (*title).to_string(), properties: Default::default() })
+        .collect();
+    Ok(client.show_message_request(typ, message, Some(actions)).await?.map(|item| item.title))
+}
+
 /// The one argument of a command, deserialized; InvalidParams otherwise.
 pub(super) fn one_argument<T: serde::de::DeserializeOwned>(args: Vec<serde_json::Value>, shape: &str) -> Result<T> {
     let value =
