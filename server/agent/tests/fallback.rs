@@ -4,15 +4,17 @@
 //! turns against the scripted model server in both wire formats where the
 //! model calls tools in its text.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+mod common;
 
+use std::path::Path;
+
+use common::{PROVIDERS, config, workspace};
 use serde_json::json;
 use specwright_agent::fallback::{
     MAX_CALLS, ParsedCall, StreamFilter, parse_calls, results_message, tool_instructions,
 };
 use specwright_agent::{AgentEvent, DiskHost, Limits, StopReason, ToolContext, TurnOutcome, Workspace, run_turn};
-use specwright_models::{ApiKey, CancellationToken, Message, ModelConfig, Provider, ToolSpec};
+use specwright_models::{CancellationToken, Message, Provider, ToolSpec};
 use specwright_testkit::{Reply, ScriptedServer};
 
 fn ok(name: &str, arguments: serde_json::Value) -> Result<ParsedCall, String> {
@@ -241,42 +243,6 @@ fn instructions_and_results_follow_the_documented_format() {
 
 // --- Turns against the scripted model server. ---
 
-const PROVIDERS: [Provider; 2] = [Provider::Anthropic, Provider::Openai];
-
-fn config(provider: Provider, server: &ScriptedServer) -> ModelConfig {
-    let base_url = match provider {
-        Provider::Anthropic => server.base_url(),
-        Provider::Openai => format!("{}/v1", server.base_url()),
-    };
-    ModelConfig {
-        provider,
-        model: "test-model".into(),
-        base_url,
-        api_key: Some(ApiKey::new("sk-test".into())),
-        key_var: provider.default_key_var().into(),
-        max_tokens: 256,
-        temperature: None,
-        structured_output: true,
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(5),
-        max_retries: 0,
-        retry_base: Duration::from_millis(10),
-    }
-}
-
-fn workspace(label: &str, provider: Provider, files: &[(&str, &str)]) -> PathBuf {
-    let root =
-        std::env::temp_dir().join(format!("specwright-agent-fallback-{label}-{provider:?}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    for (rel, text) in files {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-        std::fs::write(path, text).expect("write");
-    }
-    std::fs::create_dir_all(&root).expect("root");
-    root
-}
-
 struct Turn {
     outcome: TurnOutcome,
     events: Vec<AgentEvent>,
@@ -313,7 +279,7 @@ fn results(events: &[AgentEvent]) -> Vec<(String, String, bool, String)> {
 #[tokio::test]
 async fn a_text_tools_turn_reads_and_edits_through_text_calls() {
     for provider in PROVIDERS {
-        let root = workspace("edit", provider, &[("src/a.ts", "export const a = 1;\n")]);
+        let root = workspace("fallback-edit", provider, &[("src/a.ts", "export const a = 1;\n")]);
         let script = vec![
             Reply::text(
                 "Let me look.\n```\n<tool_call>\n{\"name\": \"read_file\", \"arguments\": {\"path\": \"src/a.ts\"}}\n</tool_call>\n```",
@@ -364,7 +330,7 @@ async fn a_text_tools_turn_reads_and_edits_through_text_calls() {
 #[tokio::test]
 async fn a_model_that_ignores_native_tools_is_understood_in_text() {
     for provider in PROVIDERS {
-        let root = workspace("ignores", provider, &[("a.txt", "hello\n")]);
+        let root = workspace("fallback-ignores", provider, &[("a.txt", "hello\n")]);
         let script = vec![
             Reply::text("<tool_call>{\"name\": \"read_file\", \"arguments\": {\"path\": \"a.txt\"}}</tool_call>"),
             Reply::text("It says hello."),

@@ -6,48 +6,15 @@
 //! arguments; a secret in a read file never reaching the model; edits that
 //! need approval; the step limit; cancellation in the middle of a turn.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::time::Duration;
 
+use common::{PROVIDERS, config, workspace};
 use specwright_agent::{AgentEvent, DiskHost, Limits, StopReason, ToolContext, TurnOutcome, Workspace, run_turn};
-use specwright_models::{ApiKey, CancellationToken, Message, ModelConfig, Provider};
+use specwright_models::{CancellationToken, Message, Provider};
 use specwright_testkit::{Reply, ScriptedServer};
-
-const PROVIDERS: [Provider; 2] = [Provider::Anthropic, Provider::Openai];
-
-fn config(provider: Provider, server: &ScriptedServer) -> ModelConfig {
-    let base_url = match provider {
-        Provider::Anthropic => server.base_url(),
-        Provider::Openai => format!("{}/v1", server.base_url()),
-    };
-    ModelConfig {
-        provider,
-        model: "test-model".into(),
-        base_url,
-        api_key: Some(ApiKey::new("sk-test".into())),
-        key_var: provider.default_key_var().into(),
-        max_tokens: 256,
-        temperature: None,
-        structured_output: true,
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(5),
-        max_retries: 0,
-        retry_base: Duration::from_millis(10),
-    }
-}
-
-/// A fresh workspace with `files`; returns its root.
-fn workspace(label: &str, provider: Provider, files: &[(&str, &str)]) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("specwright-agent-{label}-{provider:?}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    for (rel, text) in files {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-        std::fs::write(path, text).expect("write");
-    }
-    std::fs::create_dir_all(&root).expect("root");
-    root
-}
 
 struct Turn {
     outcome: TurnOutcome,
