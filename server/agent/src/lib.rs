@@ -14,8 +14,12 @@
 //!   sent to the model is redacted by the model layer.
 //! - A malformed tool call, an unknown tool or a failing tool is an error
 //!   the model sees as the tool's result; it never ends the turn by itself.
+//! - A long conversation is summarised ([`compact`]) only once every
+//!   message is in the session's transcript on disk ([`session`]).
 
 pub mod agent;
+pub mod compact;
+pub mod context;
 pub mod fallback;
 pub mod host;
 pub mod prompt;

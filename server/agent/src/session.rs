@@ -2,6 +2,12 @@
 //! data folder (never in the workspace), one JSON file per session under a
 //! folder per workspace, written atomically after every turn so that a
 //! restart loses nothing.
+//!
+//! Beside each session, `<id>.transcript.jsonl` keeps every real message
+//! the conversation ever held, one JSON line each, appended before a
+//! compaction ([`crate::compact`]) replaces old messages by a summary, so
+//! that nothing said is lost to it. [`Session::transcribed`] says how far
+//! the transcript has caught up with [`Session::messages`].
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +29,15 @@ pub struct Session {
     pub turns: u32,
     #[serde(default)]
     pub messages: Vec<Message>,
+    /// How many of `messages`, from the start, are accounted for in the
+    /// transcript: each is either in it or the summary pair a compaction
+    /// put first (never a real message, so never transcribed). The
+    /// messages after them are appended by the next [`transcribe`].
+    #[serde(default)]
+    pub transcribed: usize,
+    /// Times the conversation was compacted.
+    #[serde(default)]
+    pub compactions: u32,
 }
 
 /// The sessions of one workspace.
@@ -59,7 +74,7 @@ impl SessionStore {
 
     /// The session `id`; `None` when there is none (or it cannot be read).
     pub fn load(&self, id: &str) -> Option<Session> {
-        if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if !valid_id(id) {
             return None;
         }
         serde_json::from_slice(&std::fs::read(self.path(id)).ok()?).ok()
@@ -81,9 +96,73 @@ impl SessionStore {
         sessions.into_iter().map(|(_, s)| s).collect()
     }
 
+    /// Appends `messages` to the transcript of session `id`, one JSON line
+    /// each, and flushes them to disk. A line left unfinished by an
+    /// earlier crash is closed first, so that it spoils only itself.
+    pub fn append_transcript(&self, id: &str, messages: &[Message]) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom, Write};
+        if !valid_id(id) {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("'{id}' is not a session id")));
+        }
+        if messages.is_empty() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.dir)?;
+        let mut file =
+            std::fs::OpenOptions::new().read(true).append(true).create(true).open(self.transcript_path(id))?;
+        let mut text = String::new();
+        if file.metadata()?.len() > 0 {
+            let mut last = [0u8];
+            file.seek(SeekFrom::End(-1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                text.push('\n');
+            }
+        }
+        for message in messages {
+            text.push_str(&serde_json::to_string(message).map_err(std::io::Error::other)?);
+            text.push('\n');
+        }
+        // In one piece: a failure part-way leaves one unfinished line, which the next append closes.
+        file.write_all(text.as_bytes())?;
+        file.sync_data()
+    }
+
+    /// Every message of session `id`'s transcript, oldest first; lines that
+    /// cannot be read are skipped. Empty when there is no transcript.
+    pub fn transcript(&self, id: &str) -> Vec<Message> {
+        if !valid_id(id) {
+            return Vec::new();
+        }
+        let Ok(text) = std::fs::read_to_string(self.transcript_path(id)) else { return Vec::new() };
+        text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect()
+    }
+
     fn path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.json"))
     }
+
+    fn transcript_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.transcript.jsonl"))
+    }
+}
+
+/// Appends the messages of `session` not yet in its transcript, and
+/// counts them in [`Session::transcribed`]; run it after every turn, then
+/// save the session. If `messages` was shortened below the count, the
+/// count follows it and nothing is appended. Nothing is counted when the
+/// write fails.
+pub fn transcribe(store: &SessionStore, session: &mut Session) -> std::io::Result<()> {
+    let from = session.transcribed.min(session.messages.len());
+    store.append_transcript(&session.id, &session.messages[from..])?;
+    session.transcribed = session.messages.len();
+    Ok(())
+}
+
+/// Ids are made by [`SessionStore::new_id`]; anything else could name a
+/// path outside the store.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// A folder name for a workspace: its last component and a hash of the path.

@@ -74,6 +74,10 @@ pub struct WorkspaceTrust {
     /// "Never for this workspace": hooks do not run and nobody is asked.
     #[serde(default)]
     pub never: bool,
+    /// The user trusted the folder as a whole (`specwright hooks trust`),
+    /// hook files or not.
+    #[serde(default)]
+    pub folder: bool,
     /// Trusted hook files (relative to the folder) and the hash of the text
     /// that was trusted.
     #[serde(default)]
@@ -122,6 +126,13 @@ impl TrustStore {
         }
     }
 
+    /// Whether the user trusts the folder `root` itself (`specwright hooks
+    /// trust`, or a hook file of it trusted), so that its project's own
+    /// commands, such as its test command, may run without asking.
+    pub fn trusts_folder(&self, root: &Path) -> bool {
+        self.workspace(root).is_some_and(|w| !w.never && (w.folder || !w.files.is_empty()))
+    }
+
     /// The record of the folder `root`, if there is one.
     pub fn workspace(&self, root: &Path) -> Option<WorkspaceTrust> {
         self.read().workspaces.remove(&root_key(root))
@@ -139,10 +150,17 @@ impl TrustStore {
         })
     }
 
+    /// Trusts the folder `root` as a whole (its project's own commands, such
+    /// as its test command) and these hook files, and lifts a "never".
+    pub fn trust_folder(&self, root: &Path, files: &[(&Path, &str)]) -> io::Result<()> {
+        self.trust(root, files)?;
+        self.update(|record| record.workspaces.entry(root_key(root)).or_default().folder = true)
+    }
+
     /// "Never for this workspace": forgets trusted files and stops asking.
     pub fn never(&self, root: &Path) -> io::Result<()> {
         self.update(|record| {
-            record.workspaces.insert(root_key(root), WorkspaceTrust { never: true, files: BTreeMap::new() });
+            record.workspaces.insert(root_key(root), WorkspaceTrust { never: true, ..WorkspaceTrust::default() });
         })
     }
 

@@ -28,6 +28,7 @@
 mod checks;
 pub mod files;
 mod rules;
+pub mod tree;
 
 pub use files::{SENSITIVE_FILES, Withheld, ignored_by_git, is_sensitive_file, sensitive_file, withheld};
 pub use rules::{RULES, RuleInfo};

@@ -12,9 +12,9 @@ use clap::Subcommand;
 use serde::Serialize;
 use specwright_hooks::{EventKind, Hook, Severity};
 
-use crate::hook_engine::trust::{self, TrustAnswer, TrustAsker, TrustGate, TrustQuestion};
-use crate::hook_engine::{ModelSource, RunContext, run_action};
 use specwright_hooks::trust::{Trust, TrustStore};
+use specwright_runtime::hooks::trust::{self, TrustAnswer, TrustAsker, TrustGate, TrustQuestion};
+use specwright_runtime::hooks::{AgentHands, ModelSource, RunContext, run_action};
 
 #[derive(Subcommand, Debug)]
 pub enum HooksCommand {
@@ -44,6 +44,11 @@ pub enum HooksCommand {
         /// it, an untrusted hook asks on a terminal and is refused elsewhere).
         #[arg(long)]
         trust: bool,
+        /// Let an askAgent hook's agent write its edits (atomically) without
+        /// asking; without it, its edits are refused (a terminal has no
+        /// review) and it only answers.
+        #[arg(long)]
+        autopilot: bool,
     },
     /// Trust the hooks of DIR/.kiro/hooks/ as they are now: their commands
     /// may run and their prompts may reach the model, in the editor and here.
@@ -79,7 +84,9 @@ struct Listed {
 pub fn run(command: HooksCommand) -> ExitCode {
     match command {
         HooksCommand::List { dir, format } => list(dir, &format),
-        HooksCommand::Run { name, dir, file, format, trust } => run_hook(&name, &dir, file, &format, trust),
+        HooksCommand::Run { name, dir, file, format, trust, autopilot } => {
+            run_hook(&name, &dir, file, &format, RunFlags { trusted_once: trust, autopilot })
+        }
         HooksCommand::Trust { dir } => trust_dir(&dir),
         HooksCommand::Untrust { dir } => untrust_dir(&dir),
     }
@@ -106,7 +113,7 @@ fn trust_dir(dir: &Path) -> ExitCode {
     };
     let files: Vec<_> = specwright_hooks::load(dir).into_iter().filter(|f| !f.hooks.is_empty()).collect();
     let refs: Vec<(&Path, &str)> = files.iter().map(|f| (f.path.as_path(), f.hash.as_str())).collect();
-    if let Err(e) = store.trust(dir, &refs) {
+    if let Err(e) = store.trust_folder(dir, &refs) {
         eprintln!("error: cannot write {}: {e}", store.path().display());
         return ExitCode::from(2);
     }
@@ -194,7 +201,15 @@ fn terminal_asker(dir: &Path) -> TrustAsker {
     })
 }
 
-fn run_hook(name: &str, dir: &Path, file: Option<String>, format: &str, trusted_once: bool) -> ExitCode {
+/// How `hooks run` may act.
+struct RunFlags {
+    /// Run an untrusted hook this once.
+    trusted_once: bool,
+    /// Apply an agent hook's edits without asking.
+    autopilot: bool,
+}
+
+fn run_hook(name: &str, dir: &Path, file: Option<String>, format: &str, flags: RunFlags) -> ExitCode {
     if !dir.is_dir() {
         eprintln!("error: {} is not a folder", dir.display());
         return ExitCode::from(2);
@@ -232,8 +247,15 @@ fn run_hook(name: &str, dir: &Path, file: Option<String>, format: &str, trusted_
     let models: ModelSource =
         Arc::new(|| crate::spec_cli::model(&crate::spec_cli::ModelFlags::default()).map(|m| m.map(Arc::from)));
     let trigger = if file.is_some() { hook.trigger.kind() } else { EventKind::Manual };
-    let ctx = RunContext { root: dir, trigger, file: file.as_deref() };
-    if !trusted_once {
+    // The agent's tools, writing on disk (with --autopilot) and running no
+    // command it was not allowed (there is nobody to ask).
+    let hands = AgentHands {
+        host: Arc::new(specwright_agent::DiskHost { autopilot: flags.autopilot }),
+        allowed_commands: Vec::new(),
+        max_steps: specwright_agent::Limits::default().max_steps,
+    };
+    let ctx = RunContext { agent: Some(&hands), ..RunContext::new(dir, trigger, file.as_deref()) };
+    if !flags.trusted_once {
         let siblings: Vec<Hook> =
             files.iter().filter(|f| f.path == hook.source.path).flat_map(|f| f.hooks.clone()).collect();
         let gate = TrustGate::new(TrustStore::user_default(), terminal_asker(dir));

@@ -1,7 +1,7 @@
 //! The Specwright language server and command-line tool. This crate owns
 //! the protocol: LSP types appear here and nowhere else. Domain crates
 //! (`specwright-spec`, `-steering`, `-hooks`, `-index`, `-models`, `-specgen`,
-//! `-secrets`, `-analyzers`) are called through their plain Rust APIs and
+//! `-secrets`, `-analyzers`, `-agent`, `-runtime`) are called through their plain Rust APIs and
 //! never see an LSP type.
 //!
 //! - [`lsp`]: the language server (handlers, state, conversions, and the
@@ -14,7 +14,6 @@
 pub mod agent_cli;
 pub mod check;
 pub mod context_cli;
-pub mod hook_engine;
 pub mod hooks_cli;
 pub mod lsp;
 pub mod scan_cli;

@@ -35,6 +35,14 @@ enum Command {
         #[command(flatten)]
         flags: specwright::spec_cli::ModelFlags,
     },
+    /// Chat with the agent in the terminal: one line per message, the
+    /// conversation kept as a session (--session ID resumes it).
+    Chat {
+        #[command(flatten)]
+        args: specwright::agent_cli::ChatArgs,
+        #[command(flatten)]
+        flags: specwright::spec_cli::ModelFlags,
+    },
     /// Agent hooks: `hooks list`.
     Hooks {
         #[command(subcommand)]
@@ -102,7 +110,8 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { dirs, format }) => check::run(&dirs, format),
         Some(Command::Lsp) => run_server(),
-        Some(Command::Ask { args, flags }) => specwright::agent_cli::run(args, flags),
+        Some(Command::Ask { args, flags }) => specwright::agent_cli::ask(args, flags),
+        Some(Command::Chat { args, flags }) => specwright::agent_cli::chat(args, flags),
         Some(Command::Spec { command, flags }) => specwright::spec_cli::run(command, flags),
         Some(Command::Steering { command, flags }) => specwright::steering_cli::run(command, flags),
         Some(Command::Context { command }) => specwright::context_cli::run(command),

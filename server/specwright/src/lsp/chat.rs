@@ -9,9 +9,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-use specwright_agent::session::{Session, SessionStore};
-use specwright_agent::{AgentEvent, FileChange, Host, Limits, ToolContext, Workspace, run_turn};
-use specwright_models::{BoxFuture, CancellationToken, Message};
+use specwright_agent::context::{ContextItem, Problem};
+use specwright_agent::session::SessionStore;
+use specwright_agent::{AgentEvent, FileChange, Host, ToolContext, Workspace};
+use specwright_models::{BoxFuture, CancellationToken};
+use specwright_runtime::chat::{self as runtime_chat, AgentSettings, ChatHooks, ChatTurn, TurnEvent};
+use specwright_runtime::hooks::{AgentHands, AgentSource};
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
@@ -26,7 +29,7 @@ use super::{convert, ext};
 pub(super) struct Chats {
     pub(super) data_dir: Option<PathBuf>,
     running: Mutex<HashMap<String, CancellationToken>>,
-    settings: RwLock<AgentSettings>,
+    pub(super) settings: Arc<RwLock<AgentSettings>>,
 }
 
 impl Chats {
@@ -37,27 +40,9 @@ impl Chats {
     /// Takes `specwright.agent.*` from initialization options or a
     /// configuration change; absent or malformed values keep their defaults.
     pub(super) fn configure(&self, value: Option<&serde_json::Value>) {
-        let Some(agent) =
-            value.and_then(|v| v.get("specwright").and_then(|s| s.get("agent")).or_else(|| v.get("agent")))
-        else {
-            return;
-        };
-        let defaults = AgentSettings::default();
-        let settings = AgentSettings {
-            autopilot: agent.get("mode").and_then(serde_json::Value::as_str) == Some("autopilot"),
-            allowed_commands: agent
-                .get("allowedCommands")
-                .and_then(serde_json::Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-                .unwrap_or_default(),
-            max_steps: agent
-                .get("maxSteps")
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| usize::try_from(n).ok())
-                .filter(|n| *n > 0)
-                .unwrap_or(defaults.max_steps),
-        };
-        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+        if let Some(settings) = value.and_then(AgentSettings::from_json) {
+            *self.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+        }
     }
 
     fn settings(&self) -> AgentSettings {
@@ -65,19 +50,8 @@ impl Chats {
     }
 }
 
-/// `specwright.agent.*`.
-#[derive(Debug, Clone)]
-struct AgentSettings {
-    autopilot: bool,
-    allowed_commands: Vec<String>,
-    max_steps: usize,
-}
-
-impl Default for AgentSettings {
-    fn default() -> Self {
-        Self { autopilot: false, allowed_commands: Vec::new(), max_steps: Limits::default().max_steps }
-    }
-}
+/// The most characters of attached context in one message.
+const CONTEXT_CHARS: usize = 60_000;
 
 fn failed(message: impl Into<String>) -> Error {
     Error {
@@ -107,14 +81,8 @@ impl Server {
 
     pub async fn chat_new(&self, params: ext::ChatNewParams) -> Result<ext::ChatNewResult> {
         let (_, store) = self.chat_store()?;
-        let session = Session {
-            id: store.new_id(),
-            title: params.title.unwrap_or_else(|| "Chat".into()),
-            spec: params.spec,
-            autopilot: params.autopilot.unwrap_or_else(|| self.chats.settings().autopilot),
-            turns: 0,
-            messages: Vec::new(),
-        };
+        let autopilot = params.autopilot.unwrap_or_else(|| self.chats.settings().autopilot);
+        let session = runtime_chat::new_session(&store, params.title, params.spec, autopilot);
         store.save(&session).map_err(|e| failed(format!("cannot save the session: {e}")))?;
         Ok(ext::ChatNewResult { session: session.id })
     }
@@ -163,8 +131,6 @@ impl Server {
             running.insert(session.id.clone(), cancel.clone());
         }
         let turn = session.turns + 1;
-        let text = with_context(&params.text, &params.context, &workspace);
-        session.messages.push(Message::user(text));
 
         // Events go out in order through one forwarding task.
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ext::ChatEvent>();
@@ -174,21 +140,13 @@ impl Server {
                 client.send_notification::<ChatEventNotification>(event).await;
             }
         });
-        let flags = self.flags.read().map(|f| *f).unwrap_or_default();
-        let host = EditorHost {
-            client: self.client.clone(),
-            flags,
-            world: Arc::clone(&self.world),
-            autopilot: session.autopilot,
-        };
+        let host = self.editor_host(session.autopilot);
         let cx = ToolContext { workspace: &workspace, host: &host, cancel: &cancel, output_limit: 20_000 };
+        let items = context_items(&params.context, &self.world(), &root);
+        let text = specwright_agent::context::attach(&params.text, &items, &cx, CONTEXT_CHARS).await;
         let settings = self.chats.settings();
-        let tools = specwright_agent::tools::all(&settings.allowed_commands);
-        let limits = Limits { max_steps: settings.max_steps, ..Limits::default() };
-        let id = session.id.clone();
-        let mut on_event = |event: AgentEvent| {
-            let _ = tx.send(chat_event(&id, turn, event));
-        };
+        let trusted = self.hook_engine.gate().store().is_some_and(|s| s.trusts_folder(&root));
+        let allowed = settings.allowed_commands_in(&root, trusted);
         let focus: Vec<String> = params
             .context
             .iter()
@@ -197,34 +155,67 @@ impl Server {
             .filter_map(|p| workspace.resolve(&p.to_string_lossy()).ok())
             .map(|p| workspace.display(&p))
             .collect();
-        let system = specwright_agent::prompt::system_prompt(&cx, session.spec.as_deref(), &focus).await;
-        let outcome =
-            run_turn(model.as_ref(), Some(system), &mut session.messages, &tools, &cx, &limits, &mut on_event).await;
+        let hooks = self.world().hooks_of(&root);
+        let chat_turn = ChatTurn {
+            model: model.as_ref(),
+            cx: &cx,
+            store: &store,
+            settings: &settings,
+            allowed_commands: &allowed,
+            focus: &focus,
+            hooks: Some(ChatHooks { engine: &self.hook_engine, hooks, root: root.clone() }),
+        };
+        let id = session.id.clone();
+        let mut on_event = |event: TurnEvent| {
+            let _ = tx.send(chat_event(&id, turn, &root, event));
+        };
+        let outcome = runtime_chat::send(&chat_turn, &mut session, &text, &mut on_event).await;
         self.chats.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&session.id);
         let stop = outcome.stop.as_str().to_string();
+        let base = ext::ChatEvent { session: id.clone(), turn, ..Default::default() };
         let last = match &outcome.stop {
-            specwright_agent::StopReason::ModelError(e) => ext::ChatEvent {
-                session: id.clone(),
-                turn,
-                kind: "error".into(),
-                text: Some(e.clone()),
-                ..Default::default()
-            },
-            _ => ext::ChatEvent {
-                session: id.clone(),
-                turn,
-                kind: "done".into(),
-                text: Some(stop.clone()),
-                ..Default::default()
-            },
+            specwright_agent::StopReason::ModelError(e) => {
+                ext::ChatEvent { kind: "error".into(), text: Some(e.clone()), ..base }
+            }
+            _ => ext::ChatEvent { kind: "done".into(), text: Some(stop.clone()), ..base },
         };
         let _ = tx.send(last);
         drop(tx);
         let _ = forward.await;
-        session.turns = turn;
-        store.save(&session).map_err(|e| failed(format!("cannot save the session: {e}")))?;
         Ok(ext::ChatSendResult { turn, stop_reason: stop, text: outcome.text })
     }
+
+    /// The agent's host in this editor: edits through `workspace/applyEdit`,
+    /// asked first unless `autopilot`.
+    pub(super) fn editor_host(&self, autopilot: bool) -> EditorHost {
+        let flags = self.flags.read().map(|f| *f).unwrap_or_default();
+        EditorHost { client: self.client.clone(), flags, world: Arc::clone(&self.world), autopilot }
+    }
+}
+
+/// The agent's hands for `askAgent` hooks in this editor: the chat's host
+/// (edits through `workspace/applyEdit`, asked first unless the agent mode
+/// is autopilot) and the agent settings as they are when the hook runs.
+pub(super) fn hook_agents(
+    client: &Client,
+    flags: &Arc<RwLock<ClientFlags>>,
+    world: &Arc<RwLock<World>>,
+    chats: &Chats,
+) -> AgentSource {
+    let (client, flags, world, settings) =
+        (client.clone(), Arc::clone(flags), Arc::clone(world), Arc::clone(&chats.settings));
+    Arc::new(move |root: &Path| {
+        let settings = settings.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let flags = flags.read().map(|f| *f).unwrap_or_default();
+        let host =
+            EditorHost { client: client.clone(), flags, world: Arc::clone(&world), autopilot: settings.autopilot };
+        Some(AgentHands {
+            host: Arc::new(host),
+            // The hook passed the trust gate: its folder is trusted.
+            allowed_commands: settings.allowed_commands_in(root, true),
+            max_steps: settings.max_steps,
+        })
+    })
 }
 
 enum ChatEventNotification {}
@@ -234,44 +225,94 @@ impl lsp::notification::Notification for ChatEventNotification {
     const METHOD: &'static str = ext::CHAT_EVENT;
 }
 
-fn chat_event(session: &str, turn: u32, event: AgentEvent) -> ext::ChatEvent {
+fn chat_event(session: &str, turn: u32, root: &Path, event: TurnEvent) -> ext::ChatEvent {
     let base = ext::ChatEvent { session: session.to_string(), turn, ..Default::default() };
     match event {
-        AgentEvent::Text(text) => ext::ChatEvent { kind: "text".into(), text: Some(text), ..base },
-        AgentEvent::ToolCall { name, input, .. } => {
+        TurnEvent::Agent(AgentEvent::Text(text)) => ext::ChatEvent { kind: "text".into(), text: Some(text), ..base },
+        TurnEvent::Agent(AgentEvent::ToolCall { name, input, .. }) => {
             ext::ChatEvent { kind: "toolCall".into(), name: Some(name), input: Some(input), ..base }
         }
-        AgentEvent::ToolResult { name, ok, output, .. } => {
+        TurnEvent::Agent(AgentEvent::ToolResult { name, ok, output, .. }) => {
             ext::ChatEvent { kind: "toolResult".into(), name: Some(name), ok: Some(ok), output: Some(output), ..base }
         }
+        TurnEvent::Edit { path, action } => {
+            let uri = convert::uri(&root.join(&path)).map(|u| u.as_str().to_string());
+            ext::ChatEvent { kind: "edit".into(), action: Some(action.into()), uri, ..base }
+        }
+        TurnEvent::Notice(text) => ext::ChatEvent { kind: "notice".into(), text: Some(text), ..base },
     }
 }
 
-/// The user's text with the files the client attached (`file` context
-/// items inside the workspace; others are named for the model to look up).
-fn with_context(text: &str, context: &[ext::ChatContext], workspace: &Workspace) -> String {
-    let mut message = text.to_string();
+/// The context items the client attached, as the agent's context module
+/// reads them: paths from their URIs, a spec by its folder's name, the
+/// problems the server knows in this folder. Items it cannot read are
+/// named, so the model can look them up.
+fn context_items(context: &[ext::ChatContext], world: &World, root: &Path) -> Vec<ContextItem> {
+    let path_of = |item: &ext::ChatContext| {
+        item.uri.as_deref().and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u))
+    };
+    let mut items = Vec::new();
     for item in context {
-        let path = item.uri.as_deref().and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u));
-        match (item.kind.as_str(), path) {
-            ("file", Some(path)) => {
-                let Ok(path) = workspace.resolve(&path.to_string_lossy()) else { continue };
-                if let Ok(content) = std::fs::read_to_string(&path) {
-                    let rel = workspace.display(&path);
-                    message.push_str(&format!("\n\nAttached file `{rel}`:\n```\n{content}\n```"));
-                }
-            }
-            (kind, path) => {
-                let at = path.map(|p| format!(" ({})", workspace.display(&p))).unwrap_or_default();
-                message.push_str(&format!("\n\n(The user points at the {kind}{at}; use the tools to read it.)"));
+        let path = path_of(item);
+        let parsed = match (item.kind.as_str(), path) {
+            ("file", Some(path)) => Some(ContextItem::File(path)),
+            ("folder", Some(path)) => Some(ContextItem::Folder(path)),
+            ("folder", None) => Some(ContextItem::Folder(root.to_path_buf())),
+            ("spec", Some(path)) => spec_name(&path).map(ContextItem::Spec),
+            ("steering", path) => Some(ContextItem::Steering(path)),
+            ("codebase", _) => Some(ContextItem::Codebase),
+            ("problems", _) => Some(ContextItem::Problems(problems(world, root))),
+            ("gitDiff", _) => Some(ContextItem::GitDiff),
+            _ => None,
+        };
+        match parsed {
+            Some(parsed) => items.push(parsed),
+            None => tracing::info!("chat context item {:?} ({:?}) was not understood", item.kind, item.uri),
+        }
+    }
+    items
+}
+
+/// The name of the spec whose folder (or document) `path` is.
+fn spec_name(path: &Path) -> Option<String> {
+    let dir = if path.extension().is_some_and(|e| e == "md") { path.parent()? } else { path };
+    let parent = dir.parent()?;
+    (parent.file_name()? == "specs").then(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))?
+}
+
+/// The spec and steering diagnostics of the folder `root`.
+fn problems(world: &World, root: &Path) -> Vec<Problem> {
+    let rel = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let mut out = Vec::new();
+    for (dir, snap) in world.specs.iter().filter(|(dir, _)| dir.starts_with(root)) {
+        for d in &snap.analysis.diagnostics {
+            out.push(Problem {
+                path: rel(&dir.join(d.doc.file_name())),
+                line: d.range.start.line + 1,
+                severity: format!("{:?}", d.severity).to_lowercase(),
+                message: d.message.clone(),
+                source: Some(format!("specwright {}", d.code.as_str())),
+            });
+        }
+    }
+    if let Some(steering) = world.steering.get(root) {
+        for file in &steering.files {
+            for d in &file.diagnostics {
+                out.push(Problem {
+                    path: rel(&file.path),
+                    line: d.range.start.line + 1,
+                    severity: format!("{:?}", d.severity).to_lowercase(),
+                    message: d.message.clone(),
+                    source: Some("specwright steering".into()),
+                });
             }
         }
     }
-    message
+    out
 }
 
 /// The agent's host inside an editor.
-struct EditorHost {
+pub(super) struct EditorHost {
     client: Client,
     flags: ClientFlags,
     world: Arc<RwLock<World>>,

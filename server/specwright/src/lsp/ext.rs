@@ -524,9 +524,10 @@ pub struct ChatHistoryResult {
 pub struct ChatEvent {
     pub session: String,
     pub turn: u32,
-    /// `text`, `toolCall`, `toolResult`, `done` or `error`.
+    /// `text`, `toolCall`, `toolResult`, `edit`, `notice`, `done` or `error`.
     pub kind: String,
-    /// `text`: the new piece of the answer; `done`: the stop reason; `error`: the message.
+    /// `text`: the new piece of the answer; `notice`: what the user should know (the session was
+    /// summarised, a hook did not run); `done`: the stop reason; `error`: the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// `toolCall`, `toolResult`: the tool.
@@ -540,4 +541,9 @@ pub struct ChatEvent {
     pub ok: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// `edit`: the file changed, and how (`write`, `change` or `delete`), once applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
 }

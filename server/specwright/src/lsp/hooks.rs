@@ -15,8 +15,8 @@ use tower_lsp_server::ls_types as lsp;
 use super::server::{ClientFlags, Server};
 use super::world::World;
 use super::{convert, ext};
-use crate::hook_engine::trust::{self, TrustAnswer, TrustAsker, TrustGate, TrustQuestion};
-use crate::hook_engine::{Engine, EngineConfig, FileEvent, ModelSource, Outcome};
+use specwright_runtime::hooks::trust::{self, TrustAnswer, TrustAsker, TrustGate, TrustQuestion};
+use specwright_runtime::hooks::{Engine, EngineConfig, FileEvent, ModelSource, Outcome};
 
 /// The engine of a new server, and the receiving end of its outcomes
 /// (forwarded to the client once the session is initialized). Its trust
@@ -379,7 +379,7 @@ impl Server {
                     .and_then(|u| convert::path(&u))
                     .ok_or_else(|| Error::invalid_params(format!("not a file URI: {f}")))?;
                 Some(
-                    crate::hook_engine::relative(&root, &path)
+                    specwright_runtime::hooks::relative(&root, &path)
                         .ok_or_else(|| Error::invalid_params(format!("{f} is outside the hook's workspace folder")))?,
                 )
             }
@@ -420,7 +420,7 @@ impl Server {
         let mut trusted = Vec::new();
         for (root, files) in per_root {
             let refs: Vec<(&Path, &str)> = files.iter().map(|(p, h)| (p.as_path(), h.as_str())).collect();
-            store.trust(&root, &refs).map_err(|e| {
+            store.trust_folder(&root, &refs).map_err(|e| {
                 request_failed(format!("cannot write the trust record {}: {e}", store.path().display()))
             })?;
             trusted.extend(files.iter().filter_map(|(p, _)| convert::uri(p)).map(|u| u.as_str().to_string()));

@@ -50,9 +50,9 @@ pub struct Server {
     /// hook engine, which reads it when an `askAgent` hook runs).
     pub(super) model: Arc<RwLock<super::generation::ModelState>>,
     /// Runs agent hooks on file events and by hand.
-    pub(super) hook_engine: crate::hook_engine::Engine,
+    pub(super) hook_engine: specwright_runtime::hooks::Engine,
     /// The engine's outcomes until `initialized` starts forwarding them.
-    hook_outcomes: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<crate::hook_engine::Outcome>>>,
+    hook_outcomes: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<specwright_runtime::hooks::Outcome>>>,
     pub(super) hook_settings: RwLock<super::hooks::HookSettings>,
     /// The built-in analyzers' settings (secrets, smells).
     pub(super) analyzers: RwLock<super::analysis::AnalyzerSettings>,
@@ -90,9 +90,12 @@ impl Server {
         let flags = Arc::<RwLock<ClientFlags>>::default();
         let (hook_engine, outcomes) =
             super::hooks::new_engine(Arc::clone(&model), client.clone(), Arc::clone(&flags), options);
+        let world = Arc::<RwLock<World>>::default();
+        let chats = super::chat::Chats::new(options.data_dir.clone().or_else(specwright_hooks::trust::data_dir));
+        hook_engine.set_agents(super::chat::hook_agents(&client, &flags, &world, &chats));
         Self {
             client,
-            world: Arc::default(),
+            world,
             flags,
             published: Mutex::default(),
             model,
@@ -105,7 +108,7 @@ impl Server {
             next_job: std::sync::atomic::AtomicU64::new(1),
             map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
             hook_watchers: tokio::sync::Mutex::default(),
-            chats: super::chat::Chats::new(options.data_dir.clone().or_else(specwright_hooks::trust::data_dir)),
+            chats,
         }
     }
 

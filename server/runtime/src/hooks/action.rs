@@ -8,6 +8,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use specwright_agent::{AgentEvent, Host, Limits, StopReason, ToolContext, Workspace, run_turn};
 use specwright_hooks::{Action, EventKind, Hook};
 use specwright_models::{CancellationToken, ChatRequest, Message, Model};
 use tokio::io::AsyncReadExt;
@@ -50,14 +51,41 @@ pub struct Outcome {
 }
 
 /// Where and why a hook runs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RunContext<'a> {
     /// The workspace folder: commands run there.
     pub root: &'a Path,
     pub trigger: EventKind,
     /// The triggering file, relative to `root`.
     pub file: Option<&'a str>,
+    /// The user's prompt, for `promptSubmit` hooks (a command reads it from
+    /// `USER_PROMPT`).
+    pub prompt: Option<&'a str>,
+    /// What an `askAgent` hook works with: the agent's tools through this
+    /// front end's host. Without it the model only answers in text.
+    pub agent: Option<&'a AgentHands>,
 }
+
+impl<'a> RunContext<'a> {
+    /// A run for `trigger` on `file`, without a prompt or agent tools.
+    pub fn new(root: &'a Path, trigger: EventKind, file: Option<&'a str>) -> Self {
+        Self { root, trigger, file, prompt: None, agent: None }
+    }
+}
+
+/// The agent's hands for `askAgent` hooks: how the front end applies edits
+/// and approves commands, and the agent settings that bound a run.
+#[derive(Clone)]
+pub struct AgentHands {
+    pub host: Arc<dyn Host>,
+    /// Command prefixes `run_command` may run without asking.
+    pub allowed_commands: Vec<String>,
+    pub max_steps: usize,
+}
+
+/// Where the engine finds the agent's hands for a workspace folder, when
+/// the hook runs (so that settings changes apply to the next run).
+pub type AgentSource = Arc<dyn Fn(&Path) -> Option<AgentHands> + Send + Sync>;
 
 /// Runs `hook`'s action to completion, its timeout, or `cancel`.
 pub async fn run_action(
@@ -91,7 +119,7 @@ pub async fn run_action(
                     (builtin.trim().to_owned(), ctx.root.to_path_buf(), ctx.file.map(str::to_owned));
                 let trigger = ctx.trigger;
                 let run = tokio::task::spawn_blocking(move || {
-                    let ctx = RunContext { root: &root, trigger, file: file.as_deref() };
+                    let ctx = RunContext::new(&root, trigger, file.as_deref());
                     run_builtin(&name, &ctx)
                 });
                 tokio::select! {
@@ -150,7 +178,7 @@ fn run_builtin(name: &str, ctx: &RunContext<'_>) -> (bool, String) {
                 Some(file) => ctx.root.join(file),
                 None => ctx.root.to_path_buf(),
             };
-            let findings = crate::scan_cli::scan_path(&target, &specwright_secrets::Config::default());
+            let findings = specwright_secrets::tree::scan_path(&target, &specwright_secrets::Config::default());
             let mut report = String::new();
             for f in &findings {
                 let path = match ctx.file {
@@ -215,6 +243,7 @@ async fn run_command(
         .env("SPECWRIGHT_HOOK_NAME", &hook.name)
         .env("SPECWRIGHT_HOOK_TRIGGER", ctx.trigger.legacy_name())
         .env("SPECWRIGHT_HOOK_FILE", ctx.file.unwrap_or(""))
+        .env("USER_PROMPT", ctx.prompt.unwrap_or(""))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -367,10 +396,14 @@ enum AskError {
     Failed(String),
 }
 
-/// The system prompt of an `askAgent` hook.
+/// The system prompt of an `askAgent` hook without agent tools.
 const AGENT_SYSTEM: &str = "You are Specwright's hook agent. A workspace event triggered an agent hook; follow the \
 hook's instructions about the file it names and answer in Markdown. You cannot edit files or run tools in this mode: \
 describe the changes you recommend.";
+
+/// What the agent's system prompt adds for a hook run with tools.
+const AGENT_HOOK_NOTE: &str = "A workspace event triggered an agent hook: follow the hook's instructions (in the \
+user's message) with the tools, then answer briefly with what you did.";
 
 async fn ask_agent(
     prompt: &str,
@@ -388,6 +421,9 @@ async fn ask_agent(
         }
         Err(e) => return Err(AskError::Failed(format!("the model is not usable: {e}"))),
     };
+    if let Some(hands) = ctx.agent {
+        return agent_with_tools(model.as_ref(), prompt, ctx, hands, cancel).await;
+    }
     let request = ChatRequest {
         system: Some(AGENT_SYSTEM.into()),
         messages: vec![Message::user(agent_message(prompt, ctx))],
@@ -398,6 +434,46 @@ async fn ask_agent(
         Ok(response) => Ok(response.text),
         Err(specwright_models::ModelError::Cancelled) => Err(AskError::Cancelled),
         Err(e) => Err(AskError::Failed(format!("the model failed: {e}"))),
+    }
+}
+
+/// An agent turn with the tools, confined to the workspace folder and
+/// applying edits through the front end's host (supervised or not, as the
+/// user set it). The output is the answer, then one line per tool call.
+async fn agent_with_tools(
+    model: &dyn Model,
+    prompt: &str,
+    ctx: &RunContext<'_>,
+    hands: &AgentHands,
+    cancel: &CancellationToken,
+) -> Result<String, AskError> {
+    let workspace = Workspace::new(ctx.root)
+        .map_err(|e| AskError::Failed(format!("the workspace folder {}: {e}", ctx.root.display())))?;
+    let cx = ToolContext { workspace: &workspace, host: hands.host.as_ref(), cancel, output_limit: 20_000 };
+    let tools = specwright_agent::tools::all(&hands.allowed_commands);
+    let limits = Limits { max_steps: hands.max_steps, ..Limits::default() };
+    let focus: Vec<String> = ctx.file.map(str::to_owned).into_iter().collect();
+    let system = specwright_agent::prompt::system_prompt(&cx, None, &focus).await;
+    let system = format!("{system}\n\n{AGENT_HOOK_NOTE}");
+    let mut history = vec![Message::user(agent_message(prompt, ctx))];
+    let mut calls = Vec::new();
+    let mut on_event = |event: AgentEvent| {
+        if let AgentEvent::ToolResult { name, ok, output, .. } = event {
+            let first = output.lines().next().unwrap_or("").chars().take(160).collect::<String>();
+            calls.push(format!("{} {name}: {first}", if ok { "✓" } else { "✗" }));
+        }
+    };
+    let outcome = run_turn(model, Some(system), &mut history, &tools, &cx, &limits, &mut on_event).await;
+    let mut output = outcome.text;
+    if !calls.is_empty() {
+        output.push_str("\n\nTools:\n");
+        output.push_str(&calls.join("\n"));
+    }
+    match outcome.stop {
+        StopReason::EndTurn => Ok(output),
+        StopReason::Cancelled => Err(AskError::Cancelled),
+        StopReason::MaxSteps => Err(AskError::Failed(format!("{output}\n\nStopped: the step limit was reached."))),
+        StopReason::ModelError(e) => Err(AskError::Failed(format!("the model failed: {e}"))),
     }
 }
 

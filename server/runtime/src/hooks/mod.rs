@@ -1,7 +1,8 @@
 //! The hook engine: decides when the hooks of `.kiro/hooks/` run and runs
 //! them. It knows nothing of LSP: the language server feeds it file events
 //! and receives [`Outcome`]s on a channel; `specwright hooks run` calls
-//! [`run_action`] directly.
+//! [`run_action`] directly; chat turns fire the agent triggers through
+//! [`Engine::run_now`].
 //!
 //! What it guarantees:
 //! - **Debounce.** Events for the same hook and file that arrive within
@@ -30,7 +31,9 @@ mod action;
 mod tests;
 pub mod trust;
 
-pub use action::{BUILTIN_PREFIX, BUILTINS, ModelSource, OUTPUT_LIMIT, Outcome, RunContext, run_action};
+pub use action::{
+    AgentHands, AgentSource, BUILTIN_PREFIX, BUILTINS, ModelSource, OUTPUT_LIMIT, Outcome, RunContext, run_action,
+};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -110,6 +113,8 @@ struct Inner {
     config: std::sync::RwLock<EngineConfig>,
     outcomes: mpsc::UnboundedSender<Outcome>,
     models: ModelSource,
+    /// The agent's hands for `askAgent` hooks; none: the model answers in text.
+    agents: std::sync::RwLock<Option<AgentSource>>,
     gate: Arc<trust::TrustGate>,
     cancel: CancellationToken,
     state: Mutex<State>,
@@ -163,6 +168,7 @@ impl Engine {
                 config: std::sync::RwLock::new(config),
                 outcomes,
                 models,
+                agents: std::sync::RwLock::new(None),
                 gate,
                 cancel: CancellationToken::new(),
                 state: Mutex::default(),
@@ -227,7 +233,30 @@ impl Engine {
     ) -> Result<Outcome, trust::Refusal> {
         self.inner.gate.allow(&hook, &same_file(&hook, hooks), &root, true).await?;
         let key = HookKey::of(&hook);
-        Ok(self.run_with_permit(key, hook, root, trigger, file).await)
+        Ok(self.run_with_permit(key, hook, root, trigger, file, None).await)
+    }
+
+    /// Runs `hook` (one of `hooks`) for an agent event (`promptSubmit`,
+    /// `agentStop`, ...), now: the trust gate asks if need be (once per
+    /// file version and session), the concurrency limit holds. `prompt` is
+    /// the user's prompt for `promptSubmit`. Returns its outcome, which also
+    /// goes to the outcome channel, or why it did not run.
+    pub async fn run_for_event(
+        &self,
+        hook: Hook,
+        hooks: &[Hook],
+        root: PathBuf,
+        trigger: EventKind,
+        prompt: Option<String>,
+    ) -> Result<Outcome, trust::Refusal> {
+        self.inner.gate.allow(&hook, &same_file(&hook, hooks), &root, false).await?;
+        let key = HookKey::of(&hook);
+        Ok(self.run_with_permit(key, hook, root, trigger, None, prompt).await)
+    }
+
+    /// Gives `askAgent` hooks the agent's tools through `source`'s host.
+    pub fn set_agents(&self, source: AgentSource) {
+        *self.inner.agents.write().unwrap_or_else(|e| e.into_inner()) = Some(source);
     }
 
     /// The trust gate (for the commands that trust or untrust a workspace).
@@ -314,7 +343,7 @@ impl Engine {
                 tracing::info!("{}", refusal.message(&hook.name));
                 return;
             }
-            engine.run_with_permit(key.0, hook, root, trigger, file).await;
+            engine.run_with_permit(key.0, hook, root, trigger, file, None).await;
         });
         true
     }
@@ -326,6 +355,7 @@ impl Engine {
         root: PathBuf,
         trigger: EventKind,
         file: Option<String>,
+        prompt: Option<String>,
     ) -> Outcome {
         let semaphore = {
             let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -350,7 +380,13 @@ impl Engine {
         };
         let outcome = if permit.is_some() {
             let cancel = self.inner.cancel.child_token();
-            let ctx = RunContext { root: &root, trigger, file: file.as_deref() };
+            let agents = self.inner.agents.read().unwrap_or_else(|e| e.into_inner()).clone();
+            let hands = agents.and_then(|source| source(&root));
+            let ctx = RunContext {
+                prompt: prompt.as_deref(),
+                agent: hands.as_ref(),
+                ..RunContext::new(&root, trigger, file.as_deref())
+            };
             run_action(&hook, &ctx, &self.inner.models, &cancel).await
         } else {
             cancelled_outcome(&hook, trigger, file)
