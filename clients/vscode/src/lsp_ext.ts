@@ -47,6 +47,7 @@ export const HOOK_RUN = 'specwright.hook.run';
 export const HOOK_TOGGLE = 'specwright.hook.toggle';
 export const HOOKS_TRUST = 'specwright.hooks.trust';
 export const TEST_SKELETON = 'specwright.test.generateSkeleton';
+export const CHAT_OPEN_DOCUMENT = 'specwright.chat.openDocument';
 
 /** Every command the server executes, in the server's order. */
 export const COMMANDS = [
@@ -60,6 +61,7 @@ export const COMMANDS = [
   HOOK_TOGGLE,
   HOOKS_TRUST,
   TEST_SKELETON,
+  CHAT_OPEN_DOCUMENT,
 ] as const;
 
 export interface HooksTrustParams {

@@ -10,5 +10,6 @@
 //!   run, agent hooks included, passes [`hooks::trust::TrustGate`].
 
 pub mod chat;
+pub mod chat_document;
 pub mod hooks;
 pub mod project;

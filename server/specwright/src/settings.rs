@@ -212,6 +212,15 @@ pub const SETTINGS: &[Setting] = &[
         description: "The most model calls in one agent turn (each answer with tool calls is one).",
     },
     Setting {
+        key: "specwright.agent.contextTokens",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(100_000)),
+        minimum: Some(4000),
+        user_only: false,
+        description: "The model's context window in tokens: a chat session is summarised before its messages fill three quarters of it (the full transcript is kept on disk first).",
+    },
+    Setting {
         key: "specwright.hooks.enabled",
         json_type: JsonType::Boolean,
         enum_values: &[],

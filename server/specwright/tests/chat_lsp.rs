@@ -60,8 +60,13 @@ async fn an_autopilot_turn_edits_through_the_editor_and_streams_events() {
 
     let kinds: Vec<String> =
         events(&client, &session).iter().map(|e| e["kind"].as_str().unwrap_or("").to_string()).collect();
-    assert_eq!(kinds, ["toolCall", "toolResult", "toolCall", "toolResult", "text", "text", "done"], "{kinds:?}");
+    assert_eq!(
+        kinds,
+        ["toolCall", "toolResult", "toolCall", "toolResult", "edit", "text", "text", "done"],
+        "{kinds:?}"
+    );
     let all = events(&client, &session);
+    assert_eq!((&all[4]["uri"], &all[4]["action"]), (&json!(ws.uri("src/a.ts")), &json!("change")), "{}", all[4]);
     assert_eq!((&all[0]["name"], &all[0]["input"]["path"]), (&json!("read_file"), &json!("src/a.ts")));
     assert_eq!(all[3]["ok"], true, "{}", all[3]);
     assert!(all[3]["output"].as_str().is_some_and(|o| o.contains("-export const a = 1;")), "the diff: {}", all[3]);

@@ -115,13 +115,78 @@ impl Server {
 
     pub async fn chat_send(&self, params: ext::ChatSendParams) -> Result<ext::ChatSendResult> {
         let (root, store) = self.chat_store()?;
-        let mut session = store
+        let session = store
             .load(&params.session)
             .ok_or_else(|| Error::invalid_params(format!("no session '{}'", params.session)))?;
-        let model = self.current_model()?.ok_or_else(|| {
-            failed("no model is configured: set specwright.model.provider (or SPECWRIGHT_PROVIDER) to chat")
-        })?;
-        let workspace = Workspace::new(&root).map_err(|e| failed(format!("the workspace folder: {e}")))?;
+        let done = self.chat_env().turn(&root, &store, session, &params.text, &params.context).await?;
+        Ok(ext::ChatSendResult {
+            turn: done.turn,
+            stop_reason: done.outcome.stop.as_str().into(),
+            text: done.outcome.text,
+        })
+    }
+
+    /// What a chat turn needs of the server, owned, so that a turn can run
+    /// in a task of its own (the chat document's).
+    pub(super) fn chat_env(&self) -> ChatEnv {
+        ChatEnv {
+            client: self.client.clone(),
+            flags: Arc::clone(&self.flags),
+            world: Arc::clone(&self.world),
+            model: Arc::clone(&self.model),
+            engine: self.hook_engine.clone(),
+            chats: Arc::clone(&self.chats),
+        }
+    }
+}
+
+/// The server's parts a chat turn uses.
+#[derive(Clone)]
+pub(super) struct ChatEnv {
+    pub(super) client: Client,
+    flags: Arc<RwLock<ClientFlags>>,
+    pub(super) world: Arc<RwLock<World>>,
+    model: Arc<RwLock<super::generation::ModelState>>,
+    engine: specwright_runtime::hooks::Engine,
+    chats: Arc<Chats>,
+}
+
+/// How a turn ended, with a line per tool call (for the chat document).
+pub(super) struct TurnDone {
+    pub(super) turn: u32,
+    pub(super) outcome: specwright_agent::TurnOutcome,
+    pub(super) tool_lines: Vec<String>,
+}
+
+impl ChatEnv {
+    pub(super) fn flags(&self) -> ClientFlags {
+        self.flags.read().map(|f| *f).unwrap_or_default()
+    }
+
+    /// Runs one turn of `session` in the folder `root`: its events stream as
+    /// `specwright/chat/event`, and the session is saved when it ends. One
+    /// turn per session at a time.
+    pub(super) async fn turn(
+        &self,
+        root: &Path,
+        store: &SessionStore,
+        mut session: specwright_agent::session::Session,
+        text: &str,
+        context: &[ext::ChatContext],
+    ) -> Result<TurnDone> {
+        let model = {
+            let state = self.model.read().map_err(|_| failed("model state unavailable"))?;
+            match (&state.error, &state.model) {
+                (Some(e), _) => return Err(failed(format!("the model is not usable: {e}"))),
+                (None, None) => {
+                    return Err(failed(
+                        "no model is configured: set specwright.model.provider (or SPECWRIGHT_PROVIDER) to chat",
+                    ));
+                }
+                (None, Some(model)) => Arc::clone(model),
+            }
+        };
+        let workspace = Workspace::new(root).map_err(|e| failed(format!("the workspace folder: {e}")))?;
         let cancel = CancellationToken::new();
         {
             let mut running = self.chats.running.lock().unwrap_or_else(|e| e.into_inner());
@@ -130,6 +195,14 @@ impl Server {
             }
             running.insert(session.id.clone(), cancel.clone());
         }
+        // Whatever happens below, the session is not left marked running.
+        struct Running<'a>(&'a Chats, String);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.1);
+            }
+        }
+        let _running = Running(&self.chats, session.id.clone());
         let turn = session.turns + 1;
 
         // Events go out in order through one forwarding task.
@@ -140,56 +213,58 @@ impl Server {
                 client.send_notification::<ChatEventNotification>(event).await;
             }
         });
-        let host = self.editor_host(session.autopilot);
+        let host = EditorHost {
+            client: self.client.clone(),
+            flags: self.flags(),
+            world: Arc::clone(&self.world),
+            autopilot: session.autopilot,
+        };
         let cx = ToolContext { workspace: &workspace, host: &host, cancel: &cancel, output_limit: 20_000 };
-        let items = context_items(&params.context, &self.world(), &root);
-        let text = specwright_agent::context::attach(&params.text, &items, &cx, CONTEXT_CHARS).await;
+        let (items, hooks) = {
+            let world = self.world.read().unwrap_or_else(|e| e.into_inner());
+            (context_items(context, &world, root), world.hooks_of(root))
+        };
+        let text = specwright_agent::context::attach(text, &items, &cx, CONTEXT_CHARS).await;
         let settings = self.chats.settings();
-        let trusted = self.hook_engine.gate().store().is_some_and(|s| s.trusts_folder(&root));
-        let allowed = settings.allowed_commands_in(&root, trusted);
-        let focus: Vec<String> = params
-            .context
+        let trusted = self.engine.gate().store().is_some_and(|s| s.trusts_folder(root));
+        let allowed = settings.allowed_commands_in(root, trusted);
+        let focus: Vec<String> = context
             .iter()
             .filter_map(|c| c.uri.as_deref()?.parse::<lsp::Uri>().ok())
             .filter_map(|u| convert::path(&u))
             .filter_map(|p| workspace.resolve(&p.to_string_lossy()).ok())
             .map(|p| workspace.display(&p))
             .collect();
-        let hooks = self.world().hooks_of(&root);
         let chat_turn = ChatTurn {
             model: model.as_ref(),
             cx: &cx,
-            store: &store,
+            store,
             settings: &settings,
             allowed_commands: &allowed,
             focus: &focus,
-            hooks: Some(ChatHooks { engine: &self.hook_engine, hooks, root: root.clone() }),
+            hooks: Some(ChatHooks { engine: &self.engine, hooks, root: root.to_path_buf() }),
         };
         let id = session.id.clone();
+        let mut tool_lines = Vec::new();
         let mut on_event = |event: TurnEvent| {
-            let _ = tx.send(chat_event(&id, turn, &root, event));
+            if let TurnEvent::Agent(AgentEvent::ToolResult { name, ok, output, .. }) = &event {
+                let first: String = output.lines().next().unwrap_or("").chars().take(160).collect();
+                tool_lines.push(format!("{} {name}: {first}", if *ok { "✓" } else { "✗" }));
+            }
+            let _ = tx.send(chat_event(&id, turn, root, event));
         };
         let outcome = runtime_chat::send(&chat_turn, &mut session, &text, &mut on_event).await;
-        self.chats.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&session.id);
-        let stop = outcome.stop.as_str().to_string();
         let base = ext::ChatEvent { session: id.clone(), turn, ..Default::default() };
         let last = match &outcome.stop {
             specwright_agent::StopReason::ModelError(e) => {
                 ext::ChatEvent { kind: "error".into(), text: Some(e.clone()), ..base }
             }
-            _ => ext::ChatEvent { kind: "done".into(), text: Some(stop.clone()), ..base },
+            stop => ext::ChatEvent { kind: "done".into(), text: Some(stop.as_str().into()), ..base },
         };
         let _ = tx.send(last);
         drop(tx);
         let _ = forward.await;
-        Ok(ext::ChatSendResult { turn, stop_reason: stop, text: outcome.text })
-    }
-
-    /// The agent's host in this editor: edits through `workspace/applyEdit`,
-    /// asked first unless `autopilot`.
-    pub(super) fn editor_host(&self, autopilot: bool) -> EditorHost {
-        let flags = self.flags.read().map(|f| *f).unwrap_or_default();
-        EditorHost { client: self.client.clone(), flags, world: Arc::clone(&self.world), autopilot }
+        Ok(TurnDone { turn, outcome, tool_lines })
     }
 }
 
@@ -381,7 +456,7 @@ impl Host for EditorHost {
 /// The workspace edit of `change`: the whole text replaced (an existing
 /// file), or the file created with its text (when the client can create
 /// files); `None` otherwise.
-fn workspace_edit(change: &FileChange, flags: ClientFlags) -> Option<lsp::WorkspaceEdit> {
+pub(super) fn workspace_edit(change: &FileChange, flags: ClientFlags) -> Option<lsp::WorkspaceEdit> {
     let FileChange::Write { path, old, new } = change else { return None };
     let uri = convert::uri(path)?;
     match old {
@@ -413,7 +488,7 @@ fn workspace_edit(change: &FileChange, flags: ClientFlags) -> Option<lsp::Worksp
 }
 
 /// The position after the last character of `text` (UTF-16 columns).
-fn end_of(text: &str) -> lsp::Position {
+pub(super) fn end_of(text: &str) -> lsp::Position {
     let line = text.matches('\n').count();
     let last = text.rsplit('\n').next().unwrap_or("");
     lsp::Position::new(line as u32, last.encode_utf16().count() as u32)

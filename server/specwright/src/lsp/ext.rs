@@ -91,6 +91,13 @@ pub const CHAT_LIST: &str = "specwright/chat/list";
 /// `specwright/chat/history` `{session}` → `{session, messages}`.
 pub const CHAT_HISTORY: &str = "specwright/chat/history";
 
+/// `specwright.chat.openDocument` `{uri, range?}` ([`ChatOpenDocumentParams`] →
+/// [`ChatOpenDocumentResult`]): a new chat session about the file (its selected lines quoted),
+/// kept in `.kiro/chat/<session>.md` and shown; saving that document with text under its
+/// last `## You` sends the text, and the answer is appended. The code action "Ask Specwright…"
+/// runs it, so any LSP editor can chat.
+pub const CHAT_OPEN_DOCUMENT: &str = "specwright.chat.openDocument";
+
 /// Notification (server → client) `specwright/chat/event` ([`ChatEvent`]).
 pub const CHAT_EVENT: &str = "specwright/chat/event";
 
@@ -125,6 +132,7 @@ pub const COMMANDS: &[&str] = &[
     HOOK_TOGGLE,
     HOOKS_TRUST,
     TEST_SKELETON,
+    CHAT_OPEN_DOCUMENT,
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -467,6 +475,24 @@ pub struct ChatContext {
     pub kind: String,
     #[serde(default)]
     pub uri: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChatOpenDocumentParams {
+    /// The file the question is about.
+    pub uri: String,
+    /// The selection: its lines are quoted in the first question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<tower_lsp_server::ls_types::Range>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatOpenDocumentResult {
+    pub session: String,
+    /// The chat document.
+    pub uri: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

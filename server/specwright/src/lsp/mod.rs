@@ -3,6 +3,7 @@
 
 mod analysis;
 mod chat;
+mod chat_document;
 mod context;
 mod convert;
 pub mod ext;

@@ -68,7 +68,7 @@ pub struct Server {
     /// only when they change.
     pub(super) hook_watchers: tokio::sync::Mutex<Option<Vec<lsp::FileSystemWatcher>>>,
     /// Chat sessions: where they are kept, and the running turns.
-    pub(super) chats: super::chat::Chats,
+    pub(super) chats: Arc<super::chat::Chats>,
 }
 
 /// Runs `f`, turning a panic into a JSON-RPC internal error so that one bad
@@ -91,7 +91,8 @@ impl Server {
         let (hook_engine, outcomes) =
             super::hooks::new_engine(Arc::clone(&model), client.clone(), Arc::clone(&flags), options);
         let world = Arc::<RwLock<World>>::default();
-        let chats = super::chat::Chats::new(options.data_dir.clone().or_else(specwright_hooks::trust::data_dir));
+        let chats =
+            Arc::new(super::chat::Chats::new(options.data_dir.clone().or_else(specwright_hooks::trust::data_dir)));
         hook_engine.set_agents(super::chat::hook_agents(&client, &flags, &world, &chats));
         Self {
             client,
@@ -456,6 +457,7 @@ impl LanguageServer for Server {
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
         let Some(path) = doc_uri_path(&params.text_document.uri) else { return };
+        self.chat_document_saved(&path);
         self.hook_file_events(specwright_hooks::EventKind::FileSaved, &[path], false);
     }
 
@@ -633,7 +635,7 @@ impl LanguageServer for Server {
             let steering_doc = root.as_ref().is_some_and(|r| specwright_steering::classify(r, None, &path).is_some());
             (world.snapshot_for(&path), root, steering_doc)
         };
-        match snapshot {
+        let actions = match snapshot {
             Some((snap, kind)) => {
                 shield("codeAction", || Some(handlers::code_actions(&snap, kind, &uri, params.range, root.as_deref())))
             }
@@ -648,7 +650,17 @@ impl LanguageServer for Server {
                     None => shield("codeAction", || self.analysis_code_actions(&uri, &path, &params)),
                 }
             }
-        }
+        }?;
+        // Chat about the file or the selection, from any file of a folder.
+        let ask = super::chat_document::code_action(root.as_deref(), &path, &uri, params.range);
+        Ok(match (actions, ask) {
+            (Some(mut actions), Some(ask)) => {
+                actions.push(ask);
+                Some(actions)
+            }
+            (None, Some(ask)) => Some(vec![ask]),
+            (actions, None) => actions,
+        })
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
@@ -662,6 +674,7 @@ impl LanguageServer for Server {
             ext::HOOK_TOGGLE => self.execute_hook_toggle(params.arguments).await,
             ext::HOOKS_TRUST => self.execute_hooks_trust(params.arguments).await,
             ext::TEST_SKELETON => self.execute_test_skeleton(params.arguments).await,
+            ext::CHAT_OPEN_DOCUMENT => self.execute_chat_open_document(params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
         }
     }
@@ -691,6 +704,7 @@ fn capabilities() -> lsp::ServerCapabilities {
                 lsp::CodeActionKind::new("refactor.rewrite.taskStatus"),
                 lsp::CodeActionKind::QUICKFIX,
                 lsp::CodeActionKind::new("source.generateTests"),
+                lsp::CodeActionKind::new("source.askSpecwright"),
             ]),
             ..lsp::CodeActionOptions::default()
         })),

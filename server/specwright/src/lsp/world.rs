@@ -384,8 +384,9 @@ impl World {
     }
 
     /// A new text for any open document: a spec document (re-parsed and its
-    /// spec re-checked), a steering document (re-parsed), or a source file
-    /// (kept, for the index to re-read off the request path). `read` is the
+    /// spec re-checked), a steering document (re-parsed), or any other file
+    /// of a workspace folder (kept: the index re-reads source files off the
+    /// request path; the agent reads the editor's text). `read` is the
     /// spec folder of [`World::spec_to_read`], read from disk without the lock.
     pub fn set_open_text_read(&mut self, path: &Path, text: String, version: i32, read: Option<Spec>) -> Changed {
         if spec_document(path).is_some() {
@@ -398,7 +399,9 @@ impl World {
             return Changed { hooks: vec![path.to_path_buf()], ..Changed::default() };
         }
         let Some((root, rel, source)) = self.steering_root(path) else {
-            if specwright_index::Lang::of(path).is_some() && self.root_of(path).is_some() {
+            // Any other document of a folder: the agent's tools and the
+            // chat document read the editor's text, unsaved changes included.
+            if self.root_of(path).is_some() {
                 self.open.insert(path.to_path_buf(), OpenDocument { version, text });
             }
             return Changed::default();
