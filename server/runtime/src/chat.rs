@@ -1,9 +1,12 @@
 //! One chat turn, the same for every front end (the language server's
-//! `specwright/chat/send`, `specwright ask`, `specwright chat`, the chat
-//! document): the `promptSubmit` hooks, the session's summary when it
-//! nears the context's size (its transcript kept on disk first), the agent's
-//! turn with the system prompt and tools, the transcript, the session saved,
-//! then the `agentStop` hooks.
+//! `specwright/chat/send` and chat document, `specwright ask`,
+//! `specwright chat`): the `promptSubmit` hooks, the session's summary when
+//! it nears the context's size (its transcript kept on disk first), the
+//! agent's turn with the system prompt and tools, the transcript, the
+//! session saved, then the `agentStop` hooks. Hooks fire when the front end
+//! gives [`ChatTurn::hooks`]: the language server does; the terminal
+//! commands do not (their stdin is the conversation, so nobody could be
+//! asked to trust a hook).
 
 use std::path::PathBuf;
 
@@ -88,8 +91,8 @@ pub struct ChatHooks<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TurnEvent {
     Agent(AgentEvent),
-    /// A file the agent changed (`create`, `change` or `delete`), after
-    /// the change was applied.
+    /// A file the agent changed (`write`: written whole or created,
+    /// `change`: edited in place, `delete`), after the change was applied.
     Edit {
         path: String,
         action: &'static str,

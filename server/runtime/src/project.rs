@@ -44,7 +44,8 @@ mod tests {
 
     #[test]
     fn each_kind_of_project_has_its_test_command() {
-        let cases: [(&str, &[(&str, &str)], Option<&str>); 6] = [
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
+        let cases: [Case; 6] = [
             ("rust", &[("Cargo.toml", "[package]")], Some("cargo test")),
             ("node", &[("package.json", r#"{"scripts": {"test": "node --test"}}"#)], Some("npm test")),
             ("node-without-tests", &[("package.json", r#"{"scripts": {"build": "tsc"}}"#)], None),

@@ -201,3 +201,28 @@ async fn the_prompt_carries_the_steering_the_spec_in_focus_and_a_repository_map(
     );
     assert!(body.contains("Repository map") && body.contains("createSession"), "a repository map: {body}");
 }
+
+#[tokio::test]
+async fn a_deletion_goes_through_the_editor_as_a_delete_file_operation() {
+    let ws = TempWorkspace::new("chat-delete");
+    ws.write("src/old.ts", "export const old = 1;\n");
+    let server = ScriptedServer::start(vec![
+        Reply::tool_call("c1", "delete_file", json!({"path": "src/old.ts"}).to_string()),
+        Reply::text("Deleted."),
+    ])
+    .await
+    .expect("server");
+    let client = start(&ws, &server, true, Some("Apply")).await;
+    let session = new_session(&client, false).await;
+    let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Remove old.ts"})).await;
+    assert_eq!(result["stopReason"], "endTurn");
+    let asked = client.server_requests("window/showMessageRequest");
+    assert!(asked.iter().any(|a| a["message"].as_str().is_some_and(|m| m.contains("delete src/old.ts"))), "{asked:?}");
+    let edits = client.server_requests("workspace/applyEdit");
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    let op = &edits[0]["edit"]["documentChanges"][0];
+    assert_eq!((&op["kind"], &op["uri"]), (&json!("delete"), &json!(ws.uri("src/old.ts"))), "{op}");
+    assert!(!ws.path("src/old.ts").exists());
+    let edit = events(&client, &session).into_iter().find(|e| e["kind"] == "edit").expect("edit event");
+    assert_eq!(edit["action"], "delete");
+}

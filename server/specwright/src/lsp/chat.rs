@@ -426,8 +426,8 @@ impl Host for EditorHost {
                 }
             }
             let Some(edit) = workspace_edit(&change, self.flags) else {
-                // No way through the editor (a deletion, or a client that
-                // cannot create files): atomically on disk.
+                // No way through the editor (a client that cannot create or
+                // delete files): atomically on disk.
                 return tokio::task::spawn_blocking(move || specwright_agent::host::apply_on_disk(&change))
                     .await
                     .map_err(|e| format!("the write did not finish: {e}"))?;
@@ -454,18 +454,22 @@ impl Host for EditorHost {
 }
 
 /// The workspace edit of `change`: the whole text replaced (an existing
-/// file), or the file created with its text (when the client can create
-/// files); `None` otherwise.
+/// file), the file created with its text (when the client can create
+/// files), or the file deleted (when it can delete files); `None`
+/// otherwise.
 pub(super) fn workspace_edit(change: &FileChange, flags: ClientFlags) -> Option<lsp::WorkspaceEdit> {
-    let FileChange::Write { path, old, new } = change else { return None };
-    let uri = convert::uri(path)?;
-    match old {
-        Some(old) => {
+    let uri = convert::uri(change.path())?;
+    let operations = |ops: Vec<lsp::DocumentChangeOperation>| lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(ops)),
+        ..Default::default()
+    };
+    match change {
+        FileChange::Write { old: Some(old), new, .. } => {
             let edit =
                 lsp::TextEdit { range: lsp::Range::new(lsp::Position::new(0, 0), end_of(old)), new_text: new.clone() };
             Some(lsp::WorkspaceEdit { changes: Some([(uri, vec![edit])].into_iter().collect()), ..Default::default() })
         }
-        None if flags.create_files => {
+        FileChange::Write { old: None, new, .. } if flags.create_files => {
             let create = lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
                 uri: uri.clone(),
                 options: Some(lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) }),
@@ -478,12 +482,17 @@ pub(super) fn workspace_edit(change: &FileChange, flags: ClientFlags) -> Option<
                     new_text: new.clone(),
                 })],
             });
-            Some(lsp::WorkspaceEdit {
-                document_changes: Some(lsp::DocumentChanges::Operations(vec![create, text])),
-                ..Default::default()
-            })
+            Some(operations(vec![create, text]))
         }
-        None => None,
+        FileChange::Delete { .. } if flags.delete_files => {
+            let delete = lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Delete(lsp::DeleteFile {
+                uri,
+                options: Some(lsp::DeleteFileOptions { recursive: Some(false), ignore_if_not_exists: Some(false) }),
+                annotation_id: None,
+            }));
+            Some(operations(vec![delete]))
+        }
+        FileChange::Write { .. } | FileChange::Delete { .. } => None,
     }
 }
 

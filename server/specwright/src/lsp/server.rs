@@ -29,6 +29,8 @@ pub(super) struct ClientFlags {
     pub(super) show_document: bool,
     /// Workspace edits may create files.
     pub(super) create_files: bool,
+    /// Workspace edits may delete files.
+    pub(super) delete_files: bool,
     /// Workspace edits may carry change annotations (in `documentChanges`),
     /// so an edit can ask the user to confirm it.
     pub(super) change_annotations: bool,
@@ -371,6 +373,11 @@ impl LanguageServer for Server {
                 .filter(|e| e.document_changes.unwrap_or(false))
                 .and_then(|e| e.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
+            delete_files: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .filter(|e| e.document_changes.unwrap_or(false))
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Delete)),
             change_annotations: workspace
                 .and_then(|w| w.workspace_edit.as_ref())
                 .filter(|e| e.document_changes.unwrap_or(false))

@@ -448,6 +448,13 @@ fn apply_workspace_edit(inbox: &mut Inbox, edit: &Value) -> Result<(), String> {
                     }
                     continue;
                 }
+                Some("delete") => {
+                    // As an editor does: the file goes, and its open copy closes.
+                    let uri = change["uri"].as_str().ok_or("delete without uri")?;
+                    std::fs::remove_file(path_of(uri)).map_err(|e| format!("cannot delete {uri}: {e}"))?;
+                    inbox.docs.remove(uri);
+                    continue;
+                }
                 Some(other) => return Err(format!("resource operation {other} is not supported: {change}")),
             }
             let uri = change["textDocument"]["uri"].as_str().ok_or("documentChange without uri")?;
@@ -778,7 +785,7 @@ impl Client {
         });
         let mut params = params;
         if editor {
-            params["capabilities"]["workspace"]["workspaceEdit"]["resourceOperations"] = json!(["create"]);
+            params["capabilities"]["workspace"]["workspaceEdit"]["resourceOperations"] = json!(["create", "delete"]);
             params["capabilities"]["window"]["showDocument"] = json!({"support": true});
         }
         merge_json(&mut params["capabilities"], extra);
