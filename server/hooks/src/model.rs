@@ -185,6 +185,21 @@ impl EventKind {
         }
     }
 
+    /// The kind a v1 `trigger` names: its [`EventKind::v1_name`], or the
+    /// names Kiro's agent-hook documentation also uses for the agent
+    /// triggers (`UserPromptSubmit`, `Stop`).
+    pub fn from_v1(name: &str) -> Option<EventKind> {
+        Self::V1_ALIASES
+            .into_iter()
+            .find(|(alias, _)| *alias == name)
+            .map(|(_, kind)| kind)
+            .or_else(|| Self::ALL.into_iter().find(|k| k.v1_name() == name))
+    }
+
+    /// Other v1 names of the agent triggers.
+    pub const V1_ALIASES: [(&'static str, EventKind); 2] =
+        [("UserPromptSubmit", EventKind::PromptSubmit), ("Stop", EventKind::AgentStop)];
+
     pub fn is_file(self) -> bool {
         matches!(self, EventKind::FileSaved | EventKind::FileCreated | EventKind::FileDeleted)
     }

@@ -453,7 +453,7 @@ impl Cx<'_> {
             self.wrong_type(&field, &m.value, &format!("a string, one of {names}"));
             return None;
         };
-        let Some(kind) = EventKind::ALL.into_iter().find(|k| k.v1_name() == ty) else {
+        let Some(kind) = EventKind::from_v1(ty) else {
             let hint = EventKind::guess(ty).map(|k| format!(" (did you mean `{}`?)", k.v1_name())).unwrap_or_default();
             let msg = format!("`{field}` must be one of {names}; `{ty}` is not a Kiro hook trigger{hint}");
             self.push(Severity::Error, codes::UNKNOWN_TRIGGER, m.value.start, m.value.end, msg);

@@ -244,3 +244,19 @@ fn every_code_is_documented_and_unique() {
     assert_eq!(all.len(), codes::ALL.len());
     assert!(all.iter().all(|c| c.starts_with("hook-")));
 }
+
+#[test]
+fn v1_agent_triggers_under_both_names() {
+    for (name, kind) in [
+        ("PromptSubmit", specwright_hooks::EventKind::PromptSubmit),
+        ("UserPromptSubmit", specwright_hooks::EventKind::PromptSubmit),
+        ("AgentStop", specwright_hooks::EventKind::AgentStop),
+        ("Stop", specwright_hooks::EventKind::AgentStop),
+    ] {
+        let text = format!(
+            r#"{{"version": "v1", "hooks": [{{"name": "t", "trigger": "{name}", "action": {{"type": "command", "command": "true"}}}}]}}"#
+        );
+        let file = clean(".kiro/hooks/hooks.json", &text);
+        assert_eq!(file.hooks[0].trigger.kind(), kind, "{name}");
+    }
+}

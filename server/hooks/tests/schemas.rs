@@ -26,7 +26,9 @@ fn legacy_schema_matches_the_parser() {
 fn v1_schema_matches_the_parser() {
     let s = schema("hook-v1.schema.json");
     let hook = &s["definitions"]["hook"];
-    assert_eq!(strings(&hook["properties"]["trigger"]["enum"]), EventKind::ALL.map(EventKind::v1_name));
+    let v1_names: Vec<&str> =
+        EventKind::ALL.map(EventKind::v1_name).into_iter().chain(EventKind::V1_ALIASES.map(|(a, _)| a)).collect();
+    assert_eq!(strings(&hook["properties"]["trigger"]["enum"]), v1_names);
     assert_eq!(strings(&hook["properties"]["action"]["properties"]["type"]["enum"]), ["command", "agent"]);
     assert_eq!(s["properties"]["version"]["const"], "v1");
 }
