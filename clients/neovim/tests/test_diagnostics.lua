@@ -25,7 +25,14 @@ H.run({
         table.insert(titles, lens.command and lens.command.title or '')
       end
       table.sort(titles)
-      H.eq(titles, { 'Update tasks from requirements', '☐ not started · start task', '☐ not started · start task' }, 'lens titles')
+      H.eq(titles, {
+        'Update tasks from requirements',
+        '▶ Run all tasks',
+        '▶ Start task',
+        '▶ Start task',
+        '☐ not started · mark in progress',
+        '☐ not started · mark in progress',
+      }, 'lens titles')
     end,
   },
   {

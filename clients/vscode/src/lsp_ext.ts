@@ -48,6 +48,10 @@ export const HOOK_TOGGLE = 'specwright.hook.toggle';
 export const HOOKS_TRUST = 'specwright.hooks.trust';
 export const TEST_SKELETON = 'specwright.test.generateSkeleton';
 export const CHAT_OPEN_DOCUMENT = 'specwright.chat.openDocument';
+export const TASK_START = 'specwright.task.start';
+export const TASKS_RUN_ALL = 'specwright.tasks.runAll';
+export const CHECKPOINT_LIST = 'specwright.checkpoint.list';
+export const CHECKPOINT_RESTORE = 'specwright.checkpoint.restore';
 
 /** Every command the server executes, in the server's order. */
 export const COMMANDS = [
@@ -62,6 +66,10 @@ export const COMMANDS = [
   HOOKS_TRUST,
   TEST_SKELETON,
   CHAT_OPEN_DOCUMENT,
+  TASK_START,
+  TASKS_RUN_ALL,
+  CHECKPOINT_LIST,
+  CHECKPOINT_RESTORE,
 ] as const;
 
 export interface HooksTrustParams {

@@ -32,6 +32,11 @@ pub struct AgentSettings {
     /// The model's context window in tokens: a session is summarised before
     /// its messages fill three quarters of it.
     pub context_tokens: usize,
+    /// `specwright.tasks.testCommand`: the command whose passing tests tick
+    /// a task (else the task's `Test:` line, else the project's).
+    pub test_command: Option<String>,
+    /// `specwright.tasks.testTimeoutSeconds`.
+    pub test_timeout_s: u64,
 }
 
 impl Default for AgentSettings {
@@ -41,16 +46,25 @@ impl Default for AgentSettings {
             allowed_commands: Vec::new(),
             max_steps: Limits::default().max_steps,
             context_tokens: 100_000,
+            test_command: None,
+            test_timeout_s: 600,
         }
     }
 }
 
 impl AgentSettings {
-    /// The settings in `value` (`{"specwright": {"agent": …}}` or
-    /// `{"agent": …}`); `None` when it has no agent section. Absent or
-    /// malformed values keep their defaults.
+    /// The settings in `value` (`{"specwright": {"agent": …, "tasks": …}}`
+    /// or `{"agent": …, "tasks": …}`); `None` when it has neither section.
+    /// Absent or malformed values keep their defaults.
     pub fn from_json(value: &Value) -> Option<Self> {
-        let agent = value.get("specwright").and_then(|s| s.get("agent")).or_else(|| value.get("agent"))?;
+        let section = |name: &str| value.get("specwright").and_then(|s| s.get(name)).or_else(|| value.get(name));
+        let (agent, tasks) = (section("agent"), section("tasks"));
+        if agent.is_none() && tasks.is_none() {
+            return None;
+        }
+        let empty = Value::Object(Default::default());
+        let agent = agent.unwrap_or(&empty);
+        let tasks = tasks.unwrap_or(&empty);
         let defaults = Self::default();
         let positive =
             |key: &str| agent.get(key).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0);
@@ -64,6 +78,17 @@ impl AgentSettings {
             max_steps: positive("maxSteps").unwrap_or(defaults.max_steps),
             // Below a few thousand tokens nothing useful fits.
             context_tokens: positive("contextTokens").unwrap_or(defaults.context_tokens).max(4_000),
+            test_command: tasks
+                .get("testCommand")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+            test_timeout_s: tasks
+                .get("testTimeoutSeconds")
+                .and_then(Value::as_u64)
+                .filter(|n| *n > 0)
+                .unwrap_or(defaults.test_timeout_s),
         })
     }
 

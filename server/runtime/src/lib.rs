@@ -13,3 +13,4 @@ pub mod chat;
 pub mod chat_document;
 pub mod hooks;
 pub mod project;
+pub mod tasks;

@@ -6,8 +6,9 @@ use std::path::Path;
 /// The project's test command, from the first of these the folder has:
 /// `Cargo.toml` (`cargo test`), a `package.json` with a `test` script
 /// (`npm test`), `go.mod` (`go test ./...`), a Python project
-/// (`pyproject.toml`, `pytest.ini`, `setup.cfg`, `tox.ini` or `setup.py`:
-/// `pytest`). `None` when there is none.
+/// (`pyproject.toml`, `pytest.ini`, `setup.cfg`, `tox.ini`, `setup.py`, or
+/// `test_*.py` files in the folder or its `tests/`: `python3 -m pytest`).
+/// `None` when there is none.
 pub fn test_command(root: &Path) -> Option<String> {
     if root.join("Cargo.toml").is_file() {
         return Some("cargo test".into());
@@ -22,10 +23,22 @@ pub fn test_command(root: &Path) -> Option<String> {
         return Some("go test ./...".into());
     }
     let python = ["pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "setup.py"];
-    if python.iter().any(|f| root.join(f).is_file()) {
-        return Some("pytest".into());
+    if python.iter().any(|f| root.join(f).is_file()) || has_python_tests(root) || has_python_tests(&root.join("tests"))
+    {
+        return Some("python3 -m pytest".into());
     }
     None
+}
+
+/// Whether `dir` holds a `test_*.py` file.
+fn has_python_tests(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("test_") && name.ends_with(".py")
+        })
+    })
 }
 
 #[cfg(test)]
@@ -45,12 +58,13 @@ mod tests {
     #[test]
     fn each_kind_of_project_has_its_test_command() {
         type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
-        let cases: [Case; 6] = [
+        let cases: [Case; 7] = [
             ("rust", &[("Cargo.toml", "[package]")], Some("cargo test")),
             ("node", &[("package.json", r#"{"scripts": {"test": "node --test"}}"#)], Some("npm test")),
             ("node-without-tests", &[("package.json", r#"{"scripts": {"build": "tsc"}}"#)], None),
             ("go", &[("go.mod", "module x")], Some("go test ./...")),
-            ("python", &[("pyproject.toml", "[project]")], Some("pytest")),
+            ("python", &[("pyproject.toml", "[project]")], Some("python3 -m pytest")),
+            ("python-tests-only", &[("test_add.py", "def test_add(): pass")], Some("python3 -m pytest")),
             ("nothing", &[("README.md", "hi")], None),
         ];
         for (label, files, expected) in cases {

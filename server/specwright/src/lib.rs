@@ -20,3 +20,4 @@ pub mod scan_cli;
 pub mod settings;
 pub mod spec_cli;
 pub mod steering_cli;
+pub mod task_cli;

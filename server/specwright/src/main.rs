@@ -43,6 +43,12 @@ enum Command {
         #[command(flatten)]
         flags: specwright::spec_cli::ModelFlags,
     },
+    /// Spec tasks run by the agent, ticked only on evidence:
+    /// `task run SPEC TASK_ID`, `task run-all SPEC`.
+    Task {
+        #[command(subcommand)]
+        command: specwright::task_cli::TaskCommand,
+    },
     /// Agent hooks: `hooks list`.
     Hooks {
         #[command(subcommand)]
@@ -117,6 +123,7 @@ fn main() -> ExitCode {
         Some(Command::Context { command }) => specwright::context_cli::run(command),
         Some(Command::Scan { command }) => specwright::scan_cli::run(command),
         Some(Command::Hooks { command }) => specwright::hooks_cli::run(command),
+        Some(Command::Task { command }) => specwright::task_cli::run(command),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {

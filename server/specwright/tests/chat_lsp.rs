@@ -54,7 +54,8 @@ async fn an_autopilot_turn_edits_through_the_editor_and_streams_events() {
     let client = start(&ws, &server, false, None).await;
     let session = new_session(&client, true).await;
     let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set a to 2"})).await;
-    assert_eq!(result, json!({"turn": 1, "stopReason": "endTurn", "text": "Changed it."}));
+    let checkpoint = result["checkpoint"].as_str().expect("the turn's checkpoint").to_string();
+    assert_eq!(result, json!({"turn": 1, "stopReason": "endTurn", "text": "Changed it.", "checkpoint": checkpoint}));
     assert_eq!(ws.read("src/a.ts"), "export const a = 2;\n");
     assert_eq!(client.server_requests("workspace/applyEdit").len(), 1, "the edit went through the editor");
 
@@ -225,4 +226,56 @@ async fn a_deletion_goes_through_the_editor_as_a_delete_file_operation() {
     assert!(!ws.path("src/old.ts").exists());
     let edit = events(&client, &session).into_iter().find(|e| e["kind"] == "edit").expect("edit event");
     assert_eq!(edit["action"], "delete");
+}
+
+#[tokio::test]
+async fn a_turn_is_undone_by_restoring_its_checkpoint_unless_the_file_changed_since() {
+    let ws = TempWorkspace::new("chat-checkpoint");
+    ws.write("src/a.ts", "export const a = 1;\r\n// é\n");
+    let script = vec![
+        Reply::tool_call(
+            "c1",
+            "edit_file",
+            json!({"path": "src/a.ts", "old_str": "a = 1", "new_str": "a = 2"}).to_string(),
+        ),
+        Reply::tool_call("c2", "write_file", json!({"path": "src/new.ts", "content": "export {};\n"}).to_string()),
+        Reply::text("Done."),
+    ];
+    let server = ScriptedServer::start(script).await.expect("server");
+    let client = start(&ws, &server, false, None).await;
+    let session = new_session(&client, true).await;
+    let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Change a"})).await;
+    let id = result["checkpoint"].as_str().expect("checkpoint").to_string();
+    assert!(ws.path("src/new.ts").exists());
+    let list = client
+        .request_ok(
+            "workspace/executeCommand",
+            json!({"command": "specwright.checkpoint.list", "arguments": [{"session": session}]}),
+        )
+        .await;
+    assert_eq!(list["checkpoints"][0]["id"], id.as_str(), "{list}");
+    assert_eq!(list["checkpoints"][0]["files"], json!(["src/a.ts", "src/new.ts"]), "{list}");
+
+    // The user edits the file afterwards: the restore refuses, naming it, and changes nothing.
+    ws.write("src/a.ts", "export const a = 3;\n");
+    let err = client
+        .request_err(
+            "workspace/executeCommand",
+            json!({"command": "specwright.checkpoint.restore", "arguments": [{"id": id}]}),
+        )
+        .await;
+    assert!(err["message"].as_str().is_some_and(|m| m.contains("src/a.ts")), "{err}");
+    assert!(ws.path("src/new.ts").exists(), "all or nothing");
+
+    // Back to what the turn left: the restore gives the exact bytes back and removes the new file.
+    ws.write("src/a.ts", "export const a = 2;\r\n// é\n");
+    let restored = client
+        .request_ok(
+            "workspace/executeCommand",
+            json!({"command": "specwright.checkpoint.restore", "arguments": [{"id": id}]}),
+        )
+        .await;
+    assert_eq!(restored["restored"], json!(["src/a.ts", "src/new.ts"]), "{restored}");
+    assert_eq!(std::fs::read(ws.path("src/a.ts")).unwrap(), "export const a = 1;\r\n// é\n".as_bytes());
+    assert!(!ws.path("src/new.ts").exists());
 }

@@ -164,8 +164,14 @@ fn descriptions_state_precedence_and_where_keys_come_from() {
     assert!(d.contains("never from settings or files"), "{d}");
     assert!(settings::schema()["description"].as_str().is_some_and(|d| d.contains("API keys are never settings")));
     for s in SETTINGS {
-        let sections =
-            [MODEL_PREFIX, "specwright.context.", "specwright.agent.", "specwright.hooks.", "specwright.analyzers."];
+        let sections = [
+            MODEL_PREFIX,
+            "specwright.context.",
+            "specwright.agent.",
+            "specwright.tasks.",
+            "specwright.hooks.",
+            "specwright.analyzers.",
+        ];
         assert!(sections.iter().any(|p| s.key.starts_with(p)), "{}", s.key);
         assert!(!s.description.is_empty() && s.description.ends_with('.'), "{}: {:?}", s.key, s.description);
     }

@@ -29,7 +29,7 @@ pub use list_dir::ListDir;
 pub use read_file::ReadFile;
 pub use read_spec::ReadSpec;
 pub use repo_map::RepoMap;
-pub use run_command::RunCommand;
+pub use run_command::{RunCommand, ShellEnding, ShellRun, shell};
 pub use search::Search;
 pub use write_file::WriteFile;
 

@@ -116,16 +116,68 @@ enum Ending {
 }
 
 async fn run_shell(command: &str, timeout_s: u64, cx: &ToolContext<'_>) -> Result<String, ToolError> {
-    let failed = |e: std::io::Error| ToolError::Failed(format!("cannot run `{command}`: {e}"));
+    let run = shell(cx.workspace.root(), command, Duration::from_secs(timeout_s), cx.cancel, cx.output_limit).await;
+    match run.ending {
+        ShellEnding::Exited { status, .. } => Ok(format!("{status}\n{}", run.output)),
+        ShellEnding::Failed(e) => Err(ToolError::Failed(format!("cannot run `{command}`: {e}"))),
+        ShellEnding::TimedOut => {
+            Err(ToolError::Failed(format!("`{command}` timed out after {timeout_s} s and was stopped\n{}", run.output)))
+        }
+        ShellEnding::Cancelled => Err(ToolError::Cancelled),
+    }
+}
+
+/// How a shell command ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellEnding {
+    /// It exited: its code (none when a signal ended it) and a description
+    /// (`exit code 0`, `killed by signal 9`).
+    Exited {
+        code: Option<i32>,
+        status: String,
+    },
+    TimedOut,
+    Cancelled,
+    /// It could not be started.
+    Failed(String),
+}
+
+/// A shell command's ending and its output (stdout and stderr in order,
+/// the start and the end kept when it is long).
+#[derive(Debug, Clone)]
+pub struct ShellRun {
+    pub ending: ShellEnding,
+    pub output: String,
+}
+
+/// Runs `command` with `sh -c` in `root`, without input, in its own process
+/// group (killed on timeout, on cancellation and when the command ends);
+/// the output is cut to `output_limit` characters. What `run_command` and
+/// the task runner's test command both use.
+pub async fn shell(
+    root: &std::path::Path,
+    command: &str,
+    timeout: Duration,
+    cancel: &specwright_models::CancellationToken,
+    output_limit: usize,
+) -> ShellRun {
+    let failed = |e: std::io::Error| ShellRun { ending: ShellEnding::Failed(e.to_string()), output: String::new() };
     // One pipe for stdout and stderr, so that their lines stay in order.
-    let (mut reader, writer) = std::io::pipe().map_err(failed)?;
+    let (mut reader, writer) = match std::io::pipe() {
+        Ok(pipe) => pipe,
+        Err(e) => return failed(e),
+    };
+    let writer_copy = match writer.try_clone() {
+        Ok(w) => w,
+        Err(e) => return failed(e),
+    };
     let mut shell = tokio::process::Command::new("sh");
     shell
         .arg("-c")
         .arg(command)
-        .current_dir(cx.workspace.root())
+        .current_dir(root)
         .stdin(Stdio::null())
-        .stdout(writer.try_clone().map_err(failed)?)
+        .stdout(writer_copy)
         .stderr(writer)
         .env("PAGER", "cat")
         .env("GIT_PAGER", "cat")
@@ -137,7 +189,10 @@ async fn run_shell(command: &str, timeout_s: u64, cx: &ToolContext<'_>) -> Resul
     // The command holds our copies of the pipe's writing end: drop them, so
     // that reading ends when the command's processes have all gone.
     drop(shell);
-    let mut child = spawned.map_err(failed)?;
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => return failed(e),
+    };
     let group = ProcessGroup(child.id());
 
     let output = Arc::new(Mutex::new(Output::default()));
@@ -155,8 +210,8 @@ async fn run_shell(command: &str, timeout_s: u64, cx: &ToolContext<'_>) -> Resul
 
     let ending = tokio::select! {
         status = child.wait() => Ending::Exited(status),
-        () = tokio::time::sleep(Duration::from_secs(timeout_s)) => Ending::TimedOut,
-        () = cx.cancel.cancelled() => Ending::Cancelled,
+        () = tokio::time::sleep(timeout) => Ending::TimedOut,
+        () = cancel.cancelled() => Ending::Cancelled,
     };
     drop(group);
     if !matches!(ending, Ending::Exited(_)) {
@@ -164,16 +219,14 @@ async fn run_shell(command: &str, timeout_s: u64, cx: &ToolContext<'_>) -> Resul
         let _ = child.wait().await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(2), done_rx).await;
-    let output = output.lock().unwrap_or_else(|e| e.into_inner()).render(cx.output_limit);
-
-    match ending {
-        Ending::Exited(Ok(status)) => Ok(format!("{}\n{output}", describe(status))),
-        Ending::Exited(Err(e)) => Err(failed(e)),
-        Ending::TimedOut => {
-            Err(ToolError::Failed(format!("`{command}` timed out after {timeout_s} s and was stopped\n{output}")))
-        }
-        Ending::Cancelled => Err(ToolError::Cancelled),
-    }
+    let output = output.lock().unwrap_or_else(|e| e.into_inner()).render(output_limit);
+    let ending = match ending {
+        Ending::Exited(Ok(status)) => ShellEnding::Exited { code: status.code(), status: describe(status) },
+        Ending::Exited(Err(e)) => ShellEnding::Failed(e.to_string()),
+        Ending::TimedOut => ShellEnding::TimedOut,
+        Ending::Cancelled => ShellEnding::Cancelled,
+    };
+    ShellRun { ending, output }
 }
 
 fn describe(status: std::process::ExitStatus) -> String {

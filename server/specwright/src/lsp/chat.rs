@@ -15,6 +15,7 @@ use specwright_agent::{AgentEvent, FileChange, Host, ToolContext, Workspace};
 use specwright_models::{BoxFuture, CancellationToken};
 use specwright_runtime::chat::{self as runtime_chat, AgentSettings, ChatHooks, ChatTurn, TurnEvent};
 use specwright_runtime::hooks::{AgentHands, AgentSource};
+use specwright_runtime::tasks::checkpoint::{CheckpointStore, CheckpointingHost};
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
@@ -45,7 +46,7 @@ impl Chats {
         }
     }
 
-    fn settings(&self) -> AgentSettings {
+    pub(super) fn settings(&self) -> AgentSettings {
         self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
@@ -53,7 +54,7 @@ impl Chats {
 /// The most characters of attached context in one message.
 const CONTEXT_CHARS: usize = 60_000;
 
-fn failed(message: impl Into<String>) -> Error {
+pub(super) fn failed(message: impl Into<String>) -> Error {
     Error {
         code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
         message: message.into().into(),
@@ -123,6 +124,7 @@ impl Server {
             turn: done.turn,
             stop_reason: done.outcome.stop.as_str().into(),
             text: done.outcome.text,
+            checkpoint: done.checkpoint,
         })
     }
 
@@ -147,8 +149,8 @@ pub(super) struct ChatEnv {
     flags: Arc<RwLock<ClientFlags>>,
     pub(super) world: Arc<RwLock<World>>,
     model: Arc<RwLock<super::generation::ModelState>>,
-    engine: specwright_runtime::hooks::Engine,
-    chats: Arc<Chats>,
+    pub(super) engine: specwright_runtime::hooks::Engine,
+    pub(super) chats: Arc<Chats>,
 }
 
 /// How a turn ended, with a line per tool call (for the chat document).
@@ -156,11 +158,35 @@ pub(super) struct TurnDone {
     pub(super) turn: u32,
     pub(super) outcome: specwright_agent::TurnOutcome,
     pub(super) tool_lines: Vec<String>,
+    /// The checkpoint that undoes the turn, when it changed files.
+    pub(super) checkpoint: Option<String>,
 }
 
 impl ChatEnv {
     pub(super) fn flags(&self) -> ClientFlags {
         self.flags.read().map(|f| *f).unwrap_or_default()
+    }
+
+    /// The configured model, or why there is none.
+    pub(super) fn model(&self) -> Result<Arc<dyn specwright_models::Model>> {
+        let state = self.model.read().map_err(|_| failed("model state unavailable"))?;
+        match (&state.error, &state.model) {
+            (Some(e), _) => Err(failed(format!("the model is not usable: {e}"))),
+            (None, None) => Err(failed(
+                "no model is configured: set specwright.model.provider (or SPECWRIGHT_PROVIDER) to run the agent",
+            )),
+            (None, Some(model)) => Ok(Arc::clone(model)),
+        }
+    }
+
+    /// The agent's host in this editor.
+    pub(super) fn host(&self, autopilot: bool) -> EditorHost {
+        EditorHost { client: self.client.clone(), flags: self.flags(), world: Arc::clone(&self.world), autopilot }
+    }
+
+    /// The chat settings now.
+    pub(super) fn settings(&self) -> AgentSettings {
+        self.chats.settings()
     }
 
     /// Runs one turn of `session` in the folder `root`: its events stream as
@@ -174,18 +200,7 @@ impl ChatEnv {
         text: &str,
         context: &[ext::ChatContext],
     ) -> Result<TurnDone> {
-        let model = {
-            let state = self.model.read().map_err(|_| failed("model state unavailable"))?;
-            match (&state.error, &state.model) {
-                (Some(e), _) => return Err(failed(format!("the model is not usable: {e}"))),
-                (None, None) => {
-                    return Err(failed(
-                        "no model is configured: set specwright.model.provider (or SPECWRIGHT_PROVIDER) to chat",
-                    ));
-                }
-                (None, Some(model)) => Arc::clone(model),
-            }
-        };
+        let model = self.model()?;
         let workspace = Workspace::new(root).map_err(|e| failed(format!("the workspace folder: {e}")))?;
         let cancel = CancellationToken::new();
         {
@@ -213,13 +228,14 @@ impl ChatEnv {
                 client.send_notification::<ChatEventNotification>(event).await;
             }
         });
-        let host = EditorHost {
-            client: self.client.clone(),
-            flags: self.flags(),
-            world: Arc::clone(&self.world),
-            autopilot: session.autopilot,
-        };
-        let cx = ToolContext { workspace: &workspace, host: &host, cancel: &cancel, output_limit: 20_000 };
+        let host = self.host(session.autopilot);
+        // Every file the turn changes is recorded first, so the turn can be undone.
+        let data = self.chats.data_dir.clone().ok_or_else(|| failed("there is no data folder for checkpoints"))?;
+        let checkpoints = CheckpointStore::new(&data, root);
+        let label = format!("chat: {}", text.lines().next().unwrap_or("").chars().take(80).collect::<String>());
+        let checkpoint = checkpoints.begin(&label, Some(&session.id));
+        let recording = CheckpointingHost::new(&host, &checkpoints, checkpoint, root);
+        let cx = ToolContext { workspace: &workspace, host: &recording, cancel: &cancel, output_limit: 20_000 };
         let (items, hooks) = {
             let world = self.world.read().unwrap_or_else(|e| e.into_inner());
             (context_items(context, &world, root), world.hooks_of(root))
@@ -254,6 +270,17 @@ impl ChatEnv {
             let _ = tx.send(chat_event(&id, turn, root, event));
         };
         let outcome = runtime_chat::send(&chat_turn, &mut session, &text, &mut on_event).await;
+        let mut checkpoint = recording.into_checkpoint();
+        let checkpoint = (!checkpoint.files.is_empty()).then(|| {
+            checkpoint.finish(|rel| {
+                let path = root.join(rel);
+                host.open_text(&path).or_else(|| std::fs::read_to_string(&path).ok())
+            });
+            if let Err(e) = checkpoints.save(&checkpoint) {
+                tracing::warn!("the checkpoint {} was not saved: {e}", checkpoint.id);
+            }
+            checkpoint.id
+        });
         let base = ext::ChatEvent { session: id.clone(), turn, ..Default::default() };
         let last = match &outcome.stop {
             specwright_agent::StopReason::ModelError(e) => {
@@ -264,7 +291,7 @@ impl ChatEnv {
         let _ = tx.send(last);
         drop(tx);
         let _ = forward.await;
-        Ok(TurnDone { turn, outcome, tool_lines })
+        Ok(TurnDone { turn, outcome, tool_lines, checkpoint })
     }
 }
 
@@ -293,14 +320,14 @@ pub(super) fn hook_agents(
     })
 }
 
-enum ChatEventNotification {}
+pub(super) enum ChatEventNotification {}
 
 impl lsp::notification::Notification for ChatEventNotification {
     type Params = ext::ChatEvent;
     const METHOD: &'static str = ext::CHAT_EVENT;
 }
 
-fn chat_event(session: &str, turn: u32, root: &Path, event: TurnEvent) -> ext::ChatEvent {
+pub(super) fn chat_event(session: &str, turn: u32, root: &Path, event: TurnEvent) -> ext::ChatEvent {
     let base = ext::ChatEvent { session: session.to_string(), turn, ..Default::default() };
     match event {
         TurnEvent::Agent(AgentEvent::Text(text)) => ext::ChatEvent { kind: "text".into(), text: Some(text), ..base },

@@ -98,6 +98,24 @@ pub const CHAT_HISTORY: &str = "specwright/chat/history";
 /// runs it, so any LSP editor can chat.
 pub const CHAT_OPEN_DOCUMENT: &str = "specwright.chat.openDocument";
 
+/// `specwright.task.start` `{uri, taskId, testCommand?}` ([`TaskStartParams`] → [`TaskReport`]):
+/// the agent implements the task (with its sub-tasks, cited criteria and the design); the
+/// server runs the tests itself and ticks the task only on evidence.
+pub const TASK_START: &str = "specwright.task.start";
+
+/// `specwright.tasks.runAll` `{uri, includeOptional?, testCommand?}` ([`TasksRunAllParams`] →
+/// [`TasksRunAllResult`]): every open task in dependency order, stopping at the first whose
+/// evidence fails.
+pub const TASKS_RUN_ALL: &str = "specwright.tasks.runAll";
+
+/// `specwright.checkpoint.list` `{session?}` → [`CheckpointListResult`]: the agent turns that
+/// changed files, newest first.
+pub const CHECKPOINT_LIST: &str = "specwright.checkpoint.list";
+
+/// `specwright.checkpoint.restore` `{id}` → [`CheckpointRestoreResult`]: puts the files of one
+/// turn back as they were before it, through `workspace/applyEdit`.
+pub const CHECKPOINT_RESTORE: &str = "specwright.checkpoint.restore";
+
 /// Notification (server → client) `specwright/chat/event` ([`ChatEvent`]).
 pub const CHAT_EVENT: &str = "specwright/chat/event";
 
@@ -133,6 +151,10 @@ pub const COMMANDS: &[&str] = &[
     HOOKS_TRUST,
     TEST_SKELETON,
     CHAT_OPEN_DOCUMENT,
+    TASK_START,
+    TASKS_RUN_ALL,
+    CHECKPOINT_LIST,
+    CHECKPOINT_RESTORE,
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -513,6 +535,9 @@ pub struct ChatSendResult {
     pub stop_reason: String,
     /// The model's last answer.
     pub text: String,
+    /// The checkpoint that undoes the turn (`specwright.checkpoint.restore`), when it changed files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -572,4 +597,72 @@ pub struct ChatEvent {
     pub uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaskStartParams {
+    /// Any document of the spec (its tasks.md, usually) or the spec folder.
+    pub uri: String,
+    pub task_id: String,
+    /// Overrides `specwright.tasks.testCommand` and the project's test command.
+    #[serde(default)]
+    pub test_command: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TasksRunAllParams {
+    pub uri: String,
+    /// Also run optional (`- [ ]*`) tasks.
+    #[serde(default)]
+    pub include_optional: bool,
+    #[serde(default)]
+    pub test_command: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksRunAllResult {
+    /// Every task that ran, in order; the last one failed its evidence when `passed` is false.
+    pub tasks: Vec<serde_json::Value>,
+    pub passed: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CheckpointListParams {
+    #[serde(default)]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointListResult {
+    pub checkpoints: Vec<CheckpointInfo>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointInfo {
+    pub id: String,
+    pub label: String,
+    pub session: Option<String>,
+    /// Seconds since the epoch.
+    pub created: u64,
+    /// The files the turn changed, workspace-relative.
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CheckpointRestoreParams {
+    pub id: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointRestoreResult {
+    /// The files put back.
+    pub restored: Vec<String>,
 }

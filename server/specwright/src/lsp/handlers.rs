@@ -181,14 +181,33 @@ pub fn code_lenses(snap: &SpecSnapshot, doc: DocKind, uri: &lsp::Uri) -> Vec<lsp
         }
         DocKind::Tasks => {
             let Some(tasks) = &spec.tasks else { return out };
+            let open = tasks.model.tasks.iter().filter(|t| t.status != TaskStatus::Done).count();
+            if open > 0 {
+                // At the top: every open task, in dependency order.
+                let run_all = lsp::Command {
+                    title: "▶ Run all tasks".into(),
+                    command: ext::TASKS_RUN_ALL.into(),
+                    arguments: Some(vec![serde_json::json!({"uri": uri.as_str()})]),
+                };
+                out.push(lsp::CodeLens { range: lsp::Range::default(), command: Some(run_all), data: None });
+            }
             for task in &tasks.model.tasks {
+                if task.status != TaskStatus::Done {
+                    // The agent implements it; the evidence gate ticks it.
+                    let start = lsp::Command {
+                        title: "▶ Start task".into(),
+                        command: ext::TASK_START.into(),
+                        arguments: Some(vec![serde_json::json!({"uri": uri.as_str(), "taskId": task.id()})]),
+                    };
+                    out.push(lens(task.line_range, start.title.clone(), Some(start)));
+                }
                 let next = match task.status {
                     TaskStatus::NotStarted | TaskStatus::Queued => TaskStatus::InProgress,
                     TaskStatus::InProgress => TaskStatus::Done,
                     TaskStatus::Done => TaskStatus::NotStarted,
                 };
                 let action = match next {
-                    TaskStatus::InProgress => "start task",
+                    TaskStatus::InProgress => "mark in progress",
                     TaskStatus::Done => "mark done",
                     _ => "reopen",
                 };

@@ -15,6 +15,7 @@ mod paths;
 mod server;
 mod shielded;
 mod steering_gen;
+mod tasks;
 mod world;
 
 use tower_lsp_server::{LspService, Server as Transport};

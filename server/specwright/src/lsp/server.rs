@@ -682,6 +682,10 @@ impl LanguageServer for Server {
             ext::HOOKS_TRUST => self.execute_hooks_trust(params.arguments).await,
             ext::TEST_SKELETON => self.execute_test_skeleton(params.arguments).await,
             ext::CHAT_OPEN_DOCUMENT => self.execute_chat_open_document(params.arguments).await,
+            ext::TASK_START => self.execute_task_start(params.arguments).await,
+            ext::TASKS_RUN_ALL => self.execute_tasks_run_all(params.arguments).await,
+            ext::CHECKPOINT_LIST => self.execute_checkpoint_list(params.arguments).await,
+            ext::CHECKPOINT_RESTORE => self.execute_checkpoint_restore(params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command '{other}'"))),
         }
     }

@@ -1,0 +1,103 @@
+//! "▶ Start task" in the editor: the code lens runs `specwright.task.start`,
+//! the agent's edit and the markers go through `workspace/applyEdit`, the
+//! server runs the tests itself (pytest in a real project) and ticks the
+//! task; the run is one checkpoint. An untrusted folder is asked about first.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use specwright_testkit::{Reply, ScriptedServer};
+use support::*;
+
+const REQUIREMENTS: &str = "# Requirements Document\n\n## Requirements\n\n### Requirement 1\n\n\
+**User Story:** As a user, I want to add, so that I can count.\n\n#### Acceptance Criteria\n\n\
+1. WHEN two numbers are added THEN the calculator SHALL return their sum\n";
+
+const TASKS: &str = "# Implementation Plan\n\n- [ ] 1. Implement add\n  - _Requirements: 1.1_\n";
+
+fn options(server: &ScriptedServer) -> Value {
+    json!({"specwright": {
+        "model": {"provider": "openai", "model": "test-model", "baseUrl": format!("{}/v1", server.base_url()), "maxRetries": 0},
+        "agent": {"mode": "autopilot"}
+    }})
+}
+
+fn python() -> String {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/python");
+    assert!(
+        venv.exists(),
+        "pytest is needed: run scripts/setup-test-python (scripts/test does) to create {}",
+        venv.display()
+    );
+    format!("{} -m pytest -q", venv.display())
+}
+
+#[tokio::test]
+async fn start_task_implements_proves_and_ticks_through_the_editor() {
+    let ws = TempWorkspace::new("task-lsp");
+    ws.write(".kiro/specs/calc/requirements.md", REQUIREMENTS);
+    ws.write(".kiro/specs/calc/tasks.md", TASKS);
+    ws.write("calc.py", "def add(a, b):\n    return 0\n");
+    ws.write("test_calc.py", "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n");
+    let server = ScriptedServer::start(vec![
+        Reply::tool_call(
+            "c1",
+            "edit_file",
+            json!({"path": "calc.py", "old_str": "return 0", "new_str": "return a + b"}).to_string(),
+        ),
+        Reply::text("Implemented."),
+    ])
+    .await
+    .expect("server");
+    let client = Client::in_process();
+    client.set_message_answer(None);
+    client
+        .initialize_with_capabilities(&[&ws.root], options(&server), true, json!({"window": {"showMessage": {}}}))
+        .await;
+    let tasks_uri = ws.uri(".kiro/specs/calc/tasks.md");
+    let lenses = client.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": tasks_uri}})).await;
+    let start = lenses
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["command"]["title"] == "▶ Start task"))
+        .map(|l| l["command"].clone())
+        .unwrap_or_else(|| panic!("no Start task lens: {lenses}"));
+    let mut args = start["arguments"][0].clone();
+    args["testCommand"] = json!(python());
+    let run = json!({"command": start["command"], "arguments": [args]});
+
+    // Not trusted, and the question goes unanswered: nothing runs.
+    let refused = client.request_err("workspace/executeCommand", run.clone()).await;
+    assert!(refused["message"].as_str().is_some_and(|m| m.contains("not trusted")), "{refused}");
+    assert!(server.requests().is_empty());
+    assert_eq!(ws.read("calc.py"), "def add(a, b):\n    return 0\n");
+
+    client.set_message_answer(Some("Trust and run"));
+    let report = client.request_ok("workspace/executeCommand", run).await;
+    assert_eq!(report["status"], "done", "{report:#}");
+    assert_eq!(report["tests"]["passed"], 1, "{report:#}");
+    assert_eq!(ws.read("calc.py"), "def add(a, b):\n    return a + b\n");
+    assert!(ws.read(".kiro/specs/calc/tasks.md").contains("- [x] 1. Implement add"));
+    let edits = client.server_requests("workspace/applyEdit");
+    assert!(edits.len() >= 3, "the marker twice and the edit, through the editor: {edits:?}");
+    let meta: Value = serde_json::from_str(&ws.read(".kiro/specs/calc/.tasks-meta.json")).expect("meta");
+    assert_eq!(meta["tasks"]["1"]["status"], "done");
+    let events = client.notifications("specwright/chat/event");
+    assert!(events.iter().any(|e| e["kind"] == "edit" && e["action"] == "change"), "{events:?}");
+
+    // The run is one checkpoint that undoes it.
+    let list = client
+        .request_ok("workspace/executeCommand", json!({"command": "specwright.checkpoint.list", "arguments": []}))
+        .await;
+    let checkpoint = &list["checkpoints"][0];
+    assert_eq!(checkpoint["id"], report["checkpoint"], "{list}");
+    assert_eq!(checkpoint["files"], json!(["calc.py"]));
+    client
+        .request_ok(
+            "workspace/executeCommand",
+            json!({"command": "specwright.checkpoint.restore", "arguments": [{"id": checkpoint["id"]}]}),
+        )
+        .await;
+    assert_eq!(ws.read("calc.py"), "def add(a, b):\n    return 0\n");
+}
