@@ -610,9 +610,11 @@ fn rust_item(b: &[u8], mut i: usize) -> Option<(&'static str, String, usize)> {
         i = skip_ws(b, word.end);
         match text {
             "fn" | "mod" => {
-                let name = ident_at(b, i)?;
+                // `fn $name` in a macro: the macro's tests share the name `$name`.
+                let dollar = usize::from(b.get(i) == Some(&b'$'));
+                let name = ident_at(b, i + dollar)?;
                 let kind = if text == "fn" { "fn" } else { "mod" };
-                return Some((kind, String::from_utf8_lossy(&b[name.clone()]).into_owned(), name.end));
+                return Some((kind, String::from_utf8_lossy(&b[i..name.end]).into_owned(), name.end));
             }
             "pub" if b.get(i) == Some(&b'(') => i = b[i..].iter().position(|&c| c == b')').map(|p| i + p + 1)?,
             "extern" if b.get(i) == Some(&b'"') => i = b[i + 1..].iter().position(|&c| c == b'"').map(|p| i + p + 2)?,
@@ -716,7 +718,8 @@ impl Block {
 }
 
 /// Python tests: module-level `def test*` / `async def test*`, and `test*`
-/// methods of classes named `Test*` or deriving from a `TestCase`. Skipped
+/// methods of classes whose name or bases hold `Test` (`TestCalc`,
+/// `CalcTestCase(unittest.TestCase)`), outside functions. Skipped
 /// by a decorator (`@pytest.mark.skip`, `skipif`, `xfail`,
 /// `@unittest.skip…`, `expectedFailure`) on the test or its class, a
 /// module-level `pytestmark` or `pytest.skip(…)`, or a skip call in the
@@ -745,7 +748,7 @@ fn python_tests(src: &Source) -> Vec<Test> {
         if let Some(rest) = code.strip_prefix("class ") {
             let name: String = rest.chars().take_while(|&c| c == '_' || c.is_alphanumeric()).collect();
             let in_function = blocks.iter().any(|b| matches!(b, Block::Def { .. }));
-            let is_test = !in_function && (name.starts_with("Test") || rest.contains("TestCase"));
+            let is_test = !in_function && rest.contains("Test");
             let inherited = match blocks.last() {
                 Some(Block::Class { skip, .. }) => skip.clone(),
                 _ => None,
@@ -834,7 +837,28 @@ const JS_SUITES: [&str; 6] = ["describe", "context", "suite", "xdescribe", "xcon
 /// Modifiers that take their own argument list before the test's:
 /// `it.each(table)('title', fn)`, `it.skipIf(cond)('title', fn)`.
 const JS_TABLES: [&str; 4] = ["each", "skipIf", "runIf", "for"];
-const JS_SKIPS: [&str; 6] = ["skip", "todo", "skipIf", "runIf", "fails", "failing"];
+const JS_SKIPS: [&str; 8] = ["skip", "todo", "skipIf", "runIf", "fails", "failing", "fixme", "fail"];
+/// The modifiers a test or suite call may have; any other (`test.step`,
+/// `test.beforeEach`, `test.describe.configure`) makes it no test.
+const JS_MODIFIERS: [&str; 17] = [
+    "only",
+    "skip",
+    "todo",
+    "skipIf",
+    "runIf",
+    "fails",
+    "failing",
+    "fixme",
+    "fail",
+    "each",
+    "for",
+    "concurrent",
+    "sequential",
+    "shuffle",
+    "describe",
+    "parallel",
+    "serial",
+];
 
 /// A call to a test or suite function.
 struct JsCall {
@@ -848,10 +872,12 @@ struct JsCall {
 
 /// JS/TS tests: `it(`, `test(`, `specify(` and their modifiers
 /// (`it.only`, `test.each(…)(`, `test.concurrent`…), keyed by title;
-/// `describe` nesting is ignored. Skipped by `it.skip`, `test.skip`,
-/// `xit(`, `xtest(`, `it.todo`, `skipIf`/`runIf`, `fails`, an options
-/// object with `skip`/`todo`, a skipped suite around it (`describe.skip`,
-/// `xdescribe`), or `this.skip()`/`t.skip()` in the body. Also returns the
+/// `describe` nesting is ignored; hooks and steps (`test.beforeEach`,
+/// `test.step`) are no tests. Skipped by `it.skip`, `test.skip`, `xit(`,
+/// `xtest(`, `it.todo`, `skipIf`/`runIf`, `fails`, Playwright's `fixme` and
+/// `fail`, an options object with `skip`/`todo`, a skipped suite around it
+/// (`describe.skip`, `xdescribe`), or `this.skip()`/`t.skip()`/
+/// `test.skip(condition)` in the body. Also returns the
 /// file's focus markers (`it.only`, `fdescribe`, `{ only: true }`).
 fn js_tests(src: &Source) -> (Vec<Test>, Vec<String>) {
     let b = src.bytes();
@@ -872,7 +898,7 @@ fn js_tests(src: &Source) -> (Vec<Test>, Vec<String>) {
             .skip
             .clone()
             .or_else(|| skipped_suites.iter().find(|(r, _)| r.contains(&call.start)).map(|(_, m)| m.clone()))
-            .or_else(|| first_call(src, call.open..end, &[".skip(", ".todo("]));
+            .or_else(|| first_call(src, call.open..end, &[".skip(", ".todo(", ".fixme(", "test.fail("]));
         out.push(Test { name: call.title.clone(), body, skip });
     }
     (out, focused)
@@ -887,6 +913,9 @@ fn js_call(src: &Source, word: Range<usize>) -> Option<JsCall> {
         return None;
     }
     let (modifiers, open) = js_modifiers(src, word.end)?;
+    if !modifiers.iter().all(|m| JS_MODIFIERS.contains(&m.as_str())) {
+        return None;
+    }
     let has = |m: &str| modifiers.iter().any(|x| x == m);
     let suite = !is_test || has("describe");
     let first = skip_ws(b, open + 1);
@@ -1161,7 +1190,7 @@ fn python_assertions(src: &Source, body: Range<usize>) -> Vec<Assertion> {
         let after_dot = word.start > 0 && b[word.start - 1] == b'.';
         if name == "assert" && !after_dot && next.is_some_and(|c| c.is_ascii_whitespace() || c == b'(') {
             out.push(python_assert_statement(src, word.start, body.end));
-        } else if name.starts_with("assert") && name.len() > 6 && next == Some(b'(') {
+        } else if name.starts_with("assert") && name.len() > 6 && next == Some(b'(') && !defined_here(b, word.start) {
             let check = match name {
                 "assertTrue" => Check::Truthy,
                 "assertFalse" => Check::Falsy,
@@ -1178,6 +1207,14 @@ fn python_assertions(src: &Source, body: Range<usize>) -> Vec<Assertion> {
         }
     }
     out
+}
+
+/// Whether the identifier at `start` is the name in a `def` (a helper
+/// such as `def assertBadOctet(…)` is no assertion; its calls are).
+fn defined_here(b: &[u8], start: usize) -> bool {
+    let before = &b[..start];
+    let end = before.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |p| p + 1);
+    before[..end].ends_with(b"def") && (end == 3 || !is_ident(before[end - 4]))
 }
 
 /// The `assert` statement at `start`: its condition (before any message),
@@ -1770,7 +1807,9 @@ describe('calc', () => {
         assert_eq!(scan(before, Lang::Js).tests["adds"].assertions, 2);
         let skipped = before.replace("  assert.equal", "  t.skip('later');\n  assert.equal");
         assert_eq!(weakened("test/calc.test.mjs", before, Some(&skipped)).len(), 1);
-        let conditional = "test('renders', async ({ page, browserName }) => {\n  test.skip(browserName === 'webkit', 'no');\n  await expect(page).toHaveTitle(/x/);\n});\n";
+        let conditional = "test.beforeEach(async ({ page }) => { await page.goto('/'); });\n\
+            test('renders', async ({ page, browserName }) => {\n  test.skip(browserName === 'webkit', 'no');\n\
+            await test.step('title', async () => { await expect(page).toHaveTitle(/x/); });\n});\n";
         let scan = scan(conditional, Lang::Js);
         assert_eq!(scan.tests.keys().collect::<Vec<_>>(), ["renders"]);
         assert_eq!(scan.tests["renders"].skipped, 1);
@@ -1865,6 +1904,8 @@ describe('calc', () => {
             ),
             ["Test", "TestX"]
         );
+        let generated = "macro_rules! t { ($name:ident) => { #[test] fn $name() { assert!(f()); } } }\n";
+        assert_eq!(test_names("tests/m.rs", generated), ["$name"]);
         assert_eq!(
             test_names("a.test.js", "it(`with ${x} template`, () => {});\nregex.test('x');\n"),
             ["with ${x} template"]
@@ -1966,32 +2007,5 @@ describe('calc', () => {
         let python = "def test_x():\n    assert ".to_string() + &"x and ".repeat(500_000);
         let _ = compare("test_big.py", &python, Some(""));
         assert!(started.elapsed() < std::time::Duration::from_secs(60), "took {:?}", started.elapsed());
-    }
-}
-
-#[cfg(test)]
-mod probe_tmp {
-    use super::*;
-
-    #[test]
-    #[ignore]
-    fn corpus_probe() {
-        let list = std::fs::read_to_string("/tmp/probe/list.txt").expect("list");
-        let mut out = String::new();
-        for path in list.lines() {
-            let Ok(text) = std::fs::read_to_string(path) else { continue };
-            let Some(lang) = language(path) else { continue };
-            let started = std::time::Instant::now();
-            let scan = scan(&text, lang);
-            let same = compare(path, &text, Some(&text));
-            for (name, t) in &scan.tests {
-                out.push_str(&format!(
-                    "{path}\t{name}\t{}\t{}\t{}\t{}\n",
-                    t.copies, t.assertions, t.trivial, t.skipped
-                ));
-            }
-            out.push_str(&format!("#FILE\t{path}\t{}\t{}\t{:?}\n", scan.tests.len(), same.len(), started.elapsed()));
-        }
-        std::fs::write("/tmp/probe/out.tsv", out).expect("write");
     }
 }
