@@ -292,3 +292,18 @@ async fn an_unknown_task_or_spec_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn without_autopilot_and_without_a_terminal_edits_are_refused() {
+    let root = python_project("python-supervised");
+    let server = ScriptedServer::start(vec![edit("c1", "calc.py", "return 0", "return a + b"), Reply::text("Done.")])
+        .await
+        .expect("server");
+    let command = format!("{} -m pytest -q", python().display());
+    let out = task(&root, &server, &["run", "calc", "1", "--format", "json", "--test-command", &command]).await;
+    let report = json_out(&out);
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    assert_eq!(read(&root, "calc.py"), "def add(a, b):\n    return 0\n", "nothing written");
+    assert!(server.requests()[1].raw_body.contains("--autopilot"), "the model was told why");
+    assert_eq!(report["status"], "evidence-failed");
+}

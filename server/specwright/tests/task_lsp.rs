@@ -41,6 +41,10 @@ async fn start_task_implements_proves_and_ticks_through_the_editor() {
     ws.write(".kiro/specs/calc/tasks.md", TASKS);
     ws.write("calc.py", "def add(a, b):\n    return 0\n");
     ws.write("test_calc.py", "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n");
+    for (name, trigger) in [("Before", "preTaskExecution"), ("After", "postTaskExecution")] {
+        let hook = json!({"name": name, "version": "1", "when": {"type": trigger}, "then": {"type": "runCommand", "command": format!("echo {trigger}")}});
+        ws.write(&format!(".kiro/hooks/{trigger}.kiro.hook"), &hook.to_string());
+    }
     let server = ScriptedServer::start(vec![
         Reply::tool_call(
             "c1",
@@ -83,6 +87,13 @@ async fn start_task_implements_proves_and_ticks_through_the_editor() {
     assert!(edits.len() >= 3, "the marker twice and the edit, through the editor: {edits:?}");
     let meta: Value = serde_json::from_str(&ws.read(".kiro/specs/calc/.tasks-meta.json")).expect("meta");
     assert_eq!(meta["tasks"]["1"]["status"], "done");
+    let hooks: Vec<Value> = client.notifications("specwright/hookResult");
+    for (name, trigger) in [("Before", "preTaskExecution"), ("After", "postTaskExecution")] {
+        assert!(
+            hooks.iter().any(|h| h["name"] == name && h["trigger"] == trigger && h["ok"] == true),
+            "{trigger} hook ran: {hooks:?}"
+        );
+    }
     let events = client.notifications("specwright/chat/event");
     assert!(events.iter().any(|e| e["kind"] == "edit" && e["action"] == "change"), "{events:?}");
 
