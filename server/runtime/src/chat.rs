@@ -37,6 +37,9 @@ pub struct AgentSettings {
     pub test_command: Option<String>,
     /// `specwright.tasks.testTimeoutSeconds`.
     pub test_timeout_s: u64,
+    /// `specwright.tasks.driftHints`: hint on files that changed since a
+    /// done task was proven against them.
+    pub drift_hints: bool,
 }
 
 impl Default for AgentSettings {
@@ -48,6 +51,7 @@ impl Default for AgentSettings {
             context_tokens: 100_000,
             test_command: None,
             test_timeout_s: 600,
+            drift_hints: false,
         }
     }
 }
@@ -89,6 +93,7 @@ impl AgentSettings {
                 .and_then(Value::as_u64)
                 .filter(|n| *n > 0)
                 .unwrap_or(defaults.test_timeout_s),
+            drift_hints: tasks.get("driftHints").and_then(Value::as_bool).unwrap_or(false),
         })
     }
 
@@ -206,14 +211,14 @@ pub async fn send(
 
 /// The `edit` event of a successful file tool call.
 fn edit_of(name: &str, input: Option<&Value>, workspace: &specwright_agent::Workspace) -> Option<TurnEvent> {
-    let path = input?.get("path")?.as_str()?;
-    let resolved = workspace.resolve(path).ok()?;
     let action = match name {
         "write_file" => "write",
         "edit_file" => "change",
         "delete_file" => "delete",
         _ => return None,
     };
+    let path = input?.get("path")?.as_str()?;
+    let resolved = workspace.resolve(path).ok()?;
     Some(TurnEvent::Edit { path: workspace.display(&resolved), action })
 }
 

@@ -239,6 +239,15 @@ pub const SETTINGS: &[Setting] = &[
         description: "How long the evidence gate's test run may take before it is stopped (and the task is not ticked).",
     },
     Setting {
+        key: "specwright.tasks.driftHints",
+        json_type: JsonType::Boolean,
+        enum_values: &[],
+        default: Some(DefaultValue::Boolean(false)),
+        minimum: None,
+        user_only: false,
+        description: "Hint on an open file that changed since a done task was proven against it (\"task 2.1 was done against an older version of this file\"); the record is in the spec's .config.kiro.",
+    },
+    Setting {
         key: "specwright.hooks.enabled",
         json_type: JsonType::Boolean,
         enum_values: &[],

@@ -311,6 +311,20 @@ impl TaskEditor for DiskTasks {
         })
     }
 
+    fn write_config<'a>(
+        &'a self,
+        spec: &'a Path,
+        old: Option<String>,
+        text: String,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        let path = spec.join(".config.kiro");
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || write_file(&path, old, text))
+                .await
+                .map_err(|e| format!("the write did not finish: {e}"))?
+        })
+    }
+
     fn errors_in<'a>(&'a self, files: &'a [PathBuf]) -> BoxFuture<'a, Vec<String>> {
         let files = files.to_vec();
         Box::pin(async move {

@@ -20,7 +20,8 @@ const TASKS: &str = "# Implementation Plan\n\n- [ ] 1. Implement add\n  - _Requi
 fn options(server: &ScriptedServer) -> Value {
     json!({"specwright": {
         "model": {"provider": "openai", "model": "test-model", "baseUrl": format!("{}/v1", server.base_url()), "maxRetries": 0},
-        "agent": {"mode": "autopilot"}
+        "agent": {"mode": "autopilot"},
+        "tasks": {"driftHints": true}
     }})
 }
 
@@ -97,6 +98,21 @@ async fn start_task_implements_proves_and_ticks_through_the_editor() {
     let events = client.notifications("specwright/chat/event");
     assert!(events.iter().any(|e| e["kind"] == "edit" && e["action"] == "change"), "{events:?}");
 
+    // The tick recorded what the task was proven against: an edit of calc.py since gets a hint.
+    let config: Value = serde_json::from_str(&ws.read(".kiro/specs/calc/.config.kiro")).expect("config");
+    assert!(config["specwright"]["doneTasks"]["1"]["files"]["calc.py"].as_str().is_some(), "{config}");
+    client.did_change_watched(&[(&ws.uri(".kiro/specs/calc/.config.kiro"), 1)]).await;
+    let calc = client.did_open_text(&ws.path("calc.py"), "def add(a, b):\n    return a + b + 0\n").await;
+    let hints = client.wait_diagnostics(&calc, |d| d.iter().any(|d| d["code"] == "task-drift")).await;
+    let hint = hints.iter().find(|d| d["code"] == "task-drift").expect("hint");
+    assert_eq!(hint["severity"], 4, "a hint: {hint}");
+    assert!(hint["message"].as_str().is_some_and(|m| m.contains("task 1 of spec 'calc'")), "{hint}");
+    let same = client.did_open_text(&ws.path("test_calc.py"), &ws.read("test_calc.py")).await;
+    let none = client.wait_diagnostics(&same, |_| true).await;
+    assert!(none.iter().all(|d| d["code"] != "task-drift"), "an untouched file has no hint: {none:?}");
+    // Back to what the run left, in the editor.
+    client.did_change_range(&calc, range(0, 0, 2, 0), "def add(a, b):\n    return a + b\n").await;
+
     // The run is one checkpoint that undoes it.
     let list = client
         .request_ok("workspace/executeCommand", json!({"command": "specwright.checkpoint.list", "arguments": []}))
@@ -110,5 +126,5 @@ async fn start_task_implements_proves_and_ticks_through_the_editor() {
             json!({"command": "specwright.checkpoint.restore", "arguments": [{"id": checkpoint["id"]}]}),
         )
         .await;
-    assert_eq!(ws.read("calc.py"), "def add(a, b):\n    return 0\n");
+    assert_eq!(client.text(&calc).as_deref(), Some("def add(a, b):\n    return 0\n"), "restored in the buffer");
 }

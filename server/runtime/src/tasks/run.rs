@@ -52,6 +52,15 @@ pub trait TaskEditor: Send + Sync {
     /// The error diagnostics the front end knows of in `files`, one line
     /// each (`path:line: message`).
     fn errors_in<'a>(&'a self, files: &'a [PathBuf]) -> BoxFuture<'a, Vec<String>>;
+
+    /// Writes the spec's `.config.kiro` as `text` (it was `old`), for the
+    /// drift record of a ticked task ([`super::drift`]).
+    fn write_config<'a>(
+        &'a self,
+        spec: &'a Path,
+        old: Option<String>,
+        text: String,
+    ) -> BoxFuture<'a, Result<(), String>>;
 }
 
 /// One task run's inputs.
@@ -281,9 +290,53 @@ pub async fn run_task(
     if report.checks.iter().all(|c| c.ok) {
         run.editor.set_status(&spec.dir, task_id, TaskStatus::Done).await?;
         report.status = "done";
+        record_done(run, spec, task_id, &checkpoint, &root).await;
     }
     fire(run, EventKind::PostTaskExecution).await;
     Ok(report)
+}
+
+/// Records in `.config.kiro` the commit and the files the ticked task was
+/// done against, for drift hints; a failure only logs (the task is done).
+async fn record_done(
+    run: &TaskRun<'_>,
+    spec: &Spec,
+    task_id: &str,
+    checkpoint: &super::checkpoint::Checkpoint,
+    root: &Path,
+) {
+    let commit = head_commit(root).await;
+    let files: Vec<(String, String)> = checkpoint
+        .files
+        .iter()
+        .filter_map(|f| {
+            let text = current_text(run.host, root, &f.path)?;
+            Some((f.path.clone(), specwright_hooks::trust::file_hash(&text)))
+        })
+        .collect();
+    let path = spec.dir.join(".config.kiro");
+    let old = current_text(run.host, root, &path.strip_prefix(root).unwrap_or(&path).to_string_lossy());
+    let Some(text) = super::drift::with_done_record(old.as_deref(), task_id, commit.as_deref(), &files) else {
+        tracing::info!("{} is not a JSON object: no drift record for task {task_id}", path.display());
+        return;
+    };
+    if let Err(e) = run.editor.write_config(&spec.dir, old, text).await {
+        tracing::warn!("the drift record of task {task_id} was not written: {e}");
+    }
+}
+
+/// The commit `HEAD` names in `root`'s repository, if it is one.
+async fn head_commit(root: &Path) -> Option<String> {
+    let out = tokio::process::Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .await
+        .ok()?;
+    let sha = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !sha.is_empty()).then_some(sha)
 }
 
 /// The `tests` check of a test run.

@@ -315,6 +315,7 @@ impl Server {
         }
         let generation = self.background.analysis.bump(path);
         let settings = self.analyzer_settings();
+        let drift_hints = self.chats.settings().drift_hints;
         let (client, world, background) = (self.client.clone(), Arc::clone(&self.world), Arc::clone(&self.background));
         let path = path.to_path_buf();
         tokio::spawn(async move {
@@ -350,6 +351,11 @@ impl Server {
                     diags
                 }
             };
+            let mut diags = diags;
+            if drift_hints {
+                let world = world.read().unwrap_or_else(|e| e.into_inner());
+                diags.extend(drift_diagnostics(&world, &path));
+            }
             let Some(uri) = convert::uri(&path) else { return };
             // Checked and published under one lock: a superseded analysis
             // never publishes after a newer one, or after the close.
@@ -710,6 +716,33 @@ fn screaming_snake(ident: &str) -> String {
             out.push('_');
         } else {
             out.extend(c.to_uppercase());
+        }
+    }
+    out
+}
+
+/// Hints on an open file that changed since a done task was proven against
+/// it (`specwright.tasks.driftHints`): the spec's `.config.kiro` records
+/// the hash of every file a ticked task touched.
+fn drift_diagnostics(world: &super::world::World, path: &Path) -> Vec<lsp::Diagnostic> {
+    let (Some(root), Some(doc)) = (world.root_of(path), world.open.get(path)) else { return Vec::new() };
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let hash = specwright_hooks::trust::file_hash(&doc.text);
+    let mut out = Vec::new();
+    for (dir, snap) in world.specs.iter().filter(|(dir, _)| dir.starts_with(root)) {
+        let Some(config) = &snap.spec.config else { continue };
+        for task in specwright_runtime::tasks::drift::drifted(&config.doc.text, &rel, &hash) {
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            out.push(lsp::Diagnostic {
+                range: lsp::Range::default(),
+                severity: Some(lsp::DiagnosticSeverity::HINT),
+                code: Some(lsp::NumberOrString::String("task-drift".into())),
+                source: Some("specwright".into()),
+                message: format!(
+                    "task {task} of spec '{name}' was done against an older version of this file; check it still holds"
+                ),
+                ..lsp::Diagnostic::default()
+            });
         }
     }
     out

@@ -377,6 +377,15 @@ impl TaskEditor for EditorTasks {
         })
     }
 
+    fn write_config<'a>(
+        &'a self,
+        spec: &'a Path,
+        old: Option<String>,
+        text: String,
+    ) -> BoxFuture<'a, std::result::Result<(), String>> {
+        Box::pin(async move { self.write(&spec.join(".config.kiro"), old, text).await })
+    }
+
     fn errors_in<'a>(&'a self, files: &'a [PathBuf]) -> BoxFuture<'a, Vec<String>> {
         Box::pin(async move {
             let world = self.env.world.read().unwrap_or_else(|e| e.into_inner());
