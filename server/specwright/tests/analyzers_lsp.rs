@@ -163,7 +163,10 @@ async fn generate_unit_test_skeleton_creates_then_extends_the_test_file() {
 
     let actions = code_actions(&client, &uri, (1, 4), Vec::new()).await;
     let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert_eq!(titles, ["Generate unit test skeleton for add", "Generate unit test skeletons for all 2 exports"]);
+    assert_eq!(
+        titles,
+        ["Generate unit test skeleton for add", "Generate unit test skeletons for all 2 exports", "Ask Specwright…"]
+    );
     let command = &actions[0]["command"];
     let result = client
         .request_ok(
@@ -212,7 +215,8 @@ async fn generate_unit_test_skeleton_creates_then_extends_the_test_file() {
     // Not on an export, not in a test file: no action.
     let helper = ws.write("src/helper.ts", "function hidden() {}\n");
     let helper_uri = client.did_open(&helper).await;
-    assert!(code_actions(&client, &helper_uri, (0, 10), Vec::new()).await.is_empty());
+    let only_ask = |actions: Vec<Value>| actions.len() == 1 && actions[0]["title"] == "Ask Specwright…";
+    assert!(only_ask(code_actions(&client, &helper_uri, (0, 10), Vec::new()).await));
     let test_uri = client.did_open(&ws.path("src/math.test.ts")).await;
-    assert!(code_actions(&client, &test_uri, (0, 0), Vec::new()).await.is_empty());
+    assert!(only_ask(code_actions(&client, &test_uri, (0, 0), Vec::new()).await));
 }

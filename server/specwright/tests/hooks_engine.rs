@@ -415,7 +415,7 @@ async fn manual_hooks_run_from_a_code_lens_and_toggle_through_apply_edit() {
         )
         .await;
     let action_titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert_eq!(action_titles, ["Run hook 'Greet'", "Disable hook 'Greet'"]);
+    assert_eq!(action_titles, ["Run hook 'Greet'", "Disable hook 'Greet'", "Ask Specwright…"]);
 
     // Toggle: one edit replacing `true` with `false`, nothing else.
     let toggle = &lenses[1]["command"];

@@ -92,6 +92,11 @@ async fn initialize_advertises_features_and_registers_watchers() {
         "specwright.hook.toggle",
         "specwright.hooks.trust",
         "specwright.test.generateSkeleton",
+        "specwright.chat.openDocument",
+        "specwright.task.start",
+        "specwright.tasks.runAll",
+        "specwright.checkpoint.list",
+        "specwright.checkpoint.restore",
     ]);
     assert_eq!(caps["executeCommandProvider"]["commands"], commands);
     // Created and deleted files are announced (they fire agent hooks).
@@ -448,7 +453,14 @@ async fn code_lenses_show_coverage_and_task_status() {
         .filter(|l| l["command"]["command"] == "specwright.task.setStatus")
         .collect();
     assert_eq!(lenses.len(), 4, "one per task: {all:#}");
-    assert_eq!(all.as_array().map(Vec::len), Some(5), "the task lenses and one next step: {all:#}");
+    let starts =
+        all.as_array().map_or(0, |a| a.iter().filter(|l| l["command"]["command"] == "specwright.task.start").count());
+    let open = demo::TASKS.matches("- [ ]").count() + demo::TASKS.matches("- [-]").count();
+    assert_eq!(starts, open, "a Start task lens on every open task: {all:#}");
+    let run_all =
+        all.as_array().map_or(0, |a| a.iter().filter(|l| l["command"]["command"] == "specwright.tasks.runAll").count());
+    assert_eq!(run_all, 1, "{all:#}");
+    assert_eq!(all.as_array().map(Vec::len), Some(5 + starts + 1), "the task lenses and one next step: {all:#}");
     let first = &lenses[0];
     assert_eq!(first["range"]["start"]["line"], line_of(demo::TASKS, "- [ ] 1. Set up"));
     assert!(first["command"]["title"].as_str().is_some_and(|t| t.contains("not started")), "{first}");
@@ -522,7 +534,8 @@ async fn code_actions_offer_task_status_changes() {
     let spec = s.ws.uri(demo::DIR);
     let update = || next_step(UPDATE_TASKS, "specwright.spec.generateTasks", &spec);
     assert_eq!(next_step_actions(&all), [update()]);
-    assert_eq!(all.as_array().map(Vec::len), Some(3), "{all:#}");
+    assert_eq!(all.as_array().map(Vec::len), Some(4), "and Ask Specwright…: {all:#}");
+    assert_eq!(all[3]["title"], "Ask Specwright…");
 
     // Task status on a detail line of the task too; not on the title heading; not in requirements.md.
     let detail = line_of(demo::TASKS, "_Requirements: 2.1-2.2_");
@@ -535,7 +548,7 @@ async fn code_actions_offer_task_status_changes() {
     let all = c.request_ok("textDocument/codeAction", params).await;
     assert_eq!(task_status_actions(&all), Vec::<Value>::new());
     assert_eq!(next_step_actions(&all), [update()], "{all}");
-    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all:#}");
+    assert_eq!(all.as_array().map(Vec::len), Some(2), "the next step and Ask Specwright…: {all:#}");
     let params =
         json!({"textDocument": {"uri": s.requirements}, "range": range(16, 0, 16, 0), "context": {"diagnostics": []}});
     let all = c.request_ok("textDocument/codeAction", params).await;
@@ -544,11 +557,11 @@ async fn code_actions_offer_task_status_changes() {
         next_step_actions(&all),
         [next_step(GENERATE_DESIGN, "specwright.spec.generateDesign", &spec), update()]
     );
-    assert_eq!(all.as_array().map(Vec::len), Some(2), "{all:#}");
+    assert_eq!(all.as_array().map(Vec::len), Some(3), "with Ask Specwright…: {all:#}");
     let params = json!({"textDocument": {"uri": s.design}, "range": range(3, 0, 3, 0), "context": {"diagnostics": []}});
     let all = c.request_ok("textDocument/codeAction", params).await;
     assert_eq!(next_step_actions(&all), [update()]);
-    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all:#}");
+    assert_eq!(all.as_array().map(Vec::len), Some(2), "with Ask Specwright…: {all:#}");
 }
 
 /// The task-status code actions (kind `refactor.rewrite.taskStatus`).
@@ -613,8 +626,12 @@ async fn set_status_edits_only_the_marker() {
     let publish = c.wait_version(&s.tasks, version).await;
     assert_eq!(codes(publish["diagnostics"].as_array().map_or(&[][..], Vec::as_slice)), ["dangling-reference"]);
     let lenses = c.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": s.tasks}})).await;
-    assert!(lenses[0]["command"]["title"].as_str().is_some_and(|t| t.contains("done")), "{:#}", lenses[0]);
-    assert_eq!(lenses[0]["command"]["arguments"][0]["status"], "not-started", "a done task offers reopening");
+    let status: Vec<&Value> = lenses
+        .as_array()
+        .map(|a| a.iter().filter(|l| l["command"]["command"] == "specwright.task.setStatus").collect())
+        .unwrap_or_default();
+    assert!(status[0]["command"]["title"].as_str().is_some_and(|t| t.contains("done")), "{:#}", status[0]);
+    assert_eq!(status[0]["command"]["arguments"][0]["status"], "not-started", "a done task offers reopening");
     let specs = c.request_ok("specwright/specs", json!({})).await;
     assert_eq!(specs["specs"][0]["done"], 2);
 }

@@ -307,3 +307,34 @@ async fn without_autopilot_and_without_a_terminal_edits_are_refused() {
     assert!(server.requests()[1].raw_body.contains("--autopilot"), "the model was told why");
     assert_eq!(report["status"], "evidence-failed");
 }
+
+#[tokio::test]
+async fn deleting_or_skipping_the_failing_test_blocks_the_tick_and_names_it() {
+    let cases: [(&str, Reply, &str); 2] = [
+        (
+            "python-delete",
+            Reply::tool_call("c1", "delete_file", json!({"path": "test_calc.py"}).to_string()),
+            "test file deleted",
+        ),
+        (
+            "python-skip",
+            edit("c1", "test_calc.py", "def test_add():", "import pytest\n\n\n@pytest.mark.skip\ndef test_add():"),
+            "test_add",
+        ),
+    ];
+    for (label, cheat, named) in cases {
+        let root = python_project(label);
+        let server = ScriptedServer::start(vec![cheat, Reply::text("The tests pass.")]).await.expect("server");
+        let command = format!("{} -m pytest -q", python().display());
+        let out =
+            task(&root, &server, &["run", "calc", "1", "--autopilot", "--format", "json", "--test-command", &command])
+                .await;
+        let report = json_out(&out);
+        assert_eq!(out.status.code(), Some(1), "{label}: {report:#}");
+        assert_eq!(check(&report, "tests")["ok"], false, "{label}: no test passed: {report:#}");
+        let kept = check(&report, "tests kept");
+        assert_eq!(kept["ok"], false, "{label}: {report:#}");
+        assert!(kept["detail"].as_str().is_some_and(|d| d.contains(named)), "{label}: {kept}");
+        assert!(read(&root, ".kiro/specs/calc/tasks.md").contains("- [-] 1."), "{label}");
+    }
+}

@@ -2,6 +2,7 @@
 //! the agent's edit and the markers go through `workspace/applyEdit`, the
 //! server runs the tests itself (pytest in a real project) and ticks the
 //! task; the run is one checkpoint. An untrusted folder is asked about first.
+//! Through the real binary over stdio.
 
 mod support;
 
@@ -56,7 +57,8 @@ async fn start_task_implements_proves_and_ticks_through_the_editor() {
     ])
     .await
     .expect("server");
-    let client = Client::in_process();
+    // The real binary over stdio, as an editor starts it.
+    let client = Client::spawn_binary();
     client.set_message_answer(None);
     client
         .initialize_with_capabilities(&[&ws.root], options(&server), true, json!({"window": {"showMessage": {}}}))
