@@ -40,6 +40,9 @@ pub struct AgentSettings {
     /// `specwright.tasks.driftHints`: hint on files that changed since a
     /// done task was proven against them.
     pub drift_hints: bool,
+    /// `specwright.tasks.concurrency`: tasks of one dependency wave run at
+    /// the same time by "Run all" (their test runs stay one at a time).
+    pub task_concurrency: usize,
 }
 
 impl Default for AgentSettings {
@@ -52,6 +55,7 @@ impl Default for AgentSettings {
             test_command: None,
             test_timeout_s: 600,
             drift_hints: false,
+            task_concurrency: 1,
         }
     }
 }
@@ -94,6 +98,13 @@ impl AgentSettings {
                 .filter(|n| *n > 0)
                 .unwrap_or(defaults.test_timeout_s),
             drift_hints: tasks.get("driftHints").and_then(Value::as_bool).unwrap_or(false),
+            task_concurrency: tasks
+                .get("concurrency")
+                .and_then(Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(1)
+                .min(16),
         })
     }
 

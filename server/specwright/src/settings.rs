@@ -239,6 +239,15 @@ pub const SETTINGS: &[Setting] = &[
         description: "How long the evidence gate's test run may take before it is stopped (and the task is not ticked).",
     },
     Setting {
+        key: "specwright.tasks.concurrency",
+        json_type: JsonType::Integer,
+        enum_values: &[],
+        default: Some(DefaultValue::Integer(1)),
+        minimum: Some(1),
+        user_only: false,
+        description: "How many tasks of one dependency wave Run all runs at the same time (their test runs stay one at a time; at most 16).",
+    },
+    Setting {
         key: "specwright.tasks.driftHints",
         json_type: JsonType::Boolean,
         enum_values: &[],

@@ -68,6 +68,10 @@ pub struct TaskOptions {
     /// Seconds the test run may take.
     #[arg(long, default_value_t = 600)]
     pub test_timeout: u64,
+    /// How many tasks of one dependency wave run at the same time
+    /// (`run-all`; their test runs stay one at a time).
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
     #[arg(long, value_parser = ["text", "json"], default_value = "text")]
     pub format: String,
 }
@@ -127,58 +131,78 @@ fn run_tasks(
         max_steps: options.max_steps,
         ..AgentSettings::default()
     };
-    let ids = match task {
-        Some(id) => vec![id],
-        None => order::open_tasks(&Spec::load(&dir), include_optional),
+    let waves = match task {
+        Some(id) => vec![vec![id]],
+        None => order::open_waves(&Spec::load(&dir), include_optional),
     };
     let sessions = SessionStore::new(&data, &root);
     let checkpoints = CheckpointStore::new(&data, &root);
     let host = TerminalHost { autopilot: options.autopilot };
     let editor = DiskTasks;
     let verbose = options.format == "text";
+    let concurrency = options.concurrency.clamp(1, 16);
     runtime.block_on(async {
         let (cancel, _ctrl_c) = crate::spec_cli::cancel_on_ctrl_c();
-        let mut reports = Vec::new();
-        for id in ids {
-            let run = TaskRun {
-                model: model.as_ref(),
-                workspace: &workspace,
-                host: &host,
-                editor: &editor,
-                cancel: &cancel,
-                settings: &settings,
-                allowed_commands: &settings.allowed_commands,
-                test_command: options.test_command.clone(),
-                test_timeout: Duration::from_secs(options.test_timeout.max(1)),
-                sessions: &sessions,
-                checkpoints: &checkpoints,
-                hooks: None,
-            };
-            let spec = Spec::load(&dir);
-            let session =
-                new_session(&sessions, Some(format!("Task {id}")), Some(spec.name.clone()), options.autopilot);
-            if verbose {
-                eprintln!("▶ task {id}");
-            }
-            let mut on_event = |event: TurnEvent| {
-                if !verbose {
-                    return;
+        let run = TaskRun {
+            model: model.as_ref(),
+            workspace: &workspace,
+            host: &host,
+            editor: &editor,
+            cancel: &cancel,
+            settings: &settings,
+            allowed_commands: &settings.allowed_commands,
+            test_command: options.test_command.clone(),
+            test_timeout: Duration::from_secs(options.test_timeout.max(1)),
+            sessions: &sessions,
+            checkpoints: &checkpoints,
+            hooks: None,
+        };
+        let one = |id: String| {
+            let run = &run;
+            let dir = &dir;
+            async move {
+                let spec = Spec::load(dir);
+                let session = new_session(
+                    run.sessions,
+                    Some(format!("Task {id}")),
+                    Some(spec.name.clone()),
+                    run.settings.autopilot,
+                );
+                if verbose {
+                    eprintln!("▶ task {id}");
                 }
-                match event {
-                    TurnEvent::Agent(AgentEvent::ToolCall { name, input, .. }) => eprintln!("  ▸ {name} {input}"),
-                    TurnEvent::Agent(AgentEvent::ToolResult { name, ok, output, .. }) => {
-                        let first = output.lines().next().unwrap_or("");
-                        eprintln!("    {} {name}: {first}", if ok { "✓" } else { "✗" });
+                let mut on_event = |event: TurnEvent| {
+                    if !verbose {
+                        return;
                     }
-                    TurnEvent::Notice(text) => eprintln!("  note: {text}"),
-                    _ => {}
+                    match event {
+                        TurnEvent::Agent(AgentEvent::ToolCall { name, input, .. }) => {
+                            eprintln!("  {id} ▸ {name} {input}")
+                        }
+                        TurnEvent::Agent(AgentEvent::ToolResult { name, ok, output, .. }) => {
+                            let first = output.lines().next().unwrap_or("");
+                            eprintln!("  {id}   {} {name}: {first}", if ok { "✓" } else { "✗" });
+                        }
+                        TurnEvent::Notice(text) => eprintln!("  {id} note: {text}"),
+                        _ => {}
+                    }
+                };
+                run_task(run, &spec, &id, session, &mut on_event).await
+            }
+        };
+        let mut reports = Vec::new();
+        'waves: for wave in waves {
+            // Tasks of one wave may run together; their test runs stay one at a time.
+            for chunk in wave.chunks(concurrency) {
+                let mut failed = false;
+                for report in futures_util::future::join_all(chunk.iter().cloned().map(&one)).await {
+                    let report = report?;
+                    failed |= !report.passed();
+                    reports.push(report);
                 }
-            };
-            let report = run_task(&run, &spec, &id, session, &mut on_event).await?;
-            let stop = !report.passed();
-            reports.push(report);
-            if stop || cancel.is_cancelled() {
-                break;
+                if failed || cancel.is_cancelled() {
+                    break 'waves;
+                }
             }
         }
         Ok(reports)

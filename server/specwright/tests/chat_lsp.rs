@@ -42,7 +42,22 @@ async fn new_session(client: &Client, autopilot: bool) -> String {
     r["session"].as_str().expect("session id").to_string()
 }
 
-fn events(client: &Client, session: &str) -> Vec<Value> {
+/// The session's events, once its turn's last one (`done` or `error`) arrived: notifications and
+/// the reply to chat/send travel separately.
+async fn events(client: &Client, session: &str) -> Vec<Value> {
+    client
+        .wait_until("the turn's last event", |inbox| {
+            inbox
+                .notifications
+                .iter()
+                .any(|(m, p)| {
+                    m == "specwright/chat/event"
+                        && p["session"] == session
+                        && (p["kind"] == "done" || p["kind"] == "error")
+                })
+                .then_some(())
+        })
+        .await;
     client.notifications("specwright/chat/event").into_iter().filter(|e| e["session"] == session).collect()
 }
 
@@ -60,13 +75,13 @@ async fn an_autopilot_turn_edits_through_the_editor_and_streams_events() {
     assert_eq!(client.server_requests("workspace/applyEdit").len(), 1, "the edit went through the editor");
 
     let kinds: Vec<String> =
-        events(&client, &session).iter().map(|e| e["kind"].as_str().unwrap_or("").to_string()).collect();
+        events(&client, &session).await.iter().map(|e| e["kind"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(
         kinds,
         ["toolCall", "toolResult", "toolCall", "toolResult", "edit", "text", "text", "done"],
         "{kinds:?}"
     );
-    let all = events(&client, &session);
+    let all = events(&client, &session).await;
     assert_eq!((&all[4]["uri"], &all[4]["action"]), (&json!(ws.uri("src/a.ts")), &json!("change")), "{}", all[4]);
     assert_eq!((&all[0]["name"], &all[0]["input"]["path"]), (&json!("read_file"), &json!("src/a.ts")));
     assert_eq!(all[3]["ok"], true, "{}", all[3]);
@@ -93,6 +108,7 @@ async fn a_supervised_edit_is_asked_first_and_a_rejection_changes_nothing() {
     assert_eq!(asked.len(), 1);
     assert!(asked[0]["message"].as_str().is_some_and(|m| m.contains("change src/a.ts")), "{asked:?}");
     let refused = events(&client, &session)
+        .await
         .into_iter()
         .find(|e| e["kind"] == "toolResult" && e["name"] == "edit_file")
         .expect("edit result");
@@ -111,7 +127,7 @@ async fn tools_read_the_editors_unsaved_text_and_approved_edits_apply_to_the_buf
     let uri = client.did_open_text(&path, "export const a = 1; // unsaved\n").await;
     let session = new_session(&client, false).await;
     client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set a to 2"})).await;
-    let read = events(&client, &session).into_iter().find(|e| e["kind"] == "toolResult").expect("read result");
+    let read = events(&client, &session).await.into_iter().find(|e| e["kind"] == "toolResult").expect("read result");
     assert!(read["output"].as_str().is_some_and(|o| o.contains("// unsaved")), "{read}");
     assert_eq!(client.text(&uri).as_deref(), Some("export const a = 2; // unsaved\n"), "the buffer changed");
     assert_eq!(ws.read("src/a.ts"), "export const a = 1;\n", "the disk is the editor's to write");
@@ -165,7 +181,8 @@ async fn agent_settings_choose_the_mode_the_allowed_commands_and_the_step_limit(
     assert_eq!(list["sessions"][0]["autopilot"], true, "the mode setting: {list}");
     let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Run things"})).await;
     assert_eq!(result["stopReason"], "maxSteps", "{result}");
-    let results: Vec<Value> = events(&client, &session).into_iter().filter(|e| e["kind"] == "toolResult").collect();
+    let results: Vec<Value> =
+        events(&client, &session).await.into_iter().filter(|e| e["kind"] == "toolResult").collect();
     assert_eq!(results.len(), 3, "{results:?}");
     assert_eq!(results[0]["ok"], false, "a redirection is never allowed by prefix: {}", results[0]);
     assert_eq!(results[1]["ok"], true, "an allowed prefix runs: {}", results[1]);
@@ -224,7 +241,7 @@ async fn a_deletion_goes_through_the_editor_as_a_delete_file_operation() {
     let op = &edits[0]["edit"]["documentChanges"][0];
     assert_eq!((&op["kind"], &op["uri"]), (&json!("delete"), &json!(ws.uri("src/old.ts"))), "{op}");
     assert!(!ws.path("src/old.ts").exists());
-    let edit = events(&client, &session).into_iter().find(|e| e["kind"] == "edit").expect("edit event");
+    let edit = events(&client, &session).await.into_iter().find(|e| e["kind"] == "edit").expect("edit event");
     assert_eq!(edit["action"], "delete");
 }
 

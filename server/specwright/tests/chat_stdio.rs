@@ -39,6 +39,12 @@ async fn a_chat_turn_through_the_binary() {
     assert_eq!(result["text"], "Done.");
     assert_eq!(ws.read("notes.md"), "# Notes\n\nWritten.\n");
     assert_eq!(client.server_requests("workspace/applyEdit").len(), 1);
+    // Notifications and the reply travel separately: wait for the turn's last event.
+    client
+        .wait_until("the done event", |inbox| {
+            inbox.notifications.iter().any(|(m, p)| m == "specwright/chat/event" && p["kind"] == "done").then_some(())
+        })
+        .await;
     let kinds: Vec<String> = client
         .notifications("specwright/chat/event")
         .iter()

@@ -338,3 +338,38 @@ async fn deleting_or_skipping_the_failing_test_blocks_the_tick_and_names_it() {
         assert!(read(&root, ".kiro/specs/calc/tasks.md").contains("- [-] 1."), "{label}");
     }
 }
+
+#[tokio::test]
+async fn tasks_of_one_wave_run_together_but_their_test_runs_one_at_a_time() {
+    let tasks = "# Implementation Plan\n\n- [ ] 1. Implement add\n  - _Requirements: 1.1_\n\n- [ ] 2. Implement sub\n  - _Requirements: 1.2_\n\n\
+## Task Dependency Graph\n\n```json\n{\"waves\": [{\"id\": 0, \"tasks\": [\"1\", \"2\"]}]}\n```\n";
+    let root = project(
+        "node-wave",
+        &[
+            ("package.json", "{\"name\": \"calc\", \"private\": true, \"scripts\": {\"test\": \"node --test\"}}\n"),
+            ("add.js", "exports.add = (a, b) => a + b;\n"),
+            (
+                "test/add.test.js",
+                "const test = require('node:test');\nconst assert = require('node:assert');\ntest('adds', () => assert.strictEqual(require('../add.js').add(2, 3), 5));\n",
+            ),
+        ],
+    );
+    write(&root, ".kiro/specs/calc/tasks.md", tasks);
+    let server = ScriptedServer::start(vec![Reply::text("Nothing to do."), Reply::text("Nothing to do.")])
+        .await
+        .expect("server");
+    // Each test run notes its start and end: runs that overlapped would interleave.
+    let command = "echo start >> runs.log && sleep 0.3 && echo end >> runs.log && node --test";
+    let out = task(
+        &root,
+        &server,
+        &["run-all", "calc", "--autopilot", "--format", "json", "--concurrency", "2", "--test-command", command],
+    )
+    .await;
+    let report = json_out(&out);
+    assert!(out.status.success(), "{report:#}");
+    assert_eq!(report["tasks"].as_array().map(Vec::len), Some(2), "{report:#}");
+    assert_eq!(read(&root, "runs.log"), "start\nend\nstart\nend\n");
+    let tasks_md = read(&root, ".kiro/specs/calc/tasks.md");
+    assert!(tasks_md.contains("- [x] 1.") && tasks_md.contains("- [x] 2."), "{tasks_md}");
+}

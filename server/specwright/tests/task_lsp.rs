@@ -90,13 +90,24 @@ async fn start_task_implements_proves_and_ticks_through_the_editor() {
     assert!(edits.len() >= 3, "the marker twice and the edit, through the editor: {edits:?}");
     let meta: Value = serde_json::from_str(&ws.read(".kiro/specs/calc/.tasks-meta.json")).expect("meta");
     assert_eq!(meta["tasks"]["1"]["status"], "done");
-    let hooks: Vec<Value> = client.notifications("specwright/hookResult");
+    // Notifications travel apart from the reply: wait for them.
     for (name, trigger) in [("Before", "preTaskExecution"), ("After", "postTaskExecution")] {
-        assert!(
-            hooks.iter().any(|h| h["name"] == name && h["trigger"] == trigger && h["ok"] == true),
-            "{trigger} hook ran: {hooks:?}"
-        );
+        let hook = client
+            .wait_until("the task hooks' results", |inbox| {
+                inbox
+                    .notifications
+                    .iter()
+                    .find(|(m, p)| m == "specwright/hookResult" && p["name"] == name)
+                    .map(|(_, p)| p.clone())
+            })
+            .await;
+        assert_eq!((&hook["trigger"], &hook["ok"]), (&json!(trigger), &json!(true)), "{hook}");
     }
+    client
+        .wait_until("the edit event", |inbox| {
+            inbox.notifications.iter().any(|(m, p)| m == "specwright/chat/event" && p["kind"] == "edit").then_some(())
+        })
+        .await;
     let events = client.notifications("specwright/chat/event");
     assert!(events.iter().any(|e| e["kind"] == "edit" && e["action"] == "change"), "{events:?}");
 

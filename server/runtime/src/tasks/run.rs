@@ -189,7 +189,7 @@ pub async fn run_task(
         session: None,
         answer: String::new(),
     };
-    run.editor.set_status(&spec.dir, task_id, TaskStatus::InProgress).await?;
+    set_status(run, &spec.dir, task_id, TaskStatus::InProgress).await?;
     fire(run, EventKind::PreTaskExecution).await;
 
     // The agent's turn, every change checkpointed first.
@@ -227,7 +227,7 @@ pub async fn run_task(
             if !changes.is_empty() {
                 run.editor.restore(changes).await?;
             }
-            run.editor.set_status(&spec.dir, task_id, task.status).await.ok();
+            set_status(run, &spec.dir, task_id, task.status).await.ok();
             return Ok(report);
         }
         StopReason::ModelError(e) => {
@@ -288,7 +288,7 @@ pub async fn run_task(
     });
 
     if report.checks.iter().all(|c| c.ok) {
-        run.editor.set_status(&spec.dir, task_id, TaskStatus::Done).await?;
+        set_status(run, &spec.dir, task_id, TaskStatus::Done).await?;
         report.status = "done";
         record_done(run, spec, task_id, &checkpoint, &root).await;
     }
@@ -306,6 +306,9 @@ async fn record_done(
     root: &Path,
 ) {
     let commit = head_commit(root).await;
+    // One writer of the spec's files at a time (tasks of one wave run together).
+    let lock = lock_for(&SPEC_LOCKS, &spec.dir);
+    let _writing = lock.lock().await;
     let files: Vec<(String, String)> = checkpoint
         .files
         .iter()
@@ -370,7 +373,7 @@ pub struct TestRun {
 
 /// Runs the test command in `root`, one run per workspace folder at a time.
 pub async fn run_tests(root: &Path, command: &str, timeout: Duration, cancel: &CancellationToken) -> TestRun {
-    let lock = test_lock(root);
+    let lock = lock_for(&TEST_LOCKS, root);
     let _serialised = lock.lock().await;
     let run = specwright_agent::tools::shell(root, command, timeout, cancel, 200_000).await;
     use specwright_agent::tools::ShellEnding;
@@ -387,12 +390,26 @@ pub async fn run_tests(root: &Path, command: &str, timeout: Duration, cancel: &C
     TestRun { output: run.output, report }
 }
 
-/// The lock that serialises test runs in one workspace folder.
-fn test_lock(root: &Path) -> Arc<tokio::sync::Mutex<()>> {
-    static LOCKS: OnceLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
-    let locks = LOCKS.get_or_init(Mutex::default);
+type Locks = OnceLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>>;
+
+/// Test runs, one at a time per workspace folder.
+static TEST_LOCKS: Locks = OnceLock::new();
+/// Writes of a spec's files (`tasks.md`, `.tasks-meta.json`,
+/// `.config.kiro`), one at a time per spec: each is a read-modify-write.
+static SPEC_LOCKS: Locks = OnceLock::new();
+
+/// The lock of `key` in `locks`.
+fn lock_for(locks: &Locks, key: &Path) -> Arc<tokio::sync::Mutex<()>> {
+    let locks = locks.get_or_init(Mutex::default);
     let mut locks = locks.lock().unwrap_or_else(|e| e.into_inner());
-    Arc::clone(locks.entry(root.to_path_buf()).or_default())
+    Arc::clone(locks.entry(key.to_path_buf()).or_default())
+}
+
+/// Sets a task's state through the front end, one writer per spec.
+async fn set_status(run: &TaskRun<'_>, spec: &Path, task_id: &str, status: TaskStatus) -> Result<(), String> {
+    let lock = lock_for(&SPEC_LOCKS, spec);
+    let _writing = lock.lock().await;
+    run.editor.set_status(spec, task_id, status).await
 }
 
 /// Runs the hooks of `kind` (pre/post task execution); their outcomes go to

@@ -71,17 +71,23 @@ impl Server {
             let (include_optional, test_command) = (params.include_optional, params.test_command.clone());
             async move {
                 let spec = spec_now(&env, &dir);
-                let ids = order::open_tasks(&spec, include_optional);
+                let concurrency = env.settings().task_concurrency.max(1);
                 let mut reports = Vec::new();
-                for id in ids {
-                    if cancel.is_cancelled() {
-                        break;
-                    }
-                    let report = run_one(&env, &root, &dir, &id, test_command.clone(), &cancel).await?;
-                    let passed = report.passed();
-                    reports.push(report);
-                    if !passed {
-                        break;
+                'waves: for wave in order::open_waves(&spec, include_optional) {
+                    for chunk in wave.chunks(concurrency) {
+                        if cancel.is_cancelled() {
+                            break 'waves;
+                        }
+                        let runs = chunk.iter().map(|id| run_one(&env, &root, &dir, id, test_command.clone(), &cancel));
+                        let mut failed = false;
+                        for report in futures_util::future::join_all(runs).await {
+                            let report = report?;
+                            failed |= !report.passed();
+                            reports.push(report);
+                        }
+                        if failed {
+                            break 'waves;
+                        }
                     }
                 }
                 Ok::<_, Error>(reports)
