@@ -1,7 +1,7 @@
 //! `specwright task run` and `task run-all` through the binary, on small
 //! real projects (a Rust crate with `cargo test`, a Python package with
-//! pytest, a JavaScript package with node:test), against the scripted model
-//! server issuing tool calls. A task is ticked only when the server saw its
+//! pytest, JavaScript and TypeScript packages with node:test, the latter
+//! compiled with tsc), against the scripted model server issuing tool calls. A task is ticked only when the server saw its
 //! tests pass; a wrong implementation, a weakened test or a cancelled run
 //! leaves it `[-]` (cancelled: as it was) with the files as the evidence
 //! says.
@@ -64,7 +64,7 @@ fn python() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/python");
     assert!(
         venv.exists(),
-        "pytest is needed: run scripts/setup-test-python (scripts/test does) to create {}",
+        "pytest is needed: run scripts/setup-test-tools (scripts/test does) to create {}",
         venv.display()
     );
     venv
@@ -372,4 +372,62 @@ async fn tasks_of_one_wave_run_together_but_their_test_runs_one_at_a_time() {
     assert_eq!(read(&root, "runs.log"), "start\nend\nstart\nend\n");
     let tasks_md = read(&root, ".kiro/specs/calc/tasks.md");
     assert!(tasks_md.contains("- [x] 1.") && tasks_md.contains("- [x] 2."), "{tasks_md}");
+}
+
+fn typescript_bin() -> PathBuf {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/node/node_modules/.bin");
+    assert!(
+        bin.join("tsc").exists(),
+        "the TypeScript compiler is needed: run scripts/setup-test-tools (scripts/test does) to install it into {}",
+        bin.display()
+    );
+    bin
+}
+
+#[tokio::test]
+async fn a_typescript_task_is_ticked_when_node_test_passes_on_the_compiled_tests() {
+    let bin = typescript_bin();
+    let root = project(
+        "typescript",
+        &[
+            (
+                "package.json",
+                "{\"name\": \"calc\", \"private\": true, \"scripts\": {\"test\": \"tsc -p . && node --test dist/test/\"}}\n",
+            ),
+            (
+                "tsconfig.json",
+                "{\"compilerOptions\": {\"module\": \"commonjs\", \"target\": \"es2022\", \"outDir\": \"dist\", \"strict\": true, \"types\": [\"node\"], \"typeRoots\": [\"TYPES\"]}, \"include\": [\"src\", \"test\"]}\n",
+            ),
+            ("src/add.ts", "export function add(a: number, b: number): number {\n  return 0;\n}\n"),
+            (
+                "test/add.test.ts",
+                "import { test } from 'node:test';\nimport * as assert from 'node:assert';\nimport { add } from '../src/add';\n\ntest('adds two numbers', () => {\n  assert.strictEqual(add(2, 3), 5);\n});\n",
+            ),
+        ],
+    );
+    // The compiler finds Node's types where the test tools were installed.
+    let types = bin.join("../@types").canonicalize().expect("@types");
+    let config = read(&root, "tsconfig.json").replace("TYPES", &types.to_string_lossy());
+    write(&root, "tsconfig.json", &config);
+    let server =
+        ScriptedServer::start(vec![edit("c1", "src/add.ts", "return 0;", "return a + b;"), Reply::text("Done.")])
+            .await
+            .expect("server");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["task", "run", "calc", "1", "--autopilot", "--format", "json", "--dir"])
+        .arg(&root)
+        .env("PATH", path)
+        .env("SPECWRIGHT_DATA_DIR", root.with_extension("data"))
+        .env("SPECWRIGHT_PROVIDER", "openai")
+        .env("SPECWRIGHT_BASE_URL", format!("{}/v1", server.base_url()))
+        .env("SPECWRIGHT_MODEL", "task-model")
+        .output()
+        .await
+        .expect("runs");
+    let report = json_out(&out);
+    assert!(out.status.success(), "{report:#}");
+    assert_eq!(report["testCommand"], "npm test");
+    assert_eq!(report["tests"]["passed"], 1, "{report:#}");
+    assert!(read(&root, ".kiro/specs/calc/tasks.md").contains("- [x] 1."));
 }

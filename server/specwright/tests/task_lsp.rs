@@ -30,7 +30,7 @@ fn python() -> String {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/python");
     assert!(
         venv.exists(),
-        "pytest is needed: run scripts/setup-test-python (scripts/test does) to create {}",
+        "pytest is needed: run scripts/setup-test-tools (scripts/test does) to create {}",
         venv.display()
     );
     format!("{} -m pytest -q", venv.display())
