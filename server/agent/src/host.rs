@@ -95,7 +95,10 @@ pub fn apply_on_disk(change: &FileChange) -> Result<(), String> {
     }
 }
 
-pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+/// Writes `text` to `path` through a unique temporary file beside it and a
+/// rename, creating the folder first: a reader sees the old text or the new,
+/// never a part.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().ok_or_else(|| format!("{} has no folder", path.display()))?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

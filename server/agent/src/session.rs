@@ -159,14 +159,15 @@ pub fn transcribe(store: &SessionStore, session: &mut Session) -> std::io::Resul
     Ok(())
 }
 
-/// Ids are made by [`SessionStore::new_id`]; anything else could name a
-/// path outside the store.
-fn valid_id(id: &str) -> bool {
+/// Ids are made by [`SessionStore::new_id`] (and the checkpoint store's
+/// `begin`); anything else could name a path outside the store.
+pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// A folder name for a workspace: its last component and a hash of the path.
-fn folder_key(root: &Path) -> String {
+/// What the user's data folder keys a workspace's sessions and checkpoints by.
+pub fn folder_key(root: &Path) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     root.hash(&mut hasher);

@@ -97,7 +97,7 @@ impl CheckpointStore {
     /// `data_dir/checkpoints/`.
     pub fn new(data_dir: &Path, root: &Path) -> Self {
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        Self { dir: data_dir.join("checkpoints").join(folder_key(&root)) }
+        Self { dir: data_dir.join("checkpoints").join(specwright_agent::session::folder_key(&root)) }
     }
 
     /// The folder holding this workspace's manifests and blobs.
@@ -125,7 +125,7 @@ impl CheckpointStore {
     /// every blob the manifest names. Call it again whenever a file is
     /// recorded. An error when the id is not alphanumeric or a write fails.
     pub fn save(&self, checkpoint: &Checkpoint) -> std::io::Result<()> {
-        if !valid_id(&checkpoint.id) {
+        if !specwright_agent::session::valid_id(&checkpoint.id) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 format!("'{}' is not a checkpoint id", checkpoint.id),
@@ -167,7 +167,7 @@ impl CheckpointStore {
     /// blobs; `None` when `id` is not alphanumeric, or the manifest or a
     /// blob is missing, unreadable or corrupt.
     pub fn load(&self, id: &str) -> Option<Checkpoint> {
-        if !valid_id(id) {
+        if !specwright_agent::session::valid_id(id) {
             return None;
         }
         let manifest: Manifest = serde_json::from_slice(&std::fs::read(self.manifest_path(id)).ok()?).ok()?;
@@ -451,38 +451,9 @@ fn unix_seconds() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// Ids are made by [`CheckpointStore::begin`]; anything else could name a
-/// path outside the store.
-fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
-/// A folder name for a workspace: its last component and a hash of the
-/// path (as the agent's session store names it).
-fn folder_key(root: &Path) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    root.hash(&mut hasher);
-    let name: String = root
-        .file_name()
-        .map(|n| n.to_string_lossy().chars().filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect())
-        .unwrap_or_default();
-    format!("{name}-{:016x}", hasher.finish())
-}
-
-/// Writes `text` to `path` through a temporary file beside it and a rename,
-/// creating the folder first.
+/// Writes `text` to `path` atomically (the agent crate's one way to).
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().ok_or_else(|| std::io::Error::other(format!("{} has no folder", path.display())))?;
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}-{unique}.tmp", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    specwright_agent::host::write_atomically(path, text).map_err(std::io::Error::other)
 }
 
 #[cfg(test)]
