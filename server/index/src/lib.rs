@@ -7,6 +7,7 @@
 //! Knows nothing of LSP: paths are relative to the workspace root, lines
 //! are 0-based.
 
+pub mod cache;
 pub mod map;
 mod parse;
 pub mod tokens;

@@ -32,30 +32,12 @@ impl Index {
     /// Walks `root` and parses every source file, on all cores.
     pub fn build(root: &Path) -> Index {
         let paths = candidates(root);
-        let next = AtomicUsize::new(0);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, paths.len().max(1));
-        let worker = || {
-            let mut parsed = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = paths.get(i) else { break };
-                let (Some(lang), Some(text)) = (Lang::of(path), read_source(path)) else {
-                    continue;
-                };
-                parsed.push(parse_file(&relative(root, path), &text, lang));
-            }
-            parsed
-        };
         let mut files = std::collections::HashMap::with_capacity(paths.len());
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-            let mut all = vec![worker()];
-            // A worker that panicked lost only its own files.
-            all.extend(handles.into_iter().filter_map(|h| h.join().ok()));
-            for file in all.into_iter().flatten() {
+        for (_, file) in parse_all(root, &paths) {
+            if let Parsed::File(file) = file {
                 files.insert(file.path.clone(), file);
             }
-        });
+        }
         Index { root: root.to_path_buf(), files }
     }
 
@@ -162,6 +144,12 @@ fn rank(name: &str, query: &str) -> Option<u8> {
 
 /// Files the walk keeps by path and size, before their content is read.
 fn candidates(root: &Path) -> Vec<PathBuf> {
+    stamped_candidates(root).into_iter().map(|(path, _)| path).collect()
+}
+
+/// [`candidates`] with each file's size and modification time (nanoseconds
+/// since the Unix epoch), when its metadata could be read.
+pub(crate) fn stamped_candidates(root: &Path) -> Vec<(PathBuf, Option<(u64, i64)>)> {
     let walk = ignore::WalkBuilder::new(root)
         .hidden(true)
         .parents(true)
@@ -177,18 +165,70 @@ fn candidates(root: &Path) -> Vec<PathBuf> {
             !(is_dir && entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
         })
         .build();
-    let mut paths: Vec<PathBuf> = walk
+    let mut paths: Vec<(PathBuf, Option<(u64, i64)>)> = walk
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
         .filter(|entry| Lang::of(entry.path()).is_some())
-        .filter(|entry| {
-            let len = entry.metadata().map_or(0, |m| m.len());
-            !skipped_by_name(entry.path(), len)
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok();
+            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            if skipped_by_name(entry.path(), len) {
+                return None;
+            }
+            let stamp = meta.and_then(|m| Some((m.len(), mtime_ns(&m)?)));
+            Some((entry.into_path(), stamp))
         })
-        .map(ignore::DirEntry::into_path)
         .collect();
-    paths.sort();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
     paths
+}
+
+/// A file's modification time in nanoseconds since the Unix epoch.
+fn mtime_ns(meta: &std::fs::Metadata) -> Option<i64> {
+    let modified = meta.modified().ok()?;
+    match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_nanos()).ok(),
+        Err(before) => i64::try_from(before.duration().as_nanos()).ok().map(|ns| -ns),
+    }
+}
+
+/// What became of one walked file.
+pub(crate) enum Parsed {
+    File(FileIndex),
+    /// Generated, minified or binary text: not indexed.
+    Skipped,
+    /// Could not be read (gone, unreadable): not indexed, and not cached.
+    Unreadable,
+}
+
+/// Reads and parses `paths` on all cores; each result with its index in `paths`.
+pub(crate) fn parse_all(root: &Path, paths: &[PathBuf]) -> Vec<(usize, Parsed)> {
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, paths.len().max(1));
+    let worker = || {
+        let mut parsed = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { break };
+            let Some(lang) = Lang::of(path) else { continue };
+            let outcome = match read_text(path) {
+                None => Parsed::Unreadable,
+                Some(text) if skipped_by_content(&text) => Parsed::Skipped,
+                Some(text) => Parsed::File(parse_file(&relative(root, path), &text, lang)),
+            };
+            parsed.push((i, outcome));
+        }
+        parsed
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let mut all = worker();
+        // A worker that panicked lost only its own files.
+        for handle in handles {
+            all.extend(handle.join().unwrap_or_default());
+        }
+        all
+    })
 }
 
 /// Minified bundles, large declaration dumps, oversized files.
@@ -218,19 +258,23 @@ fn skipped_by_content(text: &str) -> bool {
 
 /// A file's text when the walk keeps it (lossy for invalid UTF-8).
 fn read_source(path: &Path) -> Option<String> {
+    read_text(path).filter(|text| !skipped_by_content(text))
+}
+
+/// A file's text (lossy for invalid UTF-8), unless unreadable or too large.
+fn read_text(path: &Path) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return None;
     }
-    let text = match String::from_utf8(bytes) {
+    Some(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
-    (!skipped_by_content(&text)).then_some(text)
+    })
 }
 
 /// `root`-relative, `/`-separated.
-fn relative(root: &Path, path: &Path) -> String {
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
     parts.join("/")

@@ -1,6 +1,8 @@
 //! The generation engine: prompt → model (structured output where the
-//! provider allows it, else Markdown) → rendered document → validation →
-//! bounded repair rounds. Without a model, honest templates.
+//! provider allows it, else Markdown) → rendered document (or the Markdown
+//! document a structured answer turned out to be) → validation → bounded
+//! repair rounds → for tasks that still fail, a plan derived from the
+//! requirements. Without a model, honest templates.
 
 use specwright_models::{
     CancellationToken, ChatRequest, JsonFormat, Message, Model, ModelError, StreamEvent, StructuredOutput, Usage,
@@ -61,7 +63,8 @@ pub async fn generate(
             StreamEvent::Text(delta) => {
                 raw.push_str(&delta);
                 let preview = preview(target, format, &raw);
-                if preview.len() > last_preview.len() {
+                // A preview that does not extend the last one waits for the next (previews only grow).
+                if preview.len() > last_preview.len() && preview.starts_with(&last_preview) {
                     on_update(Update::Preview(preview.clone()));
                     last_preview = preview;
                 }
@@ -93,24 +96,27 @@ pub async fn generate(
         };
         usage.input_tokens += response.usage.input_tokens;
         usage.output_tokens += response.usage.output_tokens;
-        let (text, mut problems) = match format {
-            AnswerFormat::Structured => {
-                match validate::extract_json(&response.text).and_then(|v| render_value(target, v)) {
-                    Some(text) => (text, Vec::new()),
-                    None => (String::new(), vec!["the answer was not JSON following the schema".to_string()]),
-                }
+        let (text, problems) = match format {
+            AnswerFormat::Structured => read_structured(target, &response.text, inputs),
+            AnswerFormat::Markdown => {
+                let text = with_title(target, validate::extract_markdown(&response.text));
+                let problems = validate::problems(target, &text, inputs);
+                (text, problems)
             }
-            AnswerFormat::Markdown => (with_title(target, validate::extract_markdown(&response.text)), Vec::new()),
         };
-        if problems.is_empty() {
-            problems = validate::problems(target, &text, inputs);
-        }
         if problems.is_empty() || repairs >= MAX_REPAIRS {
+            let drafted_by = Some(model.describe());
+            if !problems.is_empty()
+                && let Some((text, problems)) = derived_tasks(target, inputs, &problems)
+            {
+                on_update(Update::Status(format!("Deriving {} from the requirements", target.file_name())));
+                return Ok(Generated { text, problems, repairs, usage, drafted_by });
+            }
             // A document without its very substance is not written at all.
             if text.trim().is_empty() || unusable(target, &problems) {
                 return Err(GenError::Invalid(problems));
             }
-            return Ok(Generated { text, problems, repairs, usage, drafted_by: Some(model.describe()) });
+            return Ok(Generated { text, problems, repairs, usage, drafted_by });
         }
         repairs += 1;
         messages.push(Message::assistant(response.text));
@@ -118,9 +124,92 @@ pub async fn generate(
     }
 }
 
-/// A Markdown answer that starts with its sections gets the document's title.
+/// What a structured answer holds: the document its JSON renders to, or,
+/// when it is not JSON following the schema (a server or proxy that ignored
+/// `response_format` or the forced tool), the Kiro Markdown document it is.
+/// Either is then validated the same way; an answer that is neither is a
+/// problem for the repair rounds.
+fn read_structured(target: DocTarget, answer: &str, inputs: &Inputs) -> (String, Vec<String>) {
+    let json = validate::extract_json(answer).and_then(|v| render_value(target, v)).map(|text| {
+        let problems = validate::problems(target, &text, inputs);
+        (text, problems)
+    });
+    if let Some((_, problems)) = &json
+        && !unusable(target, problems)
+    {
+        return json.unwrap_or_default();
+    }
+    if let Some(text) = markdown_document(target, answer, inputs) {
+        tracing::info!("the structured answer for {} is a Markdown document", target.file_name());
+        let problems = validate::problems(target, &text, inputs);
+        return (text, problems);
+    }
+    json.unwrap_or_else(|| {
+        let what = match target {
+            DocTarget::Requirements => "with at least one requirement and its numbered acceptance criteria",
+            DocTarget::Bugfix => "with its Current / Expected / Unchanged Behavior clauses",
+            DocTarget::Design => "with its sections",
+            DocTarget::Tasks => "with at least one task (`- [ ] 1. Title`)",
+        };
+        let problem = format!(
+            "the answer was neither JSON following the schema nor a Markdown {} in Kiro's layout {what}",
+            target.file_name()
+        );
+        (String::new(), vec![problem])
+    })
+}
+
+/// The Kiro Markdown document in an answer (without a wrapping fence or
+/// chatter), if the spec model finds a usable one in it: requirements with
+/// a requirement that has criteria, bugfix clauses, a design with its
+/// sections, or tasks with at least one task.
+fn markdown_document(target: DocTarget, answer: &str, inputs: &Inputs) -> Option<String> {
+    let text = with_title(target, validate::extract_markdown(answer));
+    let spec = validate::spec_with(target, &text, inputs);
+    let usable = match target {
+        DocTarget::Requirements => spec
+            .requirements
+            .as_ref()
+            .is_some_and(|r| r.model.requirements.iter().any(|r| r.criteria.iter().any(|c| c.role.is_requirement()))),
+        DocTarget::Bugfix => spec.requirements.as_ref().is_some_and(|r| !r.model.requirements.is_empty()),
+        DocTarget::Design => spec.design.is_some() && !unusable(target, &validate::problems(target, &text, inputs)),
+        DocTarget::Tasks => spec.tasks.as_ref().is_some_and(|t| !t.model.tasks.is_empty()),
+    };
+    usable.then_some(text)
+}
+
+/// When a model's plan still fails validation after the repair rounds: the
+/// plan derived from the requirements (one task per requirement, citing all
+/// its criteria), and what to tell the user. `None` for other documents, for
+/// a refinement (the user's plan is not replaced), or when no requirement
+/// has criteria to derive tasks from.
+fn derived_tasks(target: DocTarget, inputs: &Inputs, problems: &[String]) -> Option<(String, Vec<String>)> {
+    if target != DocTarget::Tasks || inputs.instruction.is_some() {
+        return None;
+    }
+    let text = template::derived_tasks(parsed_requirements(inputs).as_ref())?;
+    let remaining = validate::problems(target, &text, inputs);
+    if unusable(target, &remaining) {
+        return None;
+    }
+    let shown: Vec<&str> = problems.iter().take(3).map(String::as_str).collect();
+    let more = if problems.len() > shown.len() {
+        format!("; and {} more", problems.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let mut out = vec![format!(
+        "tasks.md was derived from the requirements without the model's help (one task per requirement, citing its \
+         criteria): the model's plan still had problems after {MAX_REPAIRS} repair rounds ({}{more})",
+        shown.join("; ")
+    )];
+    out.extend(remaining);
+    Some((text, out))
+}
+
+/// A Markdown answer without the document's title gets it.
 fn with_title(target: DocTarget, text: String) -> String {
-    if text.starts_with("# ") || !text.starts_with("## ") {
+    if text.starts_with("# ") || text.trim().is_empty() {
         return text;
     }
     let title = match target {
@@ -151,8 +240,9 @@ fn refuses_schema(status: u16, message: &str) -> bool {
     matches!(status, 400 | 422) || m.contains("response_format") || m.contains("json_schema") || m.contains("tool")
 }
 
-fn template_for(target: DocTarget, inputs: &Inputs) -> String {
-    let reqs = inputs.requirements.as_deref().map(|t| (t, false)).or(inputs.bugfix.as_deref().map(|t| (t, true))).map(
+/// The spec's requirements (or bugfix clauses), parsed.
+fn parsed_requirements(inputs: &Inputs) -> Option<specwright_spec::requirements::Requirements> {
+    inputs.requirements.as_deref().map(|t| (t, false)).or(inputs.bugfix.as_deref().map(|t| (t, true))).map(
         |(t, bugfix)| {
             let index = specwright_spec::LineIndex::new(t);
             if bugfix {
@@ -161,7 +251,11 @@ fn template_for(target: DocTarget, inputs: &Inputs) -> String {
                 specwright_spec::requirements::parse_requirements(t, &index)
             }
         },
-    );
+    )
+}
+
+fn template_for(target: DocTarget, inputs: &Inputs) -> String {
+    let reqs = parsed_requirements(inputs);
     match target {
         DocTarget::Requirements => template::requirements(&inputs.prompt),
         DocTarget::Bugfix => template::bugfix(&inputs.prompt),
@@ -220,12 +314,15 @@ pub fn render_value(target: DocTarget, value: serde_json::Value) -> Option<Strin
 /// The document as far as it has arrived.
 fn preview(target: DocTarget, format: AnswerFormat, raw: &str) -> String {
     match format {
-        AnswerFormat::Structured => {
+        AnswerFormat::Structured if raw.trim_start().starts_with('{') => {
             partial::parse_prefix(raw).and_then(|v| render_value(target, v)).unwrap_or_default()
         }
-        AnswerFormat::Markdown => match raw.find("# ") {
-            Some(i) if i == 0 || raw[..i].ends_with('\n') => raw[i..].to_string(),
-            _ => String::new(),
-        },
+        // Markdown, or a structured answer that is not JSON (a server that
+        // ignored the schema may answer with the document itself): the raw
+        // text from the document's title on.
+        AnswerFormat::Structured | AnswerFormat::Markdown => {
+            let start = if raw.starts_with("# ") { Some(0) } else { raw.find("\n# ").map(|i| i + 1) };
+            start.map(|i| raw[i..].to_string()).unwrap_or_default()
+        }
     }
 }

@@ -6,8 +6,12 @@
 //! - Where the provider can constrain output, each document is asked for as
 //!   JSON following [`schema`] (EARS patterns and existing requirement ids
 //!   are in the schema) and rendered by [`render`]; otherwise as Markdown.
+//!   A structured answer that is not such JSON (a server that ignored the
+//!   schema) is read as the step's Kiro Markdown document when it is one.
 //! - Every answer is parsed with the spec model and checked ([`validate`]);
 //!   problems go back to the model for a bounded number of repair rounds.
+//!   Tasks that still fail are derived from the requirements instead
+//!   ([`template::derived_tasks`]), and the result says so.
 //! - Without a model, [`template`] writes honest templates.
 //! - [`merge`] updates an existing tasks.md without losing work.
 //! - [`steering`] writes the prose of generated steering documents around

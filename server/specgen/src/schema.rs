@@ -3,7 +3,10 @@
 //! llama.cpp's and Ollama's JSON-schema grammars, Anthropic tool input
 //! schemas): every object lists all its properties as required and allows
 //! no others. Requirement ids are an `enum` of the ids that exist, so a
-//! constrained model cannot cite one that does not.
+//! constrained model cannot cite one that does not, and every list that
+//! validation requires to be non-empty (requirements and their criteria,
+//! the design's components, data models and error handling, the tasks) has
+//! `minItems: 1`, so a constrained model cannot leave it empty.
 
 use serde_json::{Value, json};
 
@@ -20,6 +23,12 @@ fn string(description: &str) -> Value {
 
 fn array(items: Value, description: &str) -> Value {
     json!({"type": "array", "items": items, "description": description})
+}
+
+/// An array that validation requires to hold something (`minItems`, which
+/// OpenAI strict mode, llama.cpp's grammars and Anthropic all take).
+fn non_empty(items: Value, description: &str) -> Value {
+    json!({"type": "array", "items": items, "minItems": 1, "description": description})
 }
 
 /// The ids a document may cite: an enum of existing criterion ids, or the
@@ -48,12 +57,12 @@ pub fn requirements() -> Value {
             "capability": string("What they want: 'to reset my password'"),
             "benefit": string("Why: 'I can regain access to my account'"),
         })),
-        "acceptance_criteria": array(criterion, "Testable EARS statements, 2 to 8"),
+        "acceptance_criteria": non_empty(criterion, "Testable EARS statements, 2 to 8"),
     }));
     object(json!({
         "introduction": string("What the feature is and why, in a short paragraph"),
         "glossary": array(object(json!({"term": string("A term, e.g. Auth_Service"), "definition": string("Its meaning")})), "The systems and terms the criteria use"),
-        "requirements": array(requirement, "The requirements, in order"),
+        "requirements": non_empty(requirement, "The requirements, in order"),
     }))
 }
 
@@ -66,8 +75,8 @@ pub fn bugfix() -> Value {
     };
     object(json!({
         "introduction": string("The bug in a short paragraph: symptom, impact, where"),
-        "current_behavior": array(clause("What the system does now (the defect), without 'the system'"), "The defect"),
-        "expected_behavior": array(clause("What the system SHALL do instead, without 'the system SHALL'"), "The fix"),
+        "current_behavior": non_empty(clause("What the system does now (the defect), without 'the system'"), "The defect"),
+        "expected_behavior": non_empty(clause("What the system SHALL do instead, without 'the system SHALL'"), "The fix"),
         "unchanged_behavior": array(clause("What the system SHALL CONTINUE TO do, without 'the system SHALL CONTINUE TO'"), "What must not regress"),
     }))
 }
@@ -82,18 +91,18 @@ pub fn design(ids: &[String]) -> Value {
         "overview": string("The design in a paragraph"),
         "architecture": string("The architecture in prose"),
         "architecture_diagram": string("A Mermaid diagram (flowchart or sequenceDiagram) without the ``` fence"),
-        "components": array(object(json!({
+        "components": non_empty(object(json!({
             "name": string("Component name"),
             "responsibility": string("What it does"),
             "interface": string("An interface sketch in the project's language, without the ``` fence"),
         })), "Components and their interfaces"),
-        "data_models": array(object(json!({
+        "data_models": non_empty(object(json!({
             "name": string("Model name"),
             "description": string("What it holds"),
             "fields": array(object(json!({"name": string("Field"), "type": string("Type"), "description": string("Meaning")})), "Fields"),
         })), "Data models"),
         "correctness_properties": array(property, "Properties that tests can check, each validating criteria"),
-        "error_handling": array(object(json!({"scenario": string("What goes wrong"), "handling": string("How the system responds")})), "Error handling"),
+        "error_handling": non_empty(object(json!({"scenario": string("What goes wrong"), "handling": string("How the system responds")})), "Error handling"),
         "testing_strategy": string("Unit, property-based and integration testing approach"),
     }))
 }
@@ -112,6 +121,6 @@ pub fn tasks(ids: &[String]) -> Value {
         "subtasks": array(subtask, "Sub-steps, in order"),
     }));
     object(
-        json!({"tasks": array(task, "Incremental coding tasks, each building on the previous; every criterion cited by some task")}),
+        json!({"tasks": non_empty(task, "Incremental coding tasks, each building on the previous; every criterion cited by some task")}),
     )
 }

@@ -115,6 +115,37 @@ pub fn design(description: &str, reqs: Option<&Requirements>) -> String {
 
 /// One task per requirement, citing all its criteria, then a final checkpoint.
 pub fn tasks(reqs: Option<&Requirements>) -> String {
+    let mut doc = derived_plan(reqs);
+    doc.tasks.push(Task {
+        title: "Checkpoint: make sure all tests pass".into(),
+        details: vec![NO_MODEL_NOTE.into()],
+        requirements: Vec::new(),
+        subtasks: Vec::new(),
+    });
+    render::tasks(&doc)
+}
+
+/// The note a plan derived from the requirements carries when the model's
+/// own plan could not be used.
+pub const DERIVED_TASKS_NOTE: &str = "_These tasks were derived from the requirements without the model's help: \
+the model's plan did not hold together after its repair rounds. There is one task per requirement, citing all its \
+acceptance criteria; break them down and order them as the design needs._";
+
+/// The plan written when a model's tasks still fail validation after the
+/// repair rounds: one task per requirement citing all its criteria, under
+/// [`DERIVED_TASKS_NOTE`]. `None` when no requirement has a criterion to cite.
+pub fn derived_tasks(reqs: Option<&Requirements>) -> Option<String> {
+    let doc = derived_plan(reqs);
+    if doc.tasks.is_empty() {
+        return None;
+    }
+    let text = render::tasks(&doc);
+    let body = text.strip_prefix("# Implementation Plan\n").unwrap_or(&text);
+    Some(format!("# Implementation Plan\n\n{DERIVED_TASKS_NOTE}\n{body}"))
+}
+
+/// One task per requirement that has criteria, citing all of them.
+fn derived_plan(reqs: Option<&Requirements>) -> TasksDoc {
     let mut doc = TasksDoc::default();
     for r in reqs.map(|r| r.requirements.as_slice()).unwrap_or_default() {
         let ids = strings(r.criteria.iter().filter(|c| c.role.is_requirement()).map(|c| c.id().to_string()));
@@ -129,13 +160,7 @@ pub fn tasks(reqs: Option<&Requirements>) -> String {
             subtasks: Vec::new(),
         });
     }
-    doc.tasks.push(Task {
-        title: "Checkpoint: make sure all tests pass".into(),
-        details: vec![NO_MODEL_NOTE.into()],
-        requirements: Vec::new(),
-        subtasks: Vec::new(),
-    });
-    render::tasks(&doc)
+    doc
 }
 
 /// The example layout shown to models that answer in Markdown.

@@ -116,12 +116,146 @@ async fn design_and_tasks_schemas_enumerate_existing_ids() {
     let ids = &requests[0].structured.as_ref().expect("structured").schema["properties"]["tasks"]["items"]["properties"]
         ["requirements"]["items"]["enum"];
     assert_eq!(ids, &serde_json::json!(["1.1", "1.2"]));
-    // An empty plan is repaired twice, then refused: nothing worth writing.
+    let schema = &requests[0].structured.as_ref().expect("structured").schema;
+    assert_eq!(schema["properties"]["tasks"]["minItems"], 1, "a plan has at least one task");
+    // An empty plan is repaired twice, then derived from the requirements.
     assert_eq!(requests.len(), 3, "first answer and two repair rounds");
-    match result {
-        Err(GenError::Invalid(problems)) => assert!(problems.iter().any(|p| p.contains("no task")), "{problems:?}"),
-        other => panic!("an empty plan is not written: {other:?}"),
+    let generated = result.expect("a plan derived from the requirements");
+    assert!(generated.text.contains(template::DERIVED_TASKS_NOTE), "{}", generated.text);
+    assert!(generated.problems[0].contains("derived from the requirements"), "{:?}", generated.problems);
+}
+
+#[test]
+fn every_schema_demands_what_validation_demands() {
+    let reqs = specwright_specgen::schema::requirements();
+    assert_eq!(reqs["properties"]["requirements"]["minItems"], 1);
+    assert_eq!(reqs["properties"]["requirements"]["items"]["properties"]["acceptance_criteria"]["minItems"], 1);
+    let bugfix = specwright_specgen::schema::bugfix();
+    assert_eq!(bugfix["properties"]["current_behavior"]["minItems"], 1);
+    assert_eq!(bugfix["properties"]["expected_behavior"]["minItems"], 1);
+    let ids = vec!["1.1".to_string(), "1.2".to_string()];
+    let design = specwright_specgen::schema::design(&ids);
+    for section in ["components", "data_models", "error_handling"] {
+        assert_eq!(design["properties"][section]["minItems"], 1, "{section}");
     }
+    let validates = &design["properties"]["correctness_properties"]["items"]["properties"]["validates"];
+    assert_eq!(validates["items"]["enum"], serde_json::json!(ids));
+    let tasks = specwright_specgen::schema::tasks(&ids);
+    assert_eq!(tasks["properties"]["tasks"]["minItems"], 1);
+    let task = &tasks["properties"]["tasks"]["items"]["properties"];
+    assert_eq!(task["requirements"]["items"]["enum"], serde_json::json!(ids));
+    assert_eq!(task["subtasks"]["items"]["properties"]["requirements"]["items"]["enum"], serde_json::json!(ids));
+}
+
+/// A Kiro Markdown document as a server that ignores `response_format`
+/// answers a structured request: in a fence, with chatter around it.
+fn fenced(doc: &str) -> String {
+    format!("Here is the document you asked for:\n\n```markdown\n{doc}```\n\nLet me know if you need changes.")
+}
+
+#[tokio::test]
+async fn markdown_answers_to_structured_requests_are_read_as_the_document() {
+    let requirements = template::requirements("Users log in");
+    let with_reqs = Inputs { requirements: Some(requirements.clone()), ..inputs("") };
+    let design = template::layout(DocTarget::Design);
+    let tasks = "# Implementation Plan\n\n- [ ] 1. Build login\n  - _Requirements: 1.1, 1.2_\n";
+    for (target, doc, inputs) in [
+        (DocTarget::Requirements, requirements.as_str(), inputs("Users log in")),
+        (DocTarget::Design, design.as_str(), with_reqs.clone()),
+        (DocTarget::Tasks, tasks, with_reqs.clone()),
+    ] {
+        for answer in [doc.to_string(), fenced(doc)] {
+            let model = Scripted::new(true, vec![Ok(answer.clone())]);
+            let (result, updates) = run(Some(&model), target, &inputs).await;
+            let generated = result.unwrap_or_else(|e| panic!("{target:?}: {e}"));
+            assert_eq!(generated.text, doc, "{target:?}: the document as the model wrote it");
+            assert_eq!(generated.repairs, 0, "{target:?}");
+            assert!(generated.problems.is_empty(), "{target:?}: {:?}", generated.problems);
+            assert!(model.requests()[0].structured.is_some(), "a structured request");
+            let p = previews(&updates);
+            assert!(!p.is_empty(), "{target:?}: the Markdown streams");
+            for pair in p.windows(2) {
+                assert!(pair[1].starts_with(&pair[0]), "previews only grow");
+            }
+            assert!(p.last().is_some_and(|last| last.starts_with(doc.trim_end())), "{target:?}: {p:#?}");
+        }
+    }
+    check_clean(&[(DocKind::Requirements, &requirements), (DocKind::Tasks, tasks)]);
+}
+
+#[tokio::test]
+async fn a_markdown_answer_is_validated_and_repaired_like_a_structured_one() {
+    let reqs = template::requirements("x");
+    let broken = "# Implementation Plan\n\n- [ ] 1. Build it\n  - _Requirements: 1.1, 9.9_\n";
+    let fixed = serde_json::json!({"tasks": [{"title": "Build it", "details": [], "requirements": ["1.1", "1.2"], "subtasks": []}]});
+    let model = Scripted::new(true, vec![Ok(broken.into()), Ok(fixed.to_string())]);
+    let inputs = Inputs { requirements: Some(reqs), ..inputs("") };
+    let (result, _) = run(Some(&model), DocTarget::Tasks, &inputs).await;
+    let generated = result.expect("repaired");
+    assert_eq!(generated.repairs, 1);
+    assert_eq!(generated.text, "# Implementation Plan\n\n- [ ] 1. Build it\n  - _Requirements: 1.1, 1.2_\n");
+    let requests = model.requests();
+    let specwright_models::Content::Text { text } = &requests[1].messages[2].content[0] else { panic!("text") };
+    assert!(text.contains("requirement 9.9 does not exist"), "{text}");
+}
+
+#[tokio::test]
+async fn an_answer_that_is_neither_json_nor_a_document_is_refused() {
+    let chatter = "I am sorry, I cannot write that document.";
+    let model = Scripted::new(true, vec![Ok(chatter.into()), Ok(chatter.into()), Ok(chatter.into())]);
+    let (result, _) = run(Some(&model), DocTarget::Requirements, &inputs("x")).await;
+    let err = result.expect_err("refused");
+    assert!(
+        err.to_string().contains("neither JSON following the schema nor a Markdown requirements.md"),
+        "both were tried: {err}"
+    );
+    assert_eq!(model.requests().len(), 3, "repaired twice first");
+    let specwright_models::Content::Text { text } = &model.requests()[1].messages[2].content[0] else { panic!() };
+    assert!(text.contains("neither JSON"), "the repair round says what was wrong: {text}");
+
+    // A design without its sections is not a design either.
+    let prose = "# Design Document\n\nWe will build it.\n";
+    let model = Scripted::new(true, vec![Ok(prose.into()), Ok(prose.into()), Ok(prose.into())]);
+    let with_reqs = Inputs { requirements: Some(template::requirements("x")), ..inputs("") };
+    let (result, _) = run(Some(&model), DocTarget::Design, &with_reqs).await;
+    assert!(matches!(result, Err(GenError::Invalid(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn tasks_that_keep_failing_are_derived_from_the_requirements() {
+    let reqs = serde_json::from_str(&requirements_json()).expect("json");
+    let reqs = specwright_specgen::render_value(DocTarget::Requirements, reqs).expect("render");
+    let bad = "# Implementation Plan\n\n- [ ] 1. Do everything\n  - _Requirements: 7.7_\n";
+    let model = Scripted::new(true, vec![Ok(bad.into()), Ok("nope".into()), Ok(bad.into())]);
+    let with_reqs = Inputs { requirements: Some(reqs.clone()), ..inputs("") };
+    let (result, updates) = run(Some(&model), DocTarget::Tasks, &with_reqs).await;
+    let generated = result.expect("derived");
+    assert_eq!(generated.repairs, 2);
+    assert_eq!(generated.drafted_by.as_deref(), Some("scripted"));
+    let text = &generated.text;
+    assert!(text.starts_with(&format!("# Implementation Plan\n\n{}\n", template::DERIVED_TASKS_NOTE)), "{text}");
+    assert!(
+        text.contains(
+            "- [ ] 1. Implement Sign up\n  - Write the code and its unit tests\n  - _Requirements: 1.1, 1.2_"
+        )
+    );
+    assert!(
+        text.contains("- [ ] 2. Implement Log in\n  - Write the code and its unit tests\n  - _Requirements: 2.1, 2.2_")
+    );
+    assert_eq!(generated.problems.len(), 1, "{:?}", generated.problems);
+    assert!(generated.problems[0].starts_with("tasks.md was derived from the requirements without the model's help"));
+    assert!(generated.problems[0].contains("7.7"), "says what the model got wrong: {:?}", generated.problems);
+    assert!(updates.iter().any(|u| matches!(u, Update::Status(s) if s.contains("Deriving tasks.md"))));
+    check_clean(&[(DocKind::Requirements, &reqs), (DocKind::Tasks, text)]);
+
+    // A refinement does not replace the user's plan.
+    let model = Scripted::new(true, vec![Ok("nope".into()), Ok("nope".into()), Ok("nope".into())]);
+    let refine = Inputs { tasks: Some(bad.into()), instruction: Some("split task 1".into()), ..with_reqs.clone() };
+    assert!(matches!(run(Some(&model), DocTarget::Tasks, &refine).await.0, Err(GenError::Invalid(_))));
+    // Nor is there anything to derive from a design alone.
+    let design_only = Inputs { design: Some(template::layout(DocTarget::Design)), ..inputs("") };
+    let model = Scripted::new(true, vec![Ok("nope".into()), Ok("nope".into()), Ok("nope".into())]);
+    assert!(matches!(run(Some(&model), DocTarget::Tasks, &design_only).await.0, Err(GenError::Invalid(_))));
 }
 
 #[tokio::test]

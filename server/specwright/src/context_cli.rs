@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use clap::Subcommand;
 use specwright_index::Index;
+use specwright_index::cache::IndexCache;
 use specwright_index::map::{Focus, repo_map};
 
 #[derive(Subcommand, Debug)]
@@ -26,18 +27,28 @@ pub enum ContextCommand {
         /// Print timings, sizes and peak memory to stderr.
         #[arg(long)]
         stats: bool,
+        /// Parse every file, neither reading nor writing the index cache.
+        #[arg(long)]
+        no_cache: bool,
     },
 }
 
 pub fn run(command: ContextCommand) -> ExitCode {
-    let ContextCommand::Map { dir, tokens, focus, stats } = command;
+    let ContextCommand::Map { dir, tokens, focus, stats, no_cache } = command;
     let root = dir.unwrap_or_else(|| PathBuf::from("."));
     if !root.is_dir() {
         eprintln!("error: {} is not a folder", root.display());
         return ExitCode::from(2);
     }
     let started = Instant::now();
-    let index = Index::build(&root);
+    let cache = if no_cache { None } else { IndexCache::for_root(&root) };
+    let (index, report) = match &cache {
+        Some(cache) => {
+            let (index, report) = Index::build_cached(&root, cache);
+            (index, Some(report))
+        }
+        None => (Index::build(&root), None),
+    };
     let indexed = started.elapsed();
     let focus = Focus { files: focus.iter().map(|f| relative(&root, f)).collect(), ..Focus::default() };
     let map = repo_map(&index, &focus, tokens);
@@ -47,8 +58,28 @@ pub fn run(command: ContextCommand) -> ExitCode {
         return ExitCode::from(2);
     }
     if stats {
+        let cached = match (&report, &cache) {
+            (Some(r), Some(cache)) => {
+                let mut line = format!(
+                    " ({} parsed, {} from the cache, {} dropped; cache {}",
+                    r.parsed,
+                    r.reused,
+                    r.dropped,
+                    cache.file().display()
+                );
+                if let Some(why) = &r.ignored {
+                    line.push_str(&format!(", ignored: {why}"));
+                }
+                if let Some(e) = &r.write_error {
+                    line.push_str(&format!(", not written: {e}"));
+                }
+                line.push(')');
+                line
+            }
+            _ => " (no cache)".to_string(),
+        };
         eprintln!(
-            "indexed {} files in {:.1} ms; map of {} tokens ({} files, {} symbols) in {:.1} ms total; peak memory {}",
+            "indexed {} files in {:.1} ms{cached}; map of {} tokens ({} files, {} symbols) in {:.1} ms total; peak memory {}",
             index.files.len(),
             indexed.as_secs_f64() * 1000.0,
             map.tokens,

@@ -1,5 +1,5 @@
 //! `specwright context map` on the command line: the budget, what the walk
-//! skips, focus, `--stats`, and usage errors.
+//! skips, focus, `--stats`, the index cache, and usage errors.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -30,8 +30,15 @@ impl Drop for Temp {
     }
 }
 
+/// Runs the binary in `cwd`, its index cache in `cwd/.cache` (hidden, so
+/// never walked; removed with the workspace), never the user's.
 fn run_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_specwright")).args(args).current_dir(cwd).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SPECWRIGHT_CACHE_DIR", cwd.join(".cache"))
+        .output()
+        .expect("runs")
 }
 
 fn stdout(out: &Output) -> String {
@@ -197,4 +204,89 @@ fn empty_folder_prints_nothing_and_bad_dirs_are_usage_errors() {
     }
     let out = run_in(&ws.0, &["context", "map", ".", "--tokens", "many"]);
     assert_eq!(out.status.code(), Some(2), "a bad option is a usage error");
+}
+
+/// Dates every file under `dir` an hour back, as files not being edited
+/// (files modified in the last seconds are never trusted to the cache).
+fn age(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            age(&path);
+        } else {
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(hour_ago).unwrap();
+        }
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_second_map_comes_from_the_cache_and_is_the_same() {
+    let ws = workspace("cache");
+    age(&ws.0);
+    let args = ["context", "map", ".", "--tokens", "800", "--stats"];
+    let cold = run_in(&ws.0, &args);
+    assert!(stderr(&cold).contains("(8 parsed, 0 from the cache, 0 dropped; cache "), "{}", stderr(&cold));
+    let cache_file = ws.0.join(".cache").join("index");
+    let written: Vec<_> = std::fs::read_dir(&cache_file).expect("cache folder").filter_map(Result::ok).collect();
+    assert_eq!(written.len(), 1, "one cache file: {written:?}");
+    assert!(written[0].file_name().to_string_lossy().ends_with(".bin"));
+
+    let warm = run_in(&ws.0, &args);
+    assert_eq!(stdout(&warm), stdout(&cold), "the same map");
+    assert!(stderr(&warm).contains("(0 parsed, 8 from the cache, 0 dropped; cache "), "{}", stderr(&warm));
+
+    // From another folder, by another path: the same cache.
+    let parent = ws.0.parent().unwrap();
+    let name = ws.0.file_name().unwrap().to_str().unwrap();
+    let elsewhere = Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["context", "map", name, "--tokens", "800", "--stats"])
+        .current_dir(parent)
+        .env("SPECWRIGHT_CACHE_DIR", ws.0.join(".cache"))
+        .output()
+        .expect("runs");
+    assert_eq!(stdout(&elsewhere), stdout(&cold));
+    assert!(stderr(&elsewhere).contains("(0 parsed, 8 from the cache"), "{}", stderr(&elsewhere));
+
+    // One file changed, one deleted: only the changed one is parsed.
+    ws.write("src/csv.ts", "export function formatCsv(rows: string[][], sep: string): string {\n  return sep;\n}\n");
+    std::fs::remove_file(ws.0.join("scripts/report.py")).unwrap();
+    let changed = run_in(&ws.0, &args);
+    assert!(stderr(&changed).contains("(1 parsed, 6 from the cache, 1 dropped"), "{}", stderr(&changed));
+    let map = stdout(&changed);
+    assert!(map.contains("sep: string") && !map.contains("report.py"), "{map}");
+
+    // --no-cache parses everything and gives the same map.
+    let bypass = run_in(&ws.0, &["context", "map", ".", "--tokens", "800", "--stats", "--no-cache"]);
+    assert_eq!(stdout(&bypass), map);
+    assert!(
+        stderr(&bypass).contains("indexed 7 files in ") && stderr(&bypass).contains("(no cache)"),
+        "{}",
+        stderr(&bypass)
+    );
+}
+
+#[test]
+fn a_corrupt_cache_is_rebuilt() {
+    let ws = workspace("corrupt-cache");
+    age(&ws.0);
+    let args = ["context", "map", ".", "--tokens", "800", "--stats"];
+    let cold = run_in(&ws.0, &args);
+    let dir = ws.0.join(".cache").join("index");
+    for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+        std::fs::write(entry.path(), b"not a cache").unwrap();
+    }
+    let again = run_in(&ws.0, &args);
+    assert_eq!(stdout(&again), stdout(&cold));
+    assert!(
+        stderr(&again).contains("(8 parsed, 0 from the cache") && stderr(&again).contains("ignored: "),
+        "{}",
+        stderr(&again)
+    );
+    let warm = run_in(&ws.0, &args);
+    assert!(stderr(&warm).contains("(0 parsed, 8 from the cache"), "{}", stderr(&warm));
 }

@@ -166,12 +166,14 @@ async fn repo_map_ranks_by_use_within_the_budget() {
     let none = client.request_ok(REPO_MAP, json!({"budget": 0})).await;
     assert_eq!((none["text"].as_str(), none["tokens"].as_u64()), (Some(""), Some(0)), "{none}");
 
-    // A file in focus comes first, with what it uses; alone, csv.ts is low.
+    // A file in focus comes first, with what it uses; alone, csv.ts (imported by one file) comes after
+    // the modules many files import.
     let reports = ws.uri("src/routes/reports.ts");
     let focused = client.request_ok(REPO_MAP, json!({"budget": budget, "focus": [reports]})).await;
     check_budget(&focused, budget);
     assert_eq!(files_of(&focused)[..2], ["src/routes/reports.ts", "src/csv.ts"], "{}", focused["text"]);
-    assert!(place(&map, "src/csv.ts") > 2, "{}", map["text"]);
+    assert!(place(&map, "src/csv.ts") > place(&map, "src/auth.ts"), "{}", map["text"]);
+    assert!(place(&focused, "src/csv.ts") < place(&map, "src/csv.ts"), "{}", map["text"]);
     assert!(place(&map, "src/routes/reports.ts") > place(&focused, "src/routes/reports.ts"));
 
     // A symbol in focus moves the file defining it up.
@@ -377,4 +379,46 @@ async fn gitignored_files_opened_in_the_editor_stay_out_of_the_index() {
     let text = map["text"].as_str().unwrap_or_default();
     assert!(!text.contains("generated/client.ts") && !text.contains("generatedClient"), "{text}");
     assert!(text.contains("src/db.ts"), "the rest is mapped: {text}");
+}
+
+/// Dates every file under `dir` an hour back, as files not being edited
+/// (files modified in the last seconds are never trusted to the index cache).
+fn age(dir: &std::path::Path) {
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            age(&path);
+        } else {
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(hour_ago).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_server_keeps_the_index_cache_the_command_line_reads() {
+    let ws = workspace("repomap-cache");
+    age(&ws.root);
+    let client = Client::in_process();
+    client.initialize(&ws.root).await;
+    let map = client.request_ok(REPO_MAP, json!({"budget": 2048})).await;
+    let indexed = map["indexed"].as_u64().unwrap();
+    assert_eq!(indexed, 8, "{map}");
+
+    // The server's own cache folder (never the user's), one file for the folder.
+    let cache = client.data_dir().join("cache");
+    let files: Vec<_> = std::fs::read_dir(cache.join("index")).expect("the cache was written").collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+
+    // The command line reads it: nothing to parse, the same map.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["context", "map", ".", "--tokens", "2048", "--stats"])
+        .current_dir(&ws.root)
+        .env("SPECWRIGHT_CACHE_DIR", &cache)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("(0 parsed, {indexed} from the cache")), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), map["text"].as_str().unwrap());
 }

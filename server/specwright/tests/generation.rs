@@ -490,3 +490,115 @@ async fn refine_rewrites_one_document_and_design_first_starts_with_design() {
     let last = edits.last().expect("an edit");
     assert_eq!(last["edit"]["documentChanges"][0]["textDocument"]["version"], 1, "versioned against the open document");
 }
+
+/// A Markdown answer to a structured request, as a server or proxy that
+/// ignores `response_format` (or drops the forced tool) sends it: plain
+/// text, fenced, with chatter around it. Both wire formats carry it as text.
+fn markdown(doc: &str) -> Reply {
+    let text = format!("Here is the document:\n\n```markdown\n{doc}```\n\nShall I go on?");
+    let chunks = text.as_bytes().chunks(30).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    Reply::Text { chunks, delay_ms: 0 }
+}
+
+const DESIGN_MD: &str = "# Design Document\n\n## Overview\n\nAn auth service.\n\n## Architecture\n\n\
+Routes call the Auth_Service.\n\n## Components and Interfaces\n\n### Auth_Service\n\nSigns users up and in.\n\n\
+## Data Models\n\n### User\n\nA registered user.\n\n## Correctness Properties\n\n### Property 1: Login round trip\n\n\
+For any registered user, logging in yields a token for that user.\n\n**Validates: Requirements 1.1, 2.1**\n\n\
+## Error Handling\n\n- **Duplicate email**: HTTP 409\n\n## Testing Strategy\n\nUnit and property tests.\n";
+
+const TASKS_MD: &str = "# Implementation Plan\n\n- [ ] 1. Sign up\n  - _Requirements: 1.1, 1.2_\n\n\
+- [ ] 2. Log in\n  - _Requirements: 2.1, 2.2_\n";
+
+#[tokio::test]
+async fn markdown_answers_to_structured_requests_are_written_for_both_wire_formats() {
+    let requirements_md =
+        specwright_specgen::render_value(specwright_specgen::DocTarget::Requirements, requirements_json())
+            .expect("render");
+    for wire in BOTH {
+        let server = ScriptedServer::start(vec![markdown(&requirements_md), markdown(DESIGN_MD), markdown(TASKS_MD)])
+            .await
+            .expect("server");
+        let env = start(&format!("markdown-{wire:?}"), options(wire, &server), true).await;
+        let c = &env.client;
+        let created = command(c, "specwright.spec.create", json!({"prompt": "Auth", "name": "auth"}))
+            .await
+            .expect("a Markdown document is accepted");
+        assert_eq!(created["problems"], json!([]), "{created}");
+        let dir = env.ws.path(".kiro/specs/auth");
+        assert_eq!(env.ws.read(".kiro/specs/auth/requirements.md"), requirements_md, "{wire:?}");
+        let streamed = streamed(c, &uri(&dir.join("requirements.md")));
+        assert!(streamed.starts_with(&requirements_md), "the Markdown streams as it arrives: {streamed}");
+        let design = command(c, "specwright.spec.generateDesign", json!({"spec": "auth"})).await.expect("design");
+        assert_eq!(design["problems"], json!([]), "{design}");
+        assert_eq!(env.ws.read(".kiro/specs/auth/design.md"), DESIGN_MD, "{wire:?}");
+        let tasks = command(c, "specwright.spec.generateTasks", json!({"spec": "auth"})).await.expect("tasks");
+        assert_eq!(tasks["problems"], json!([]), "{tasks}");
+        assert_eq!(env.ws.read(".kiro/specs/auth/tasks.md"), TASKS_MD, "{wire:?}");
+        check_clean(&dir);
+        let requests = server.requests();
+        assert_eq!(requests.len(), 3, "no repair round");
+        for r in &requests {
+            match wire {
+                Wire::Anthropic => assert_eq!(r.body["tool_choice"]["type"], "tool"),
+                Wire::OpenAi => assert_eq!(r.body["response_format"]["type"], "json_schema"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_answer_that_is_neither_json_nor_a_document_is_refused() {
+    for wire in BOTH {
+        let chatter = || Reply::Text { chunks: vec!["Sorry, I cannot do that.".into()], delay_ms: 0 };
+        let server = ScriptedServer::start(vec![chatter(), chatter(), chatter()]).await.expect("server");
+        let env = start(&format!("neither-{wire:?}"), options(wire, &server), true).await;
+        let err = command(&env.client, "specwright.spec.create", json!({"prompt": "Auth", "name": "auth"}))
+            .await
+            .expect_err("refused");
+        let message = err["message"].as_str().unwrap_or_default();
+        assert!(message.contains("neither JSON following the schema nor a Markdown requirements.md"), "{err}");
+        assert!(!env.ws.path(".kiro/specs/auth").exists(), "nothing written");
+        assert_eq!(server.requests().len(), 3, "two repair rounds first");
+    }
+}
+
+#[tokio::test]
+async fn tasks_the_model_cannot_plan_are_derived_from_the_requirements() {
+    for wire in BOTH {
+        let empty = answer(wire, "tasks_document", &json!({"tasks": []}), 0);
+        let wrong = markdown("# Implementation Plan\n\n- [ ] 1. Everything\n  - _Requirements: 9.9_\n");
+        let server = ScriptedServer::start(vec![empty.clone(), wrong, empty]).await.expect("server");
+        let env = start(&format!("derived-{wire:?}"), options(wire, &server), true).await;
+        let reqs = specwright_specgen::render_value(specwright_specgen::DocTarget::Requirements, requirements_json())
+            .expect("render");
+        env.ws.write(".kiro/specs/auth/requirements.md", &reqs);
+        let c = &env.client;
+        let result = command(c, "specwright.spec.generateTasks", json!({"spec": "auth"})).await.expect("derived");
+        let problems = result["problems"].as_array().cloned().unwrap_or_default();
+        assert_eq!(problems.len(), 1, "{result}");
+        assert!(
+            problems[0].as_str().is_some_and(|p| p.starts_with("tasks.md was derived from the requirements")),
+            "{result}"
+        );
+        let messages = c.notifications("window/showMessage");
+        assert!(
+            messages.iter().any(|m| m["message"].as_str().is_some_and(|t| t.contains("without the model's help"))),
+            "{messages:?}"
+        );
+        let text = env.ws.read(".kiro/specs/auth/tasks.md");
+        assert!(text.starts_with("# Implementation Plan\n\n_These tasks were derived from the requirements"), "{text}");
+        assert!(text.contains(
+            "- [ ] 1. Implement Sign up\n  - Write the code and its unit tests\n  - _Requirements: 1.1, 1.2_"
+        ));
+        assert!(text.contains(
+            "- [ ] 2. Implement Log in\n  - Write the code and its unit tests\n  - _Requirements: 2.1, 2.2_"
+        ));
+        check_clean(&env.ws.path(".kiro/specs/auth"));
+        assert_eq!(server.requests().len(), 3);
+        let schema = match wire {
+            Wire::Anthropic => server.requests()[0].body["tools"][0]["input_schema"].clone(),
+            Wire::OpenAi => server.requests()[0].body["response_format"]["json_schema"]["schema"].clone(),
+        };
+        assert_eq!(schema["properties"]["tasks"]["minItems"], 1, "{schema}");
+    }
+}

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use specwright_index::cache::IndexCache;
 use specwright_index::map::{Focus, repo_map};
 use specwright_index::{FileIndex, Index, Lang};
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -37,8 +38,36 @@ fn parse_source(root: &Path, path: &Path, text: Option<&str>) -> Option<FileInde
     scratch.files.remove(&rel)
 }
 
-/// Indexes every workspace folder that has no index yet, in the background.
-pub(super) fn build_indexes_in_background(world: Arc<std::sync::RwLock<super::world::World>>) {
+/// A workspace folder's index, through its cache in `cache_dir` when there
+/// is one: the files unchanged since the last build (by this server or the
+/// CLI) are not parsed again, and the cache is written back.
+fn build_index(root: &Path, cache_dir: Option<&Path>) -> Index {
+    let Some(dir) = cache_dir else { return Index::build(root) };
+    let cache = IndexCache::in_dir(dir, root);
+    let (index, report) = Index::build_cached(root, &cache);
+    tracing::info!(
+        "index of {}: {} files parsed, {} from the cache ({}), {} dropped",
+        root.display(),
+        report.parsed,
+        report.reused,
+        cache.file().display(),
+        report.dropped
+    );
+    if let Some(why) = &report.ignored {
+        tracing::info!("index cache {} ignored: {why}", cache.file().display());
+    }
+    if let Some(e) = &report.write_error {
+        tracing::warn!("index cache {} not written: {e}", cache.file().display());
+    }
+    index
+}
+
+/// Indexes every workspace folder that has no index yet, in the background,
+/// through the index cache in `cache_dir` (`None`: parsing every file).
+pub(super) fn build_indexes_in_background(
+    world: Arc<std::sync::RwLock<super::world::World>>,
+    cache_dir: Option<PathBuf>,
+) {
     tokio::spawn(async move {
         let roots: Vec<PathBuf> = {
             let w = world.read().unwrap_or_else(|e| e.into_inner());
@@ -47,8 +76,8 @@ pub(super) fn build_indexes_in_background(world: Arc<std::sync::RwLock<super::wo
         for root in roots {
             let started = std::time::Instant::now();
             let built = tokio::task::spawn_blocking({
-                let root = root.clone();
-                move || Index::build(&root)
+                let (root, cache_dir) = (root.clone(), cache_dir.clone());
+                move || build_index(&root, cache_dir.as_deref())
             })
             .await;
             match built {
@@ -152,8 +181,8 @@ impl Server {
     pub(super) async fn fresh_index(&self, root: &Path) -> Option<Arc<Index>> {
         if !self.world().indexes.contains_key(root) {
             let built = tokio::task::spawn_blocking({
-                let root = root.to_path_buf();
-                move || Index::build(&root)
+                let (root, cache_dir) = (root.to_path_buf(), self.index_cache.clone());
+                move || build_index(&root, cache_dir.as_deref())
             })
             .await
             .ok()?;

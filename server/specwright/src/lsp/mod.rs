@@ -30,6 +30,9 @@ pub struct ServerOptions {
     /// (`specwright_hooks::trust::data_dir`). Never a workspace setting: no
     /// file inside a repository may decide what the user trusts.
     pub data_dir: Option<std::path::PathBuf>,
+    /// Where the code index cache lives; `None` for the user's cache folder
+    /// (`specwright_index::cache::cache_dir`).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// Builds the service with every custom method registered.

@@ -71,6 +71,8 @@ pub struct Server {
     pub(super) hook_watchers: tokio::sync::Mutex<Option<Vec<lsp::FileSystemWatcher>>>,
     /// Chat sessions: where they are kept, and the running turns.
     pub(super) chats: Arc<super::chat::Chats>,
+    /// The cache folder the code indexes are kept in between runs (`None`: no cache).
+    pub(super) index_cache: Option<PathBuf>,
 }
 
 /// Runs `f`, turning a panic into a JSON-RPC internal error so that one bad
@@ -112,6 +114,7 @@ impl Server {
             map_tokens: std::sync::atomic::AtomicUsize::new(specwright_specgen::context::DEFAULT_MAP_TOKENS),
             hook_watchers: tokio::sync::Mutex::default(),
             chats,
+            index_cache: options.cache_dir.clone().or_else(specwright_index::cache::cache_dir),
         }
     }
 
@@ -430,7 +433,7 @@ impl LanguageServer for Server {
         }
         self.sync_hook_watchers().await;
         self.publish(changed).await;
-        super::context::build_indexes_in_background(Arc::clone(&self.world));
+        super::context::build_indexes_in_background(Arc::clone(&self.world), self.index_cache.clone());
         if let Some(e) = self.model_error() {
             self.client
                 .show_message(lsp::MessageType::WARNING, format!("Specwright: the model is not usable: {e}"))
@@ -577,7 +580,7 @@ impl LanguageServer for Server {
         };
         // The folders are changed; what they hold is read off the world's
         // lock and off the request path, while the index builds.
-        super::context::build_indexes_in_background(Arc::clone(&self.world));
+        super::context::build_indexes_in_background(Arc::clone(&self.world), self.index_cache.clone());
         let mut changed = super::world::rescan(&self.world).await;
         changed.removed.extend(cleared);
         self.publish(changed).await;

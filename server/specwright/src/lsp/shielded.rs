@@ -105,7 +105,7 @@ mod tests {
         let (client, server) = tokio::io::duplex(1 << 16);
         let (server_in, server_out) = tokio::io::split(server);
         let data_dir = std::env::temp_dir().join(format!("specwright-shield-{}", std::process::id()));
-        let options = super::super::ServerOptions { data_dir: Some(data_dir) };
+        let options = super::super::ServerOptions { cache_dir: Some(data_dir.join("cache")), data_dir: Some(data_dir) };
         let serving = tokio::spawn(super::super::serve_with(server_in, server_out, options));
         let (client_in, mut client_out) = tokio::io::split(client);
         let mut client_in = BufReader::new(client_in);

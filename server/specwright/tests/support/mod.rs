@@ -618,7 +618,10 @@ impl Client {
         let (server_in, server_out) = tokio::io::split(server_end);
         let (client_in, client_out) = tokio::io::split(client_end);
         let mut client = Self::connect(client_in, client_out);
-        let options = specwright::lsp::ServerOptions { data_dir: Some(client.data_dir.clone()) };
+        let options = specwright::lsp::ServerOptions {
+            data_dir: Some(client.data_dir.clone()),
+            cache_dir: Some(client.data_dir.join("cache")),
+        };
         client.server = Some(tokio::spawn(specwright::lsp::serve_with(server_in, server_out, options)));
         client
     }
@@ -632,7 +635,10 @@ impl Client {
         let mut client = Self::connect(client_in, client_out);
         // The caller owns the folder: this client leaves it in place.
         client.data_dir = PathBuf::new();
-        let options = specwright::lsp::ServerOptions { data_dir: Some(data_dir.to_path_buf()) };
+        let options = specwright::lsp::ServerOptions {
+            data_dir: Some(data_dir.to_path_buf()),
+            cache_dir: Some(data_dir.join("cache")),
+        };
         client.server = Some(tokio::spawn(specwright::lsp::serve_with(server_in, server_out, options)));
         client
     }
@@ -665,6 +671,7 @@ impl Client {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
             .args(args)
             .env("SPECWRIGHT_DATA_DIR", &data_dir)
+            .env("SPECWRIGHT_CACHE_DIR", data_dir.join("cache"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
