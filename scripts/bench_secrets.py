@@ -5,7 +5,7 @@ Run by scripts/bench-secrets, which fetches effect@3.22.4 (npm pack), installs g
 Kingfisher 2.14.0 in a virtual environment and builds the release binary. This program:
 
 1. builds a labelled corpus, deterministically from --seed: every TypeScript file of the package
-   (src/ and dist/dts/) copied to WORK/corpus/, with fake credentials of 21 kinds planted at random
+   (src/ and dist/dts/) copied to WORK/corpus/, with fake credentials of 60 kinds planted at random
    lines of random files in forms that TypeScript code and .env files use, and hard negatives
    (hex digests, UUIDs, lockfile integrity strings, base64 data-URI images, documentation
    fixtures, environment references, templates) planted the same way; the labels go to
@@ -154,6 +154,117 @@ class Gen:
         rows = [body[i : i + width] for i in range(0, len(body), width)]
         return [f"-----BEGIN {kind}-----", *rows, f"-----END {kind}-----"]
 
+    # ---- vendor tokens (issue 14) ---------------------------------------------------------------
+
+    def uuid_value(self):
+        return self.uuid()
+
+    def slack_app(self):
+        return (j("xa", "pp-1-A") + self.s(UPPER_DIGITS, 10) + "-" + self.s(string.digits, 13) + "-"
+                + self.s(HEX, 64))
+
+    def stripe_restricted(self):
+        return j("rk", "_live_", "51") + self.s(ALNUM, 97)
+
+    def shopify(self):
+        return j("shp", self.pick(["at_", "ca_", "pa_", "ss_"])) + self.s(HEX, 32)
+
+    def digitalocean(self):
+        return j("do", "p_v1_") + self.s(HEX, 64)
+
+    def databricks(self):
+        return j("da", "pi") + self.s(HEX, 32)
+
+    def doppler(self):
+        return j("dp", ".pt.") + self.s(ALNUM, 43)
+
+    def huggingface(self):
+        return j("h", "f_") + self.s(string.ascii_letters, 34)
+
+    def linear(self):
+        return j("lin", "_api_") + self.s(ALNUM, 40)
+
+    def notion(self):
+        return j("nt", "n_") + self.s(string.digits, 11) + self.s(ALNUM, 35)
+
+    def postman(self):
+        return j("PM", "AK-") + self.s(HEX, 24) + "-" + self.s(HEX, 34)
+
+    def planetscale(self):
+        return j("pscale", "_tkn_") + self.s(URLSAFE, 43)
+
+    def pulumi(self):
+        return j("pu", "l-") + self.s(HEX, 40)
+
+    def sentry_user(self):
+        return j("sntr", "yu_") + self.s(HEX, 64)
+
+    def grafana_sa(self):
+        return j("gl", "sa_") + self.s(ALNUM, 32) + "_" + self.s(HEX, 8)
+
+    def new_relic(self):
+        return j("NR", "AK-") + self.s(UPPER_DIGITS, 27)
+
+    def heroku_v2(self):
+        return j("HR", "KU-AA") + self.s(URLSAFE, 58)
+
+    def gitlab_runner(self):
+        return j("gl", "rt-") + self.s(URLSAFE, 20)
+
+    def atlassian(self):
+        return j("ATA", "TT3") + self.s(URLSAFE, 178) + "=" + self.s(HEX, 7).upper()
+
+    def mailchimp(self):
+        return self.s(HEX, 32) + "-us" + str(self.r.randint(1, 21))
+
+    def vault(self):
+        return j("hv", "s.") + self.s(URLSAFE, 95)
+
+    def brevo(self):
+        return j("xkey", "sib-") + self.s(HEX, 64) + "-" + self.s(ALNUM, 16)
+
+    def rubygems(self):
+        return j("ruby", "gems_") + self.s(HEX, 48)
+
+    def prefect(self):
+        return j("pn", "u_") + self.s(ALNUM, 36)
+
+    def alibaba_id(self):
+        return j("LT", "AI") + self.s(ALNUM, 20)
+
+    def azure_ad(self):
+        return self.s(ALNUM, 3) + self.s(string.digits, 1) + j("Q", "~") + self.s(ALNUM + "_~.-", 34)
+
+    def twitter_bearer(self):
+        return "A" * 22 + self.s(ALNUM, 90)
+
+    def hex32(self):
+        return self.s(HEX, 32)
+
+    def okta(self):
+        return "00" + self.s(ALNUM, 40)
+
+    def urlsafe40(self):
+        return self.s(URLSAFE, 40)
+
+    def urlsafe32(self):
+        return self.s(URLSAFE, 32)
+
+    def urlsafe43(self):
+        return self.s(URLSAFE, 43)
+
+    def alnum40(self):
+        return self.s(ALNUM, 40)
+
+    def alnum64(self):
+        return self.s(ALNUM, 64)
+
+    def mailgun(self):
+        return j("ke", "y-") + self.s(HEX, 32)
+
+    def launchdarkly(self):
+        return "sdk-" + self.uuid()
+
     def hex(self, n):
         return self.s(HEX, n)
 
@@ -207,6 +318,54 @@ KINDS = {
     "generic-password": ("password", ["password", "dbPassword", "adminPassword", "smtpPassword"]),
     "generic-api-key": ("api_key", ["apiKey", "apiSecret", "clientSecret", "authToken"]),
     "private-key-pem": ("pem", ["privateKey", "signingKey", "PRIVATE_KEY"]),
+    # Issue 14: vendor tokens with a prefix of their own ...
+    "slack-app-token": ("slack_app", ["slackAppToken", "appToken", "socketToken"]),
+    "stripe-restricted-key": ("stripe_restricted", ["stripeRestrictedKey", "stripeKey", "apiKey"]),
+    "shopify-token": ("shopify", ["shopifyAccessToken", "adminToken", "accessToken"]),
+    "digitalocean-pat": ("digitalocean", ["doToken", "digitaloceanToken", "token"]),
+    "databricks-token": ("databricks", ["databricksToken", "token", "dbToken"]),
+    "doppler-token": ("doppler", ["dopplerToken", "token"]),
+    "huggingface-token": ("huggingface", ["hfToken", "huggingfaceToken", "token"]),
+    "linear-api-key": ("linear", ["linearApiKey", "apiKey"]),
+    "notion-token": ("notion", ["notionToken", "auth", "integrationToken"]),
+    "postman-api-key": ("postman", ["postmanApiKey", "apiKey"]),
+    "planetscale-token": ("planetscale", ["planetscaleToken", "serviceToken"]),
+    "pulumi-token": ("pulumi", ["pulumiAccessToken", "accessToken"]),
+    "sentry-user-token": ("sentry_user", ["sentryAuthToken", "authToken"]),
+    "grafana-sa-token": ("grafana_sa", ["grafanaToken", "serviceAccountToken"]),
+    "new-relic-user-key": ("new_relic", ["newRelicApiKey", "userKey", "apiKey"]),
+    "heroku-api-key-v2": ("heroku_v2", ["herokuApiKey", "apiKey"]),
+    "gitlab-runner-token": ("gitlab_runner", ["runnerToken", "gitlabRunnerToken", "token"]),
+    "atlassian-api-token": ("atlassian", ["atlassianToken", "jiraToken", "apiToken"]),
+    "mailchimp-api-key": ("mailchimp", ["mailchimpApiKey", "apiKey", "mcKey"]),
+    "vault-token": ("vault", ["vaultToken", "token"]),
+    "brevo-api-key": ("brevo", ["brevoApiKey", "sendinblueKey", "apiKey"]),
+    "rubygems-api-key": ("rubygems", ["rubygemsApiKey", "gemHostApiKey"]),
+    "prefect-api-key": ("prefect", ["prefectApiKey", "apiKey"]),
+    "alibaba-access-key-id": ("alibaba_id", ["accessKeyId", "alibabaAccessKeyId"]),
+    "azure-ad-client-secret": ("azure_ad", ["clientSecret", "azureClientSecret", "aadSecret"]),
+    "twitter-bearer-token": ("twitter_bearer", ["twitterBearerToken", "bearerToken", "xBearer"]),
+    # ... and those known by the vendor's name next to a value of its format.
+    "datadog-api-key": ("hex32", ["datadogApiKey", "datadogKey"]),
+    "heroku-api-key": ("uuid_value", ["herokuApiKey", "herokuToken"]),
+    "okta-api-token": ("okta", ["oktaApiToken", "oktaToken"]),
+    "algolia-admin-key": ("hex32", ["algoliaAdminKey", "algoliaApiKey"]),
+    "snyk-token": ("uuid_value", ["snykToken", "snykApiToken"]),
+    "cloudflare-api-token": ("urlsafe40", ["cloudflareApiToken", "cloudflareToken"]),
+    "discord-client-secret": ("urlsafe32", ["discordClientSecret", "discordSecret"]),
+    "mailgun-api-key": ("mailgun", ["mailgunApiKey", "mailgunKey"]),
+    "zendesk-api-token": ("alnum40", ["zendeskApiToken", "zendeskToken"]),
+    "sumologic-access-key": ("alnum64", ["sumoAccessKey", "sumologicAccessKey"]),
+    "contentful-delivery-token": ("urlsafe43", ["contentfulAccessToken", "contentfulDeliveryToken"]),
+    "fastly-api-token": ("urlsafe32", ["fastlyApiToken", "fastlyToken"]),
+    "launchdarkly-sdk-key": ("launchdarkly", ["launchdarklySdkKey", "launchdarklyKey"]),
+}
+
+# Kinds whose value has no shape of its own: planted only under a name carrying the vendor's name.
+CONTEXT_KINDS = {
+    "datadog-api-key", "heroku-api-key", "okta-api-token", "algolia-admin-key", "snyk-token", "cloudflare-api-token",
+    "discord-client-secret", "mailgun-api-key", "zendesk-api-token", "sumologic-access-key",
+    "contentful-delivery-token", "fastly-api-token", "launchdarkly-sdk-key", "twitter-bearer-token",
 }
 
 
@@ -269,7 +428,7 @@ def negative_lines(g, indent, in_doc):
     """One hard negative: (kind, lines)."""
     kind = g.pick(
         ["sha256", "sha1", "md5", "uuid", "integrity", "data-uri", "aws-doc-example", "env-reference", "template",
-         "placeholder", "default-url"]
+         "placeholder", "default-url", "vendor-public", "vendor-placeholder", "vendor-env", "vendor-prose"]
     )
     d = "* " if in_doc else ""
     if kind == "sha256":
@@ -307,6 +466,27 @@ def negative_lines(g, indent, in_doc):
         forms = ['apiKey: "YOUR_API_KEY",', 'password: "<your-password>",',
                  f'const GITHUB_TOKEN = "{j("gh", "p_")}{"x" * 36}"', 'password: "********",',
                  f'// OPENAI_API_KEY={j("sk", "-")}...']
+    elif kind == "vendor-public":
+        # Public values next to a vendor's name: DSNs, releases, app ids, styles, sites.
+        forms = [f'sentryDsn: "https://{g.hex(32)}@o{g.s(string.digits, 6)}.ingest.sentry.io/{g.s(string.digits, 7)}",',
+                 f'const SENTRY_RELEASE = "{g.hex(40)}"', f'algoliaAppId: "{g.s(UPPER_DIGITS, 10)}",',
+                 'mapboxStyle: "mapbox://styles/mapbox/streets-v12",', 'datadogSite: "datadoghq.eu",',
+                 f'herokuAppName: "acme-orders-{g.s(string.ascii_lowercase, 6)}",',
+                 f'const oktaIssuer = "https://dev-{g.s(string.digits, 8)}.okta.com/oauth2/default"']
+    elif kind == "vendor-placeholder":
+        forms = ['datadogApiKey: "<DATADOG_API_KEY>",', f'const SHOPIFY_TOKEN = "{j("shp", "at_")}{"0" * 32}"',
+                 f'hfToken: "{j("h", "f_")}{"x" * 34}",', 'herokuApiKey: "00000000-0000-0000-0000-000000000000",',
+                 f'// DIGITALOCEAN_TOKEN={j("do", "p_v1_")}...', 'oktaApiToken: "your-okta-api-token",']
+    elif kind == "vendor-env":
+        forms = ["datadogApiKey: process.env.DD_API_KEY,", "oktaToken: process.env.OKTA_API_TOKEN!,",
+                 "const herokuApiKey = import.meta.env.VITE_HEROKU_API_KEY", 'snykToken: "${SNYK_TOKEN}",',
+                 "const vaultToken = process.env.VAULT_TOKEN ?? ''"]
+    elif kind == "vendor-prose":
+        # A vendor's name (or a prefix keyword) in ordinary code and comments.
+        forms = ['transition: "opacity 150ms linear",', 'background: "linear-gradient(90deg, #ffffff, #000000)",',
+                 'import { datadogRum } from "@datadog/browser-rum"', "// Retry like the Heroku router does (30 s)",
+                 'const locales = ["en-us", "en-gb", "de-de"]', "// see API-REFERENCE.md for the REST API-compatible client",
+                 f"// Fixed upstream in sentry {g.hex(40)}"]
     else:
         forms = ['const url = "postgres://postgres:postgres@localhost:5432/postgres"',
                  'mongoUrl: "mongodb://localhost:27017/test",', 'redisUrl: "redis://localhost:6379",']
@@ -389,7 +569,7 @@ def build_corpus(src, corpus, seed, per_kind, negatives):
             q = g.pick(["", '"'])
             env.append(({"kind": kind}, f"{const_name(name)}={q}{value}{q}"))
         else:
-            shaped = not kind.startswith("generic-")
+            shaped = not kind.startswith("generic-") and kind not in CONTEXT_KINDS
             place(lambda ind, doc, n=name, v=value, k=kind, sh=shaped: [({"kind": k}, code_lines(g, n, v, ind, doc, sh)[0])])
 
     for _ in range(negatives):

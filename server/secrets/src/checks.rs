@@ -85,7 +85,16 @@ pub(crate) fn is_env_reference(value: &str) -> bool {
     const PARTS: &[&str] =
         &["process.env", "os.environ", "getenv", "env::var", "import.meta.env", "deno.env", "env(", "env[", "env."];
     let lower = value.to_ascii_lowercase();
-    value.starts_with('$') || value.starts_with('%') || PARTS.iter().any(|p| lower.contains(p))
+    value.starts_with('$') || is_percent_variable(value) || PARTS.iter().any(|p| lower.contains(p))
+}
+
+/// `%NAME%` (Windows, NuGet, batch files). A value that merely starts with
+/// `%` is not one: `%#Y@…` is a password.
+fn is_percent_variable(value: &str) -> bool {
+    value.len() > 2
+        && value.starts_with('%')
+        && value.ends_with('%')
+        && value[1..value.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn is_default_password(value: &str) -> bool {

@@ -147,6 +147,7 @@ fn positives() -> Vec<(&'static str, String, String)> {
     let v = fake(B64, 40, 61);
     add("aws-secret-access-key", format!("process.env.AWS_SECRET_ACCESS_KEY ??= `{v}`\n"), v);
 
+    cases.extend(vendors::vendor_positives());
     cases
 }
 
@@ -163,7 +164,7 @@ fn every_rule_has_a_positive_case() {
     for rule in RULES {
         assert!(covered.contains(&rule.id), "no positive case for {}", rule.id);
     }
-    assert!(RULES.len() >= 20);
+    assert!(RULES.len() >= 140);
 }
 
 #[test]
@@ -254,7 +255,10 @@ fn negatives_per_rule() {
         "token ??= createToken(options);\n".to_owned(),
         "options.password ||= process.env.DB_PASSWORD;\n".to_owned(),
         "process.env.API_SECRET ??= `${defaults.apiSecret}`\n".to_owned(),
-    ];
+    ]
+    .into_iter()
+    .chain(vendors::vendor_negatives())
+    .collect();
     let s = scanner();
     let failures: Vec<String> = cases
         .iter()

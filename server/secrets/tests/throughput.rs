@@ -75,3 +75,17 @@ fn pathological_inputs() {
     // One long line dense with keywords (minified code).
     measure("5 MB single keyword line", &"token=a;secret:b,AKIA ghp_ sk- eyJ ".repeat(150_000));
 }
+
+#[test]
+#[ignore = "throughput probe; run in release with --ignored --nocapture"]
+fn first_scan_compiles_the_rules_it_needs() {
+    // Every vendor rule's positive: the first scan compiles nearly every rule.
+    let text: String = vendors::vendor_positives().into_iter().map(|(_, t, _)| t).collect();
+    let s = scanner();
+    let t = Instant::now();
+    let n = s.scan(&text).len();
+    eprintln!("first scan of {} lines: {:.1} ms, {n} findings", text.lines().count(), t.elapsed().as_secs_f64() * 1e3);
+    let t = Instant::now();
+    let _ = s.scan(&text);
+    eprintln!("second scan: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+}

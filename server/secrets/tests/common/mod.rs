@@ -3,6 +3,8 @@
 //! findings with the expected secret substrings.
 #![allow(dead_code)]
 
+pub mod vendors;
+
 use specwright_secrets::{Config, Finding, Scanner};
 
 pub const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
