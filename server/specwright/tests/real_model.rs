@@ -65,3 +65,30 @@ fn round_trip_against_a_real_openai_compatible_server() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+#[ignore = "opt-in: needs a real model server; run scripts/test-real-model"]
+fn a_quick_spec_with_a_small_model_ends_valid() {
+    let dir = std::env::temp_dir().join(format!("specwright-real-model-quick-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let started = std::time::Instant::now();
+    let out = run(
+        &dir,
+        &["spec", "new", "todo", "--quick", "--prompt", "A command-line to-do list: add, list and complete items"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("spec new --quick: {:?} in {:.1} s\n{stderr}", out.status.code(), started.elapsed().as_secs_f64());
+    assert_eq!(out.status.code(), Some(0), "requirements, design and tasks end valid, derived if need be: {stderr}");
+    let spec = dir.join(".kiro/specs/todo");
+    assert_whole_files(&spec);
+    let tasks = std::fs::read_to_string(spec.join("tasks.md")).expect("tasks.md");
+    eprintln!("tasks.md derived from the requirements: {}", tasks.contains("derived from the requirements"));
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["check"])
+        .arg(&dir)
+        .output()
+        .expect("check runs");
+    assert!(check.status.success(), "the spec passes check: {}", String::from_utf8_lossy(&check.stdout));
+    let _ = std::fs::remove_dir_all(&dir);
+}
