@@ -112,8 +112,13 @@ pub async fn generate(
                 on_update(Update::Status(format!("Deriving {} from the requirements", target.file_name())));
                 return Ok(Generated { text, problems, repairs, usage, drafted_by });
             }
-            // A document without its very substance is not written at all.
+            // A document without its very substance is not written at all;
+            // a template marked as such stands in for requirements and design.
             if text.trim().is_empty() || unusable(target, &problems) {
+                if let Some((text, problems)) = fallback(target, inputs, &problems) {
+                    on_update(Update::Status(format!("Writing {} from the template", target.file_name())));
+                    return Ok(Generated { text, problems, repairs, usage, drafted_by });
+                }
                 return Err(GenError::Invalid(problems));
             }
             return Ok(Generated { text, problems, repairs, usage, drafted_by });
@@ -176,6 +181,35 @@ fn markdown_document(target: DocTarget, answer: &str, inputs: &Inputs) -> Option
         DocTarget::Tasks => spec.tasks.as_ref().is_some_and(|t| !t.model.tasks.is_empty()),
     };
     usable.then_some(text)
+}
+
+/// For a quick spec ([`Inputs::template_fallback`]), when a model's
+/// requirements or design still fail after the repair rounds: the template (requirements) or the skeleton derived from the
+/// requirements (design), marked as such, and what to tell the user. `None`
+/// for a refinement (the user's document is not replaced), for other
+/// documents, or when the fallback itself would not hold.
+fn fallback(target: DocTarget, inputs: &Inputs, problems: &[String]) -> Option<(String, Vec<String>)> {
+    if !inputs.template_fallback || inputs.instruction.is_some() {
+        return None;
+    }
+    let text = match target {
+        DocTarget::Requirements => template::fallback_requirements(&inputs.prompt),
+        DocTarget::Design => template::fallback_design(&inputs.prompt, parsed_requirements(inputs).as_ref()),
+        _ => return None,
+    };
+    let remaining = validate::problems(target, &text, inputs);
+    if unusable(target, &remaining) {
+        return None;
+    }
+    let shown: Vec<&str> = problems.iter().take(3).map(String::as_str).collect();
+    let mut out = vec![format!(
+        "{} was written from Specwright's template: the model's answers still had problems after {MAX_REPAIRS} \
+         repair rounds ({}); complete it by hand or use a larger model",
+        target.file_name(),
+        shown.join("; ")
+    )];
+    out.extend(remaining);
+    Some((text, out))
 }
 
 /// When a model's plan still fails validation after the repair rounds: the

@@ -89,6 +89,11 @@ pub struct Inputs {
     pub codebase: String,
     /// For a refinement: what to change.
     pub instruction: Option<String>,
+    /// A quick spec (every document at once): when a model's requirements
+    /// or design still cannot be used after the repair rounds, the template
+    /// stands in, marked as such, so that the spec still ends valid.
+    /// Otherwise such an answer is refused and nothing is written.
+    pub template_fallback: bool,
 }
 
 /// What a generation reports while it runs.

@@ -53,6 +53,24 @@ pub fn requirements(description: &str) -> String {
     render::requirements(&example_requirements(intro, "Replace with the first requirement"))
 }
 
+/// The note of a document written from the template because the model's
+/// answers could not be used.
+pub const FALLBACK_NOTE: &str = "_Specwright wrote this from its template: the model's answers did not hold together after the repair rounds. Complete it by hand, or generate it again with a larger model._";
+
+/// The requirements template under [`FALLBACK_NOTE`], for when a model's
+/// requirements cannot be used.
+pub fn fallback_requirements(description: &str) -> String {
+    let intro = format!("{}\n\n{FALLBACK_NOTE}", description.trim());
+    render::requirements(&example_requirements(intro, "Replace with the first requirement"))
+}
+
+/// The design skeleton derived from the requirements (one correctness
+/// property per requirement) under [`FALLBACK_NOTE`], for when a model's
+/// design cannot be used.
+pub fn fallback_design(description: &str, reqs: Option<&Requirements>) -> String {
+    design(description, reqs).replace(NO_MODEL_NOTE, FALLBACK_NOTE)
+}
+
 pub fn bugfix(description: &str) -> String {
     render::bugfix(&BugfixDoc {
         introduction: format!("{}\n\n{NO_MODEL_NOTE}", description.trim()),

@@ -110,6 +110,7 @@ pub fn inputs_with(
         steering: context::steering(root, &focus, limits),
         codebase,
         instruction: instruction.map(str::to_string),
+        template_fallback: false,
     }
 }
 

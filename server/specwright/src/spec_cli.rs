@@ -120,7 +120,8 @@ async fn run_async(command: SpecCommand, flags: ModelFlags) -> Result<(), String
             let index = Index::build(&root);
             let mut written = Vec::new();
             for target in targets {
-                let generated = step(model.as_deref(), &root, &index, &dir, target, &texts, &prompt).await?;
+                let generated =
+                    step(model.as_deref(), &root, &index, &dir, &texts, Ask { target, prompt: &prompt, quick }).await?;
                 if written.is_empty() {
                     write(&dir.join(DocKind::Config.file_name()), &workflow::new_config(wf, spec_type))?;
                 }
@@ -143,7 +144,15 @@ async fn run_async(command: SpecCommand, flags: ModelFlags) -> Result<(), String
             }
             let model = model(&flags)?;
             let index = Index::build(&root);
-            let generated = step(model.as_deref(), &root, &index, &dir, DocTarget::Design, &texts, "").await?;
+            let generated = step(
+                model.as_deref(),
+                &root,
+                &index,
+                &dir,
+                &texts,
+                Ask { target: DocTarget::Design, prompt: "", quick: false },
+            )
+            .await?;
             write(&dir.join("design.md"), &generated.text)
         }
         SpecCommand::Tasks { name } => {
@@ -151,7 +160,15 @@ async fn run_async(command: SpecCommand, flags: ModelFlags) -> Result<(), String
             let texts = SpecTexts::read(&dir);
             let model = model(&flags)?;
             let index = Index::build(&root);
-            let generated = step(model.as_deref(), &root, &index, &dir, DocTarget::Tasks, &texts, "").await?;
+            let generated = step(
+                model.as_deref(),
+                &root,
+                &index,
+                &dir,
+                &texts,
+                Ask { target: DocTarget::Tasks, prompt: "", quick: false },
+            )
+            .await?;
             let (text, merge) = workflow::tasks_to_write(texts.tasks.as_deref(), &generated.text, &texts);
             if let Some(m) = merge {
                 if !m.dropped.is_empty() {
@@ -193,17 +210,28 @@ pub(crate) fn cancel_on_ctrl_c() -> (CancellationToken, tokio::task::JoinHandle<
 }
 
 /// One document, with Ctrl-C cancelling it and the text streaming to a terminal.
+/// What one step writes: the document, the user's words, and whether it is
+/// part of a quick spec (a template then stands in for what the model could
+/// not write).
+struct Ask<'a> {
+    target: DocTarget,
+    prompt: &'a str,
+    quick: bool,
+}
+
 async fn step(
     model: Option<&dyn Model>,
     root: &Path,
     index: &Index,
     dir: &Path,
-    target: DocTarget,
     texts: &SpecTexts,
-    prompt: &str,
+    ask: Ask<'_>,
 ) -> Result<Generated, String> {
+    let Ask { target, prompt, quick } = ask;
     let map_tokens = specwright_specgen::context::DEFAULT_MAP_TOKENS;
     let inputs = workflow::inputs_with(root, dir, texts.clone(), prompt, None, Some(index), map_tokens);
+    // A quick spec ends valid: a template stands in for what a model could not write.
+    let inputs = specwright_specgen::Inputs { template_fallback: quick, ..inputs };
     let (cancel, ctrl_c) = cancel_on_ctrl_c();
     let terminal = std::io::stderr().is_terminal();
     let mut shown = 0usize;

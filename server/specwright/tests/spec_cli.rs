@@ -216,3 +216,39 @@ async fn quick_ends_with_tasks_derived_from_the_requirements_when_the_model_cann
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[tokio::test]
+async fn a_quick_spec_from_a_model_that_cannot_write_any_document_ends_valid_from_the_templates() {
+    // Three unusable answers per document (the first try and two repair rounds), for all three documents.
+    let chatter = || Reply::Text { chunks: vec!["I cannot help with that.".into()], delay_ms: 0 };
+    let server = ScriptedServer::start((0..18).map(|_| chatter()).collect()).await.expect("server");
+    for (wire, base) in wires(&server) {
+        let dir = temp(&format!("templates-{wire}"));
+        let args = ["spec", "new", "login", "--prompt", "Users log in", "--quick"];
+        let out = run_with(&dir, Some((wire, &base)), &args).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{wire}: {stderr}");
+        for doc in ["requirements.md", "design.md"] {
+            assert!(
+                stderr.contains(&format!("warning: {doc}: {doc} was written from Specwright's template")),
+                "{wire}: {stderr}"
+            );
+        }
+        assert!(stderr.contains("warning: tasks.md: tasks.md was derived from the requirements"), "{stderr}");
+        let spec = dir.join(".kiro/specs/login");
+        let requirements = std::fs::read_to_string(spec.join("requirements.md")).expect("requirements.md");
+        assert!(
+            requirements.contains("Users log in") && requirements.contains("Specwright wrote this from its template")
+        );
+        let design = std::fs::read_to_string(spec.join("design.md")).expect("design.md");
+        assert!(design.contains("Specwright wrote this from its template"), "{design}");
+        let check = tokio::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
+            .arg("check")
+            .arg(&dir)
+            .output()
+            .await
+            .expect("check runs");
+        assert!(check.status.success(), "specwright check: {}", String::from_utf8_lossy(&check.stdout));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -183,7 +183,14 @@ impl Server {
         let mut extra = Some(config);
         for target in targets {
             let step = self
-                .run_step(&Target { root: root.clone(), dir: dir.clone() }, target, &texts, &params.prompt, None)
+                .run_step(
+                    &Target { root: root.clone(), dir: dir.clone() },
+                    target,
+                    &texts,
+                    &params.prompt,
+                    None,
+                    params.quick,
+                )
                 .await?;
             self.write(&dir, target, &step.text, extra.take(), &mut result).await?;
             result.problems.extend(step.problems);
@@ -202,8 +209,9 @@ impl Server {
                 "the design is generated from requirements.md (or bugfix.md), and this spec has none",
             ));
         }
-        let step =
-            self.run_step(&target, DocTarget::Design, &texts, params.prompt.as_deref().unwrap_or(""), None).await?;
+        let step = self
+            .run_step(&target, DocTarget::Design, &texts, params.prompt.as_deref().unwrap_or(""), None, false)
+            .await?;
         let mut result = self.result_for(&target);
         self.write(&target.dir, DocTarget::Design, &step.text, None, &mut result).await?;
         result.problems = step.problems;
@@ -215,8 +223,9 @@ impl Server {
     pub async fn spec_generate_tasks(&self, params: ext::SpecRef) -> Result<ext::GenerationResult> {
         let target = self.resolve_spec(&params.spec)?;
         let texts = self.texts(&target.dir);
-        let step =
-            self.run_step(&target, DocTarget::Tasks, &texts, params.prompt.as_deref().unwrap_or(""), None).await?;
+        let step = self
+            .run_step(&target, DocTarget::Tasks, &texts, params.prompt.as_deref().unwrap_or(""), None, false)
+            .await?;
         let (text, merge) = workflow::tasks_to_write(texts.tasks.as_deref(), &step.text, &texts);
         let mut result = self.result_for(&target);
         self.write(&target.dir, DocTarget::Tasks, &text, None, &mut result).await?;
@@ -250,7 +259,7 @@ impl Server {
         if texts.get(doc).is_none() {
             return Err(Error::invalid_params(format!("this spec has no {} to refine", doc.file_name())));
         }
-        let step = self.run_step(&target, doc, &texts, "", Some(&params.instruction)).await?;
+        let step = self.run_step(&target, doc, &texts, "", Some(&params.instruction), false).await?;
         let mut result = self.result_for(&target);
         self.write(&target.dir, doc, &step.text, None, &mut result).await?;
         result.problems = step.problems;
@@ -275,6 +284,7 @@ impl Server {
         texts: &SpecTexts,
         prompt: &str,
         instruction: Option<&str>,
+        quick: bool,
     ) -> Result<specwright_specgen::Generated> {
         let model = self.current_model()?;
         let index = self.fresh_index(&target.root).await;
@@ -288,6 +298,8 @@ impl Server {
             index.as_deref(),
             map_tokens,
         );
+        // A quick spec ends valid: a template stands in for what a model could not write.
+        let inputs = specwright_specgen::Inputs { template_fallback: quick, ..inputs };
         let uri = convert::uri(&target.dir.join(doc.file_name())).map(|u| u.as_str().to_string()).unwrap_or_default();
         let job = self.next_job.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = format!("specwright-generate-{job}");
