@@ -602,3 +602,37 @@ async fn tasks_the_model_cannot_plan_are_derived_from_the_requirements() {
         assert_eq!(schema["properties"]["tasks"]["minItems"], 1, "{schema}");
     }
 }
+
+#[tokio::test]
+async fn a_quick_create_ends_valid_when_the_model_can_write_nothing_usable() {
+    for wire in BOTH {
+        let chatter = || Reply::Text { chunks: vec!["Sorry, I cannot do that.".into()], delay_ms: 0 };
+        let server = ScriptedServer::start((0..9).map(|_| chatter()).collect()).await.expect("server");
+        let env = start(&format!("quick-templates-{wire:?}"), options(wire, &server), true).await;
+        let result = command(
+            &env.client,
+            "specwright.spec.create",
+            json!({"prompt": "Users log in", "name": "auth", "quick": true}),
+        )
+        .await
+        .expect("written from the templates");
+        let problems: Vec<String> = result["problems"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        for doc in ["requirements.md", "design.md"] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(&format!("{doc} was written from Specwright's template"))),
+                "{wire:?}: {problems:?}"
+            );
+        }
+        assert!(problems.iter().any(|p| p.starts_with("tasks.md was derived from the requirements")), "{problems:?}");
+        let spec = env.ws.path(".kiro/specs/auth");
+        assert!(env.ws.read(".kiro/specs/auth/design.md").contains("Specwright wrote this from its template"));
+        let analysis = analyze(&Spec::load(&spec));
+        let errors: Vec<&str> =
+            analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.message.as_str()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(server.requests().len(), 9, "three tries for each document");
+    }
+}
