@@ -46,6 +46,12 @@ pub trait Host: Send + Sync {
         let _ = path;
         None
     }
+
+    /// The text of `path` now: the editor's (unsaved changes included),
+    /// else the disk's; `None` when there is neither.
+    fn current_text(&self, path: &Path) -> Option<String> {
+        self.open_text(path).or_else(|| std::fs::read_to_string(path).ok())
+    }
 }
 
 /// A host without an editor: changes are written atomically (a temporary

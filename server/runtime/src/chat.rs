@@ -247,7 +247,7 @@ async fn prompt_submitted(
     let mut added = Vec::new();
     for hook in hooks.hooks.iter().filter(|h| matches(h, &event)) {
         if let Action::AskAgent { prompt: instructions } = &hook.action {
-            let allowed = hooks.engine.gate().allow(hook, &same_file(hook, &hooks.hooks), &hooks.root, false).await;
+            let allowed = hooks.engine.allow_event(hook, &hooks.hooks, &hooks.root).await;
             match allowed {
                 Ok(()) => added.push(format!("Instructions from the hook '{}':\n{}", hook.name, instructions.trim())),
                 Err(refusal) => on_event(TurnEvent::Notice(refusal.message(&hook.name))),
@@ -292,10 +292,6 @@ fn agent_stopped(hooks: &ChatHooks<'_>, stop: &StopReason) {
             }
         });
     }
-}
-
-fn same_file(hook: &Hook, hooks: &[Hook]) -> Vec<Hook> {
-    hooks.iter().filter(|h| h.source.path == hook.source.path).cloned().collect()
 }
 
 /// A new session.

@@ -249,9 +249,16 @@ impl Engine {
         trigger: EventKind,
         prompt: Option<String>,
     ) -> Result<Outcome, trust::Refusal> {
-        self.inner.gate.allow(&hook, &same_file(&hook, hooks), &root, false).await?;
+        self.allow_event(&hook, hooks, &root).await?;
         let key = HookKey::of(&hook);
         Ok(self.run_with_permit(key, hook, root, trigger, None, prompt).await)
+    }
+
+    /// Whether `hook` (one of `hooks`, the hooks of the folder `root`) may
+    /// run for an agent event: the trust gate, asking if need be (once per
+    /// file version and session).
+    pub async fn allow_event(&self, hook: &Hook, hooks: &[Hook], root: &Path) -> Result<(), trust::Refusal> {
+        self.inner.gate.allow(hook, &same_file(hook, hooks), root, false).await
     }
 
     /// Gives `askAgent` hooks the agent's tools through `source`'s host.

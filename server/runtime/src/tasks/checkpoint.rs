@@ -277,6 +277,27 @@ impl Checkpoint {
         }
     }
 
+    /// [`Checkpoint::restore_plan`] against what `host` shows of the files
+    /// of `root` (the editor's text, else the disk's), as the changes that
+    /// put them back, each with the text it replaces.
+    ///
+    /// All or nothing, as the plan is.
+    pub fn restore_changes(&self, host: &dyn Host, root: &Path) -> Result<Vec<FileChange>, Vec<Conflict>> {
+        let current = |rel: &str| host.current_text(&root.join(rel));
+        let plan = self.restore_plan(current)?;
+        Ok(plan
+            .into_iter()
+            .map(|restore| {
+                let path = root.join(&restore.path);
+                let old = current(&restore.path);
+                match restore.text {
+                    Some(new) => FileChange::Write { path, old, new },
+                    None => FileChange::Delete { path, old: old.unwrap_or_default() },
+                }
+            })
+            .collect())
+    }
+
     /// What to write or delete to put every file back as it was before the
     /// turn, given each file's current text `current(rel)` (`None`: it does
     /// not exist). Files already as they were are left out.

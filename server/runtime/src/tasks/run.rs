@@ -214,7 +214,7 @@ pub async fn run_task(
     report.answer = outcome.text.clone();
     let mut checkpoint = recording.into_checkpoint();
     let host = run.host;
-    checkpoint.finish(|rel| current_text(host, &root, rel));
+    checkpoint.finish(|rel| host.current_text(&root.join(rel)));
     if let Err(e) = run.checkpoints.save(&checkpoint) {
         tracing::warn!("the checkpoint {} was not saved: {e}", checkpoint.id);
     }
@@ -223,7 +223,9 @@ pub async fn run_task(
     match &outcome.stop {
         StopReason::Cancelled => {
             report.status = "cancelled";
-            let changes = restore_changes(&checkpoint, host, &root)?;
+            let changes = checkpoint
+                .restore_changes(host, &root)
+                .map_err(|conflicts| conflicts.iter().map(|c| c.reason.clone()).collect::<Vec<_>>().join("; "))?;
             if !changes.is_empty() {
                 run.editor.restore(changes).await?;
             }
@@ -259,7 +261,7 @@ pub async fn run_task(
         if !weakening::is_test_file(&file.path, Some(before)) {
             continue;
         }
-        let after = current_text(host, &root, &file.path);
+        let after = host.current_text(&root.join(&file.path));
         weakened.extend(weakening::compare(&file.path, before, after.as_deref()));
     }
     report.checks.push(Check {
@@ -313,12 +315,12 @@ async fn record_done(
         .files
         .iter()
         .filter_map(|f| {
-            let text = current_text(run.host, root, &f.path)?;
+            let text = run.host.current_text(&root.join(&f.path))?;
             Some((f.path.clone(), specwright_hooks::trust::file_hash(&text)))
         })
         .collect();
     let path = spec.dir.join(".config.kiro");
-    let old = current_text(run.host, root, &path.strip_prefix(root).unwrap_or(&path).to_string_lossy());
+    let old = run.host.current_text(&path);
     let Some(text) = super::drift::with_done_record(old.as_deref(), task_id, commit.as_deref(), &files) else {
         tracing::info!("{} is not a JSON object: no drift record for task {task_id}", path.display());
         return;
@@ -423,35 +425,6 @@ async fn fire(run: &TaskRun<'_>, kind: EventKind) {
             tracing::info!("{}", refusal.message(&hook.name));
         }
     }
-}
-
-/// The text of a workspace-relative file now: the editor's, else the disk's.
-fn current_text(host: &dyn Host, root: &Path, rel: &str) -> Option<String> {
-    let path = root.join(rel);
-    host.open_text(&path).or_else(|| std::fs::read_to_string(&path).ok())
-}
-
-/// The changes that put the checkpoint's files back.
-fn restore_changes(
-    checkpoint: &super::checkpoint::Checkpoint,
-    host: &dyn Host,
-    root: &Path,
-) -> Result<Vec<FileChange>, String> {
-    let plan = checkpoint
-        .restore_plan(|rel| current_text(host, root, rel))
-        .map_err(|conflicts| conflicts.iter().map(|c| c.reason.clone()).collect::<Vec<_>>().join("; "))?;
-    Ok(plan
-        .into_iter()
-        .map(|restore| {
-            let path = root.join(&restore.path);
-            let old = current_text(host, root, &restore.path);
-            match (restore.text, old) {
-                (Some(new), old) => FileChange::Write { path, old, new },
-                (None, Some(old)) => FileChange::Delete { path, old },
-                (None, None) => FileChange::Delete { path, old: String::new() },
-            }
-        })
-        .collect())
 }
 
 /// The task's `Test:` line (in its details, a sub-task's, or its parent's).

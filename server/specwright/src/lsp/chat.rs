@@ -184,6 +184,27 @@ impl ChatEnv {
         EditorHost { client: self.client.clone(), flags: self.flags(), world: Arc::clone(&self.world), autopilot }
     }
 
+    /// The text of `path` now, as the agent reads it: the editor's, else
+    /// the disk's.
+    pub(super) fn current_text(&self, path: &Path) -> Option<String> {
+        self.host(false).current_text(path)
+    }
+
+    /// A sender of `specwright/chat/event`s: they go out in order through
+    /// one forwarding task, which ends (await it) once the sender is dropped.
+    pub(super) fn chat_events(
+        &self,
+    ) -> (tokio::sync::mpsc::UnboundedSender<ext::ChatEvent>, tokio::task::JoinHandle<()>) {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ext::ChatEvent>();
+        let client = self.client.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                client.send_notification::<ChatEventNotification>(event).await;
+            }
+        });
+        (tx, forward)
+    }
+
     /// The chat settings now.
     pub(super) fn settings(&self) -> AgentSettings {
         self.chats.settings()
@@ -220,14 +241,7 @@ impl ChatEnv {
         let _running = Running(&self.chats, session.id.clone());
         let turn = session.turns + 1;
 
-        // Events go out in order through one forwarding task.
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ext::ChatEvent>();
-        let client = self.client.clone();
-        let forward = tokio::spawn(async move {
-            while let Some(event) = rx.recv().await {
-                client.send_notification::<ChatEventNotification>(event).await;
-            }
-        });
+        let (tx, forward) = self.chat_events();
         let host = self.host(session.autopilot);
         // Every file the turn changes is recorded first, so the turn can be undone.
         let data = self.chats.data_dir.clone().ok_or_else(|| failed("there is no data folder for checkpoints"))?;
@@ -272,10 +286,7 @@ impl ChatEnv {
         let outcome = runtime_chat::send(&chat_turn, &mut session, &text, &mut on_event).await;
         let mut checkpoint = recording.into_checkpoint();
         let checkpoint = (!checkpoint.files.is_empty()).then(|| {
-            checkpoint.finish(|rel| {
-                let path = root.join(rel);
-                host.open_text(&path).or_else(|| std::fs::read_to_string(&path).ok())
-            });
+            checkpoint.finish(|rel| host.current_text(&root.join(rel)));
             if let Err(e) = checkpoints.save(&checkpoint) {
                 tracing::warn!("the checkpoint {} was not saved: {e}", checkpoint.id);
             }
@@ -320,7 +331,7 @@ pub(super) fn hook_agents(
     })
 }
 
-pub(super) enum ChatEventNotification {}
+enum ChatEventNotification {}
 
 impl lsp::notification::Notification for ChatEventNotification {
     type Params = ext::ChatEvent;

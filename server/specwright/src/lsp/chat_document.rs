@@ -67,7 +67,7 @@ impl Server {
         let store = SessionStore::new(&data, &root);
         let rel = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         let spec = spec_of(&root, &path);
-        let text = self.world().open.get(&path).map(|d| d.text.clone()).or_else(|| std::fs::read_to_string(&path).ok());
+        let text = self.chat_env().current_text(&path);
         let about = about(&rel, text.as_deref(), params.range, spec.as_deref());
         let title = path.file_name().map_or_else(|| rel.clone(), |n| n.to_string_lossy().into_owned());
         let autopilot = self.chats.settings.read().unwrap_or_else(|e| e.into_inner()).autopilot;
@@ -119,7 +119,7 @@ impl Server {
 /// answer. Errors are shown to the user; nothing in the document is lost
 /// (the answer is only ever appended).
 async fn answer_document(env: ChatEnv, root: PathBuf, data: PathBuf, path: PathBuf) {
-    let Some(text) = document_text(&env, &path) else { return };
+    let Some(text) = env.current_text(&path) else { return };
     let Some(pending) = chat_document::pending(&text) else { return };
     let store = SessionStore::new(&data, &root);
     let Some(session) = store.load(&pending.session) else {
@@ -144,17 +144,11 @@ async fn answer_document(env: ChatEnv, root: PathBuf, data: PathBuf, path: PathB
     };
     // The document as it is now (the user may have typed meanwhile): the
     // answer goes at its end.
-    let Some(now) = document_text(&env, &path) else { return };
+    let Some(now) = env.current_text(&path) else { return };
     let block = chat_document::answer_block(&now, &answer, &tool_lines);
     if let Err(e) = append(&env, &path, &now, &block).await {
         env.client.show_message(lsp::MessageType::ERROR, format!("Specwright: the answer was not written: {e}")).await;
     }
-}
-
-/// The editor's text of the document, else the disk's.
-fn document_text(env: &ChatEnv, path: &Path) -> Option<String> {
-    let open = env.world.read().unwrap_or_else(|e| e.into_inner()).open.get(path).map(|d| d.text.clone());
-    open.or_else(|| std::fs::read_to_string(path).ok())
 }
 
 /// Appends `block` to the document whose text is `now`: through the editor,

@@ -143,26 +143,13 @@ impl Server {
             store.load(&params.id).ok_or_else(|| Error::invalid_params(format!("no checkpoint '{}'", params.id)))?;
         let root = self.world().roots.first().cloned().ok_or_else(|| Error::invalid_params("no workspace folder"))?;
         let env = self.chat_env();
-        let host = env.host(true);
-        let current = |rel: &str| {
-            let path = root.join(rel);
-            specwright_agent::Host::open_text(&host, &path).or_else(|| std::fs::read_to_string(&path).ok())
-        };
-        let plan = checkpoint.restore_plan(current).map_err(|conflicts| {
+        let changes = checkpoint.restore_changes(&env.host(true), &root).map_err(|conflicts| {
             let reasons: Vec<String> = conflicts.iter().map(|c| c.reason.clone()).collect();
             failed(format!("nothing was restored: {}", reasons.join("; ")))
         })?;
-        let restored: Vec<String> = plan.iter().map(|r| r.path.clone()).collect();
-        let changes = plan
-            .into_iter()
-            .map(|r| {
-                let path = root.join(&r.path);
-                let old = current(&r.path);
-                match (r.text, old) {
-                    (Some(new), old) => FileChange::Write { path, old, new },
-                    (None, old) => FileChange::Delete { path, old: old.unwrap_or_default() },
-                }
-            })
+        let restored: Vec<String> = changes
+            .iter()
+            .map(|c| c.path().strip_prefix(&root).unwrap_or(c.path()).to_string_lossy().replace('\\', "/"))
             .collect();
         EditorTasks { env }.restore(changes).await.map_err(failed)?;
         Ok(serde_json::to_value(ext::CheckpointRestoreResult { restored }).ok())
@@ -289,13 +276,7 @@ async fn run_one(
         checkpoints: &checkpoints,
         hooks: Some(ChatHooks { engine: &env.engine, hooks, root: root.to_path_buf() }),
     };
-    let client = env.client.clone();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ext::ChatEvent>();
-    let forward = tokio::spawn(async move {
-        while let Some(event) = rx.recv().await {
-            client.send_notification::<super::chat::ChatEventNotification>(event).await;
-        }
-    });
+    let (tx, forward) = env.chat_events();
     let session = specwright_runtime::chat::new_session(
         &sessions,
         Some(format!("Task {task_id}")),
@@ -323,12 +304,6 @@ impl EditorTasks {
         matches!(self.env.client.apply_edit(edit).await, Ok(r) if r.applied)
     }
 
-    /// The editor's text of `path`, else the disk's.
-    fn text(&self, path: &Path) -> Option<String> {
-        let open = self.env.world.read().unwrap_or_else(|e| e.into_inner()).open.get(path).map(|d| d.text.clone());
-        open.or_else(|| std::fs::read_to_string(path).ok())
-    }
-
     /// Writes `new` over `path` (whose text is `old`, none when it does not
     /// exist): through the editor, else atomically on disk.
     async fn write(&self, path: &Path, old: Option<String>, new: String) -> std::result::Result<(), String> {
@@ -354,13 +329,13 @@ impl TaskEditor for EditorTasks {
         Box::pin(async move {
             let now = spec_now(&self.env, spec);
             let tasks_path = now.path(DocKind::Tasks);
-            let old = self.text(&tasks_path);
+            let old = self.env.current_text(&tasks_path);
             let new = status::with_status(&now, task_id, status).ok_or_else(|| format!("no task '{task_id}'"))?;
             if old.as_deref() != Some(new.as_str()) {
                 self.write(&tasks_path, old, new).await?;
             }
             let meta_path = spec.join(".tasks-meta.json");
-            let old = self.text(&meta_path);
+            let old = self.env.current_text(&meta_path);
             let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
             let new = status::with_meta(old.as_deref(), task_id, status, seconds);
             self.write(&meta_path, old, new).await
