@@ -6,7 +6,7 @@ import { LanguageClient, type LanguageClientOptions, type ServerOptions, State }
 
 import * as config from './config';
 import * as ext from './lsp_ext';
-import { findServer } from './server_path';
+import { bundledServer, describeSource, findServer } from './server_path';
 
 function isExecutable(file: string): boolean {
   try {
@@ -36,7 +36,9 @@ export class Ctx {
 
   /** Starts the server; shows a clear message when the binary is missing. */
   async start(): Promise<void> {
-    const found = findServer(config.serverPath(), process.env.PATH, isExecutable);
+    // The setting, then PATH, then the binary of a platform-specific package.
+    const bundled = bundledServer(this.extension.extensionPath);
+    const found = findServer(config.serverPath(), process.env.PATH, isExecutable, process.platform, bundled);
     if (!found.ok) {
       this.setStatus('server not found', true);
       this.output.appendLine(found.message);
@@ -46,7 +48,7 @@ export class Ctx {
       }
       return;
     }
-    this.output.appendLine(`Starting ${found.path} (from ${found.source})`);
+    this.output.appendLine(`Starting ${found.path} (${describeSource(found.source)})`);
     const serverOptions: ServerOptions = {
       run: { command: found.path, args: ['lsp'] },
       debug: { command: found.path, args: ['lsp'], options: { env: { ...process.env, SPECWRIGHT_LOG: 'debug' } } },

@@ -4,16 +4,21 @@
 //   clients/vscode/test/integration/setup.sh
 //   node --test clients/vscode/test/integration/run.mjs
 //
-// Needs target/debug/specwright, target/debug/specwright-model-mock and
-// clients/vscode/specwright-0.1.0.vsix; it fails (does not skip) without them.
-// Overrides: SPECWRIGHT_VSIX, SPECWRIGHT_SERVER, SPECWRIGHT_MODEL_MOCK;
+// Needs the platform package clients/vscode/specwright-linux-x64-<version>.vsix
+// (`npm run package -- --target linux-x64`, which bundles the release server)
+// and target/debug/specwright-model-mock; it fails (does not skip) without them.
+// Every test runs the server bundled in the installed package: no
+// specwright.server.path setting, and no `specwright` on code-server's PATH.
+// Overrides: SPECWRIGHT_VSIX, SPECWRIGHT_MODEL_MOCK;
 // SPECWRIGHT_IT_KEEP=1 keeps the temporary folders.
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 
 import {
   ARTIFACTS_DIR,
@@ -31,8 +36,11 @@ import {
   writeTree,
 } from './harness.mjs';
 
-const VSIX = process.env.SPECWRIGHT_VSIX || path.join(CLIENT_DIR, 'specwright-0.1.0.vsix');
-const SERVER = process.env.SPECWRIGHT_SERVER || path.join(REPO_ROOT, 'target', 'debug', 'specwright');
+const execFileP = promisify(execFile);
+
+const VERSION = JSON.parse(fs.readFileSync(path.join(CLIENT_DIR, 'package.json'), 'utf8')).version;
+const PLATFORM = `${process.platform}-${process.arch}`; // vsce's target: linux-x64
+const VSIX = process.env.SPECWRIGHT_VSIX || path.join(CLIENT_DIR, `specwright-${PLATFORM}-${VERSION}.vsix`);
 const MODEL_MOCK = process.env.SPECWRIGHT_MODEL_MOCK || path.join(REPO_ROOT, 'target', 'debug', 'specwright-model-mock');
 const EXTENSION_ID = 'specwright.specwright';
 
@@ -176,14 +184,39 @@ async function makeWorkspace() {
 
 // -------------------------------------------------------------- test setup
 
-const state = { extensionsDir: null, workspaces: [] };
+const state = { extensionsDir: null, extensionDir: null, bundled: null, sessionPath: null, workspaces: [] };
 
+// No specwright.server.path: the extension must find the server itself.
 function baseSettings(extra = {}) {
   return {
-    'specwright.server.path': SERVER,
     'specwright.trace.server': 'messages',
     ...extra,
   };
+}
+
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * code-server's PATH: this one without the folders that hold a `specwright`,
+ * after a folder with only `node` (code-server's launcher needs it), so that
+ * the extension cannot find a server on PATH.
+ */
+async function pathWithoutServer() {
+  const bin = await makeTempDir('specwright-it-bin-');
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  const dirs = (process.env.PATH ?? '').split(':').filter((d) => d !== '');
+  const dropped = dirs.filter((d) => isExecutable(path.join(d, 'specwright')));
+  if (dropped.length) console.log(`# left out of code-server's PATH (they hold a specwright): ${dropped.join(', ')}`);
+  const kept = [bin, ...dirs.filter((d) => !dropped.includes(d))];
+  assert.ok(!kept.some((d) => isExecutable(path.join(d, 'specwright'))));
+  return { PATH: kept.join(':'), bin };
 }
 
 /**
@@ -194,8 +227,9 @@ let prepared;
 function prepare() {
   prepared ??= (async () => {
     const missing = [];
-    if (!fs.existsSync(VSIX)) missing.push(`the extension package ${VSIX} (run \`npm run package\` in clients/vscode)`);
-    if (!fs.existsSync(SERVER)) missing.push(`the server ${SERVER} (run \`cargo build --bin specwright\`)`);
+    if (!fs.existsSync(VSIX)) {
+      missing.push(`the extension package ${VSIX} (run \`npm run package -- --target ${PLATFORM}\` in clients/vscode)`);
+    }
     if (!fs.existsSync(MODEL_MOCK)) missing.push(`the model mock ${MODEL_MOCK} (run \`cargo build --bin specwright-model-mock\`)`);
     if (!fs.existsSync(CODE_SERVER_BIN)) missing.push(`code-server in ${ENV_DIR} (run clients/vscode/test/integration/setup.sh)`);
     if (!fs.existsSync(CHROMIUM_BIN)) missing.push(`Chromium at ${CHROMIUM_BIN} (run clients/vscode/test/integration/setup.sh)`);
@@ -207,19 +241,90 @@ function prepare() {
     const out = await installExtension({ vsix: VSIX, extensionsDir: state.extensionsDir });
     const installed = fs.readdirSync(state.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`));
     assert.equal(installed.length, 1, `expected ${EXTENSION_ID} in ${state.extensionsDir}; install said:\n${out}`);
-    console.log(`# installed ${installed[0]} in ${Date.now() - t0} ms`);
+    state.extensionDir = fs.realpathSync(path.join(state.extensionsDir, installed[0]));
+    state.bundled = path.join(state.extensionDir, 'server', 'specwright');
+    assert.ok(isExecutable(state.bundled), `the installed package has no executable ${state.bundled}: is ${VSIX} a platform package?`);
+    state.sessionPath = await pathWithoutServer();
+    console.log(`# installed ${installed[0]} in ${Date.now() - t0} ms; bundled server ${fs.statSync(state.bundled).size} bytes`);
   })();
   return prepared;
+}
+
+/** The files called `name` under `dir`, at any depth. */
+function findFiles(dir, name) {
+  try {
+    return fs
+      .readdirSync(dir, { recursive: true })
+      .filter((f) => path.basename(f) === name)
+      .map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The Specwright processes of the session `sid` (code-server's process group and
+ * session id; the extension host and the server it starts stay in it):
+ * [{ pid, exe, argv }] for every process whose executable is called specwright.
+ */
+function serverProcesses(sid) {
+  const found = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // "pid (comm) state ppid pgrp session ...": the fields after the last ')'
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[3]) !== sid) continue;
+      const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+      if (path.basename(exe) !== 'specwright') continue;
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      found.push({ pid: Number(pid), exe, argv });
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return found;
+}
+
+/**
+ * The server the extension started is the package's own: the Specwright output
+ * says so, and the one `specwright lsp` process of the session runs that binary.
+ */
+async function assertBundledServerRuns({ server, userDataDir }) {
+  const logsDir = path.join(userDataDir, 'logs');
+  const line = await waitFor(
+    () =>
+      findFiles(logsDir, 'Specwright.log')
+        .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+        .find((l) => l.includes('Starting ')),
+    { timeoutMs: 30_000, message: `"Starting …" in the Specwright output (Specwright.log under ${logsDir})` },
+  );
+  assert.ok(
+    line.includes(`Starting ${state.bundled} (bundled with the extension)`),
+    `the extension did not start the bundled server ${state.bundled}: ${line}`,
+  );
+  const processes = await waitFor(() => {
+    const p = serverProcesses(server.pid);
+    return p.length ? p : null;
+  }, { timeoutMs: 30_000, message: `a specwright process in code-server's session ${server.pid}` });
+  assert.deepEqual(
+    processes.map((p) => [p.exe, p.argv]),
+    [[state.bundled, [state.bundled, 'lsp']]],
+    `the session's specwright processes: ${JSON.stringify(processes)}`,
+  );
+  return { line: line.trim(), processes };
 }
 
 async function session(name, settings, fn) {
   await prepare();
   const workspace = await makeWorkspace();
   state.workspaces.push(workspace);
-  return withSession({ name, workspace, extensionsDir: state.extensionsDir, settings }, async (s) => {
+  const env = { PATH: state.sessionPath.PATH };
+  return withSession({ name, workspace, extensionsDir: state.extensionsDir, settings, env }, async (s) => {
     // the extension activates on `.kiro`: wait for its status bar item
     await s.workbench.waitForStatusBar(/Specwright/, { timeoutMs: 45_000 });
-    return fn(s);
+    const bundled = await assertBundledServerRuns(s);
+    return fn({ ...s, bundled });
   });
 }
 
@@ -242,7 +347,7 @@ describe('Specwright in VS Code (code-server)', { timeout: 20 * 60_000 }, () => 
   after(async () => {
     await stopAll();
     if (!process.env.SPECWRIGHT_IT_KEEP) {
-      for (const dir of [state.extensionsDir, ...state.workspaces]) {
+      for (const dir of [state.extensionsDir, state.sessionPath?.bin, ...state.workspaces]) {
         if (dir) await fsp.rm(dir, { recursive: true, force: true }).catch(() => {});
       }
     }
@@ -379,6 +484,24 @@ describe('Specwright in VS Code (code-server)', { timeout: 20 * 60_000 }, () => 
       assert.match(marker.text, /\[Ln 10, Col 3\]/, `marker: ${JSON.stringify(marker)}`);
       console.log(`# problem: ${marker.aria}`);
       await wb.screenshot('d-hook-schema');
+    });
+  });
+
+  it('(e) the server that runs is the stripped one bundled in the platform .vsix', { timeout: TEST_TIMEOUT }, async () => {
+    await session('e-bundled-server', baseSettings(), async ({ workbench: wb, bundled }) => {
+      // session() already checked the output line and the process; the server also answers
+      await wb.waitForStatusBar(/Specwright: ready/, { timeoutMs: 30_000 });
+      console.log(`# ${bundled.line}`);
+      console.log(`# server processes: ${JSON.stringify(bundled.processes)}`);
+      // the packaged copy has no DWARF (strip --strip-debug), but keeps its symbols (and the
+      // 34-byte .debug_gdb_scripts, which is loaded at run time and so not debug info to strip)
+      const { stdout } = await execFileP('readelf', ['--section-headers', '--wide', state.bundled]);
+      const debug = stdout.split('\n').filter((l) => /\s\.debug_(info|line|str|abbrev|ranges|rnglists|loc|loclists|aranges)\s/.test(l));
+      assert.deepEqual(debug, [], `the bundled server still has debug sections:\n${debug.join('\n')}`);
+      assert.match(stdout, /\s\.symtab\s/, 'strip --strip-debug keeps the symbol table');
+      const { stdout: version } = await execFileP(state.bundled, ['--version']);
+      console.log(`# bundled: ${version.trim()}, ${fs.statSync(state.bundled).size} bytes`);
+      await wb.screenshot('e-bundled-server');
     });
   });
 });
