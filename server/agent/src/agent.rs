@@ -96,16 +96,7 @@ pub async fn run_turn(
             input_schema: t.input_schema(),
         })
         .collect();
-    let (system, specs) = if limits.text_tools {
-        let instructions = fallback::tool_instructions(&specs);
-        let system = match system {
-            Some(s) if !s.trim().is_empty() => format!("{s}\n\n{instructions}"),
-            _ => instructions,
-        };
-        (Some(system), Vec::new())
-    } else {
-        (system, specs)
-    };
+    let (mut system, mut specs) = if limits.text_tools { in_text(system, specs) } else { (system, specs) };
     let mut text_calls = 0usize;
     let mut steps = 0;
     loop {
@@ -148,6 +139,15 @@ pub async fn run_turn(
             Err(ModelError::Cancelled) => {
                 return TurnOutcome { stop: StopReason::Cancelled, text: String::new(), steps };
             }
+            // Many local models (Ollama's smaller ones, llama.cpp without
+            // --jinja) refuse a request that carries tools: describe the
+            // tools in the prompt instead, for the rest of the turn.
+            Err(e) if !specs.is_empty() && refuses_tools(&e) => {
+                tracing::info!("the model refused native tools ({e}); describing them in the prompt instead");
+                (system, specs) = in_text(system, std::mem::take(&mut specs));
+                steps -= 1;
+                continue;
+            }
             Err(e) => return TurnOutcome { stop: StopReason::ModelError(e.to_string()), text: String::new(), steps },
         };
         if response.tool_calls.is_empty() {
@@ -188,6 +188,29 @@ pub async fn run_turn(
         }
         history.push(Message { role: Role::User, content: results });
     }
+}
+
+/// The system prompt and tools for a model without native tool use: no
+/// tools are sent; the prompt describes them ([`fallback`]).
+fn in_text(system: Option<String>, specs: Vec<ToolSpec>) -> (Option<String>, Vec<ToolSpec>) {
+    let instructions = fallback::tool_instructions(&specs);
+    let system = match system {
+        Some(s) if !s.trim().is_empty() => format!("{s}\n\n{instructions}"),
+        _ => instructions,
+    };
+    (Some(system), Vec::new())
+}
+
+/// Whether an error says the model or server does not take tools, as
+/// Ollama ("… does not support tools", HTTP 400) and llama.cpp's server
+/// ("tools param requires --jinja flag", HTTP 500) answer.
+fn refuses_tools(error: &ModelError) -> bool {
+    let message = match error {
+        ModelError::BadRequest { message, .. } | ModelError::Server { message, .. } => message.to_lowercase(),
+        _ => return false,
+    };
+    message.contains("tool")
+        && ["support", "jinja", "not allowed", "unsupported", "unknown"].iter().any(|w| message.contains(w))
 }
 
 /// Runs the calls read from the model's text like native ones (ids

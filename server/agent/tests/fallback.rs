@@ -345,3 +345,43 @@ async fn a_model_that_ignores_native_tools_is_understood_in_text() {
         assert!(t.requests[1].contains("<tool_result name="), "{}", t.requests[1]);
     }
 }
+
+/// A server that refuses tools (Ollama: HTTP 400 "… does not support
+/// tools") gets the same request again with the tools described in text,
+/// and the turn goes on.
+#[tokio::test]
+async fn a_model_that_refuses_tools_gets_them_in_text() {
+    for provider in PROVIDERS {
+        let root = workspace("fallback-refused", provider, &[("src/a.ts", "export const a = 1;\n")]);
+        let script = vec![
+            Reply::status(400, "registry.ollama.ai/library/gemma:2b does not support tools"),
+            Reply::text(
+                "<tool_call>\n{\"name\": \"read_file\", \"arguments\": {\"path\": \"src/a.ts\"}}\n</tool_call>",
+            ),
+            Reply::text("a is 1."),
+        ];
+        let t = turn(provider, &root, script, Limits::default()).await;
+        assert_eq!(t.outcome.stop, StopReason::EndTurn, "{provider:?}: {:?}", t.outcome);
+        assert_eq!(t.outcome.text, "a is 1.");
+        assert_eq!(t.outcome.steps, 2, "the refused request is not a step");
+        let r = results(&t.events);
+        assert!(r.len() == 1 && r[0].2 && r[0].3.contains("export const a = 1;"), "{r:?}");
+        assert_eq!(t.requests.len(), 3);
+        assert!(t.requests[0].contains("\"tools\""), "native tools first");
+        for body in &t.requests[1..] {
+            let body: serde_json::Value = serde_json::from_str(body).expect("json body");
+            assert!(body.get("tools").is_none_or(|t| t.as_array().is_some_and(Vec::is_empty)), "{body}");
+            assert!(body.to_string().contains("## Available tools"), "described in the prompt");
+        }
+    }
+}
+
+/// Other refusals end the turn with the error, as before.
+#[tokio::test]
+async fn other_bad_requests_end_the_turn() {
+    let root = workspace("fallback-other", Provider::Openai, &[]);
+    let script = vec![Reply::status(400, "max_tokens is too large")];
+    let t = turn(Provider::Openai, &root, script, Limits::default()).await;
+    assert!(matches!(&t.outcome.stop, StopReason::ModelError(m) if m.contains("max_tokens")), "{:?}", t.outcome);
+    assert_eq!(t.requests.len(), 1);
+}
