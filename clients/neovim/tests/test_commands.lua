@@ -74,6 +74,40 @@ H.run({
         return a.title
       end, asked.actions)
       H.eq(titles, { 'Trust and run', 'Not now', 'Never for this workspace' }, 'the three answers')
+      -- Once the run's reply is in, the hook was announced once, not twice.
+      local client = vim.lsp.get_clients({ name = 'specwright' })[1]
+      H.wait('the run to finish', function()
+        return vim.tbl_isempty(client.requests)
+      end)
+      vim.wait(200)
+      local about = vim.tbl_filter(function(m)
+        return m.msg:find('Greet', 1, true) ~= nil
+      end, messages)
+      H.eq(#about, 1, 'one notification for one run: ' .. vim.inspect(about))
+    end,
+  },
+  {
+    '"Generate unit test skeleton" creates the missing test file and opens it',
+    function()
+      local buf = attach('src/app.ts')
+      vim.api.nvim_win_set_cursor(0, { 1, 17 })
+      local messages = capture_notify()
+      vim.lsp.buf.code_action({
+        apply = true,
+        filter = function(action)
+          return action.title == 'Generate unit test skeleton for greet'
+        end,
+      })
+      local test_path = ws .. '/src/app.test.ts'
+      local test_buf = H.wait_window(test_path)
+      local text = H.read(test_path) or ''
+      H.ok(text:find("import { greet } from './app';", 1, true) and text:find("describe('greet'", 1, true), text)
+      H.eq(H.text(test_buf) .. '\n', text, 'the buffer shows the file')
+      H.ok(vim.api.nvim_buf_is_valid(buf), 'the source stays open')
+      local errors = vim.tbl_filter(function(m)
+        return (m.level or 0) >= vim.log.levels.WARN
+      end, messages)
+      H.eq(errors, {}, 'no error')
     end,
   },
   {

@@ -15,6 +15,16 @@ H.run({
     end,
   },
   {
+    'the demo provider needs no key and says its content is canned',
+    function()
+      H.setup({ settings = { model = { provider = 'demo' } } })
+      vim.cmd('checkhealth specwright')
+      local text = H.text(vim.api.nvim_get_current_buf())
+      H.ok(not text:find('ERROR', 1, true) and not text:find('WARNING', 1, true), text)
+      H.ok(text:find('provider: demo', 1, true) and text:find('canned content', 1, true), text)
+    end,
+  },
+  {
     'a missing binary is an error with the fix',
     function()
       require('specwright').setup({ server_path = '/nonexistent/specwright' })

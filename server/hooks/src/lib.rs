@@ -57,7 +57,8 @@ pub mod codes {
     pub const BAD_PATTERN: &str = "hook-bad-pattern";
     /// A key Kiro does not read (hint).
     pub const UNKNOWN_KEY: &str = "hook-unknown-key";
-    /// The same key twice in one object; the last wins (warning).
+    /// The same key twice in one object, the last winning; or a v1 hook's
+    /// `timeout` both beside and inside `action`, the hook's winning (warning).
     pub const DUPLICATE_KEY: &str = "hook-duplicate-key";
     /// The file could not be read.
     pub const UNREADABLE: &str = "hook-unreadable";
@@ -89,7 +90,10 @@ pub mod codes {
             UNKNOWN_ACTION => "The hook's then.type or action.type names no Kiro action.",
             BAD_PATTERN => "A glob or regular expression does not compile, or a file trigger's pattern list is empty.",
             UNKNOWN_KEY => "A key Kiro does not read.",
-            DUPLICATE_KEY => "The same key appears twice in one object; the last one wins.",
+            DUPLICATE_KEY => {
+                "The same key appears twice in one object (the last one wins), or a v1 hook gives `timeout` both \
+                 beside and inside `action` (the hook's wins)."
+            }
             UNREADABLE => "The hook file could not be read.",
             _ => "",
         }

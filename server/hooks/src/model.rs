@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
+use specwright_spec::suggest::closest;
 use specwright_spec::{Range, Severity};
 
 /// A `runCommand` whose command starts with this runs a built-in analyzer.
@@ -208,27 +209,33 @@ impl EventKind {
         matches!(self, EventKind::PreToolUse | EventKind::PostToolUse)
     }
 
-    /// The kind a misspelt or other-format name most likely means: names are
-    /// compared without case and punctuation, and a few spellings seen in the
-    /// wild (`manual`, `file_save`, `on-save`) are recognised.
+    /// Other tools' names for the triggers, too far from Kiro's (in edits)
+    /// for [`EventKind::guess`] to find them otherwise.
+    const OTHER_NAMES: [(&'static str, EventKind); 16] = [
+        ("fileSave", EventKind::FileSaved),
+        ("fileChange", EventKind::FileSaved),
+        ("fileChanged", EventKind::FileSaved),
+        ("onSave", EventKind::FileSaved),
+        ("save", EventKind::FileSaved),
+        ("editorSave", EventKind::FileSaved),
+        ("create", EventKind::FileCreated),
+        ("onCreate", EventKind::FileCreated),
+        ("newFile", EventKind::FileCreated),
+        ("delete", EventKind::FileDeleted),
+        ("onDelete", EventKind::FileDeleted),
+        ("manualTrigger", EventKind::Manual),
+        ("button", EventKind::Manual),
+        ("onDemand", EventKind::Manual),
+        ("onPrompt", EventKind::PromptSubmit),
+        ("userPrompt", EventKind::PromptSubmit),
+    ];
+
+    /// The kind a misspelt or other-format name most likely means: the
+    /// closest, by edit distance, of Kiro's names in both formats and of
+    /// other tools' names (`on-save`, `button`).
     pub(crate) fn guess(name: &str) -> Option<EventKind> {
-        let n: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
-        if let Some(k) = Self::ALL
-            .into_iter()
-            .find(|k| k.legacy_name().eq_ignore_ascii_case(&n) || k.v1_name().eq_ignore_ascii_case(&n))
-        {
-            return Some(k);
-        }
-        Some(match n.as_str() {
-            "filesave" | "filesaved" | "fileedit" | "filechange" | "filechanged" | "filemodified" | "onsave"
-            | "save" | "editorsave" | "postfilesaved" => EventKind::FileSaved,
-            "filecreated" | "filecreation" | "create" | "oncreate" | "newfile" => EventKind::FileCreated,
-            "filedeleted" | "delete" | "ondelete" => EventKind::FileDeleted,
-            "manual" | "manualtrigger" | "button" | "usertrigger" | "ondemand" => EventKind::Manual,
-            "promptsubmitted" | "onprompt" | "userprompt" => EventKind::PromptSubmit,
-            "agentstopped" | "stop" | "onagentstop" => EventKind::AgentStop,
-            _ => return None,
-        })
+        let kiro = Self::ALL.into_iter().flat_map(|k| [(k.legacy_name(), k), (k.v1_name(), k)]);
+        closest(name, kiro.chain(Self::V1_ALIASES).chain(Self::OTHER_NAMES))
     }
 }
 

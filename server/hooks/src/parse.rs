@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use specwright_spec::suggest::{closest, closest_name};
 use specwright_spec::{LineIndex, Severity};
 
 use crate::codes;
@@ -16,7 +17,76 @@ pub const LEGACY_WHEN_KEYS: &[&str] = &["type", "patterns", "toolTypes"];
 pub const LEGACY_THEN_KEYS: &[&str] = &["type", "prompt", "command", "timeout"];
 pub const V1_KEYS: &[&str] = &["version", "hooks"];
 pub const V1_HOOK_KEYS: &[&str] = &["name", "description", "trigger", "matcher", "action", "timeout", "enabled"];
-pub const V1_ACTION_KEYS: &[&str] = &["type", "command", "prompt"];
+/// `timeout` is the hook's key; Specwright also reads it in `action`.
+pub const V1_ACTION_KEYS: &[&str] = &["type", "command", "prompt", "timeout"];
+
+/// The objects of a hook file, each with the keys Kiro reads in it: what an
+/// unknown key is checked against, and where a misplaced one goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Object {
+    /// A `.kiro.hook` file.
+    LegacyHook,
+    LegacyWhen,
+    LegacyThen,
+    /// A v1 `*.json` file.
+    V1File,
+    /// An entry of `hooks`.
+    V1Hook,
+    V1Action,
+}
+
+impl Object {
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Object::LegacyHook => LEGACY_KEYS,
+            Object::LegacyWhen => LEGACY_WHEN_KEYS,
+            Object::LegacyThen => LEGACY_THEN_KEYS,
+            Object::V1File => V1_KEYS,
+            Object::V1Hook => V1_HOOK_KEYS,
+            Object::V1Action => V1_ACTION_KEYS,
+        }
+    }
+
+    /// The objects of its file format.
+    fn same_format(self) -> [Object; 3] {
+        match self {
+            Object::LegacyHook | Object::LegacyWhen | Object::LegacyThen => {
+                [Object::LegacyHook, Object::LegacyWhen, Object::LegacyThen]
+            }
+            Object::V1File | Object::V1Hook | Object::V1Action => [Object::V1File, Object::V1Hook, Object::V1Action],
+        }
+    }
+
+    /// Its path in the file (`then`, `hooks[0].action`); `None` for the
+    /// file's top level. `hook` is the index of the v1 hook it is in.
+    fn path(self, hook: Option<usize>) -> Option<String> {
+        let entry = hook.map_or_else(|| "hooks[…]".to_string(), |i| format!("hooks[{i}]"));
+        match self {
+            Object::LegacyHook | Object::V1File => None,
+            Object::LegacyWhen => Some("when".into()),
+            Object::LegacyThen => Some("then".into()),
+            Object::V1Hook => Some(entry),
+            Object::V1Action => Some(format!("{entry}.action")),
+        }
+    }
+
+    /// Where a message says a key goes: `` `then` ``, the top level.
+    fn place(self, hook: Option<usize>) -> String {
+        self.path(hook).map_or_else(|| "the top level of the file".into(), |p| format!("`{p}`"))
+    }
+
+    /// The words before the list of its keys.
+    fn has(self) -> &'static str {
+        match self {
+            Object::LegacyHook => "a `.kiro.hook` has",
+            Object::LegacyWhen => "`when` has",
+            Object::LegacyThen => "`then` has",
+            Object::V1File => "a v1 hook file has",
+            Object::V1Hook => "a v1 hook has",
+            Object::V1Action => "an action has",
+        }
+    }
+}
 
 /// The format a path is read as: `*.kiro.hook` is legacy, anything else
 /// (`*.json`) is v1.
@@ -95,22 +165,38 @@ impl Cx<'_> {
         self.push(Severity::Error, codes::MISSING_FIELD, at.0, at.1, format!("missing `{field}`: {what}"));
     }
 
-    /// Reports unknown and duplicate keys of an object.
-    fn check_keys(&mut self, obj: &Value, known: &[&str], prefix: &str, hint: &str) {
+    /// Reports unknown and duplicate keys of an object, saying where a key
+    /// that belongs in another object goes. `hook` is the index of the v1
+    /// hook the object is in.
+    fn check_keys(&mut self, obj: &Value, object: Object, hook: Option<usize>) {
         let Some(members) = obj.members() else { return };
+        let prefix = object.path(hook).map(|p| format!("{p}.")).unwrap_or_default();
+        let known = object.keys();
         for (i, m) in members.iter().enumerate() {
             if members[i + 1..].iter().any(|later| later.key == m.key) {
                 let msg = format!("`{prefix}{}` is given again later; the last one wins", m.key);
                 self.push(Severity::Warning, codes::DUPLICATE_KEY, m.key_start, m.key_end, msg);
             }
-            if !known.contains(&m.key.as_str()) {
-                let msg = format!(
-                    "Kiro ignores `{prefix}{}`; {hint} {}",
-                    m.key,
-                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                );
-                self.push(Severity::Hint, codes::UNKNOWN_KEY, m.key_start, m.key_end, msg);
+            if known.contains(&m.key.as_str()) {
+                continue;
             }
+            let key = &m.key;
+            let places: Vec<String> = object
+                .same_format()
+                .into_iter()
+                .filter(|o| *o != object && o.keys().contains(&key.as_str()))
+                .map(|o| o.place(hook))
+                .collect();
+            let msg = if !places.is_empty() {
+                format!("Kiro ignores `{prefix}{key}` here: `{key}` goes in {}", places.join(" or "))
+            } else {
+                let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                let hint = closest_name(key, known.iter().copied())
+                    .map(|k| format!(" (did you mean `{k}`?)"))
+                    .unwrap_or_default();
+                format!("Kiro ignores `{prefix}{key}`{hint}; {} {list}", object.has())
+            };
+            self.push(Severity::Hint, codes::UNKNOWN_KEY, m.key_start, m.key_end, msg);
         }
     }
 
@@ -158,13 +244,15 @@ impl Cx<'_> {
         }
     }
 
-    fn timeout(&mut self, obj: &Value, field: &str) -> u64 {
-        let Some(m) = obj.get("timeout") else { return DEFAULT_TIMEOUT_SECS };
+    /// The `timeout` `obj` gives, in seconds; a wrong one is reported and
+    /// read as the default.
+    fn timeout(&mut self, obj: &Value, field: &str) -> Option<u64> {
+        let m = obj.get("timeout")?;
         match &m.value.kind {
-            Kind::Number(n) if n.as_u64().is_some_and(|n| n > 0) => n.as_u64().unwrap_or(DEFAULT_TIMEOUT_SECS),
+            Kind::Number(n) if n.as_u64().is_some_and(|n| n > 0) => n.as_u64(),
             _ => {
                 self.wrong_type(field, &m.value, "a positive whole number of seconds (default 60)");
-                DEFAULT_TIMEOUT_SECS
+                Some(DEFAULT_TIMEOUT_SECS)
             }
         }
     }
@@ -193,7 +281,7 @@ impl Cx<'_> {
         }
         let errors = self.errors();
         let top = Anchor::of_brace(root);
-        self.check_keys(root, LEGACY_KEYS, "", "a `.kiro.hook` has");
+        self.check_keys(root, Object::LegacyHook, None);
         let name = self.req_string(root, top, "name", "name", "every hook needs a `name`, shown in Kiro's hook list");
         let description = self.opt_string(root, "description", "description");
         let enabled = self.enabled(root, "enabled");
@@ -231,7 +319,7 @@ impl Cx<'_> {
             self.wrong_type("when", when, "an object such as `{\"type\": \"fileEdited\", \"patterns\": [\"src/**\"]}`");
             return None;
         }
-        self.check_keys(when, LEGACY_WHEN_KEYS, "when.", "`when` has");
+        self.check_keys(when, Object::LegacyWhen, None);
         let at = Anchor::of_member(m);
         let ty_member = when.get("type");
         let ty = self.req_string(when, at, "type", "when.type", &format!("one of {legacy_names}"))?;
@@ -331,7 +419,7 @@ impl Cx<'_> {
             self.wrong_type("then", then, "an object such as `{\"type\": \"askAgent\", \"prompt\": \"…\"}`");
             return None;
         }
-        self.check_keys(then, LEGACY_THEN_KEYS, "then.", "`then` has");
+        self.check_keys(then, Object::LegacyThen, None);
         let at = Anchor::of_member(m);
         let ty = self.req_string(then, at, "type", "then.type", "`askAgent` or `runCommand`")?;
         match ty.as_str() {
@@ -348,7 +436,7 @@ impl Cx<'_> {
             "runCommand" => {
                 let command =
                     self.req_string(then, at, "command", "then.command", "a `runCommand` hook runs this shell command");
-                let timeout_secs = self.timeout(then, "then.timeout");
+                let timeout_secs = self.timeout(then, "then.timeout").unwrap_or(DEFAULT_TIMEOUT_SECS);
                 Some(Action::RunCommand { command: command?, timeout_secs })
             }
             other => {
@@ -384,7 +472,7 @@ impl Cx<'_> {
             return Vec::new();
         }
         let errors = self.errors();
-        self.check_keys(root, V1_KEYS, "", "a v1 hook file has");
+        self.check_keys(root, Object::V1File, None);
         match root.get("version") {
             None => self.missing(brace, "version", "a v1 hook file starts with `\"version\": \"v1\"`"),
             Some(m) => {
@@ -423,13 +511,13 @@ impl Cx<'_> {
         }
         let errors = self.errors();
         let at = Anchor::of_brace(entry);
-        self.check_keys(entry, V1_HOOK_KEYS, &p, "a v1 hook has");
+        self.check_keys(entry, Object::V1Hook, Some(i));
         let name = self.req_string(entry, at, "name", &format!("{p}name"), "every hook needs a `name`");
         let description = self.opt_string(entry, "description", &format!("{p}description"));
         let enabled = self.enabled(entry, &format!("{p}enabled"));
-        let timeout_secs = self.timeout(entry, &format!("{p}timeout"));
+        let hook_timeout = self.timeout(entry, &format!("{p}timeout"));
         let trigger = self.v1_trigger(entry, at, &p);
-        let action = self.v1_action(entry, at, &p, timeout_secs);
+        let action = self.v1_action(entry, at, i, hook_timeout);
         let (name, trigger, action) = (name?, trigger?, action?);
         (self.errors() == errors).then(|| Hook {
             name,
@@ -496,8 +584,10 @@ impl Cx<'_> {
         })
     }
 
-    fn v1_action(&mut self, entry: &Value, at: Anchor, p: &str, timeout_secs: u64) -> Option<Action> {
-        let field = format!("{p}action");
+    /// The action of hook `i`; `hook_timeout` is the hook's own `timeout`,
+    /// which wins over one given in `action`.
+    fn v1_action(&mut self, entry: &Value, at: Anchor, i: usize, hook_timeout: Option<u64>) -> Option<Action> {
+        let field = format!("hooks[{i}].action");
         let Some(m) = entry.get("action") else {
             self.missing(
                 at,
@@ -511,7 +601,13 @@ impl Cx<'_> {
             self.wrong_type(&field, action, "an object such as `{\"type\": \"agent\", \"prompt\": \"…\"}`");
             return None;
         }
-        self.check_keys(action, V1_ACTION_KEYS, &format!("{field}."), "an action has");
+        self.check_keys(action, Object::V1Action, Some(i));
+        let action_timeout = self.timeout(action, &format!("{field}.timeout"));
+        if let (Some(_), Some(inner)) = (hook_timeout, action.get("timeout")) {
+            let msg = format!("`{field}.timeout` is given beside `hooks[{i}].timeout`; the hook's `timeout` is used");
+            self.push(Severity::Warning, codes::DUPLICATE_KEY, inner.key_start, inner.key_end, msg);
+        }
+        let timeout_secs = hook_timeout.or(action_timeout).unwrap_or(DEFAULT_TIMEOUT_SECS);
         let at = Anchor::of_member(m);
         let ty = self.req_string(action, at, "type", &format!("{field}.type"), "`command` or `agent`")?;
         match ty.as_str() {
@@ -563,14 +659,20 @@ fn simple_trigger(kind: EventKind) -> Trigger {
     }
 }
 
-/// `(legacy, v1)` names of the action a misspelt action type most likely means.
+/// `(legacy, v1)` names of the action a misspelt action type most likely
+/// means: the closest, by edit distance, of Kiro's names in both formats and
+/// of other tools' words for them (`shell`, `llm`).
 fn guess_action(name: &str) -> Option<(&'static str, &'static str)> {
-    let n = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
-    match n.as_str() {
-        "askagent" | "agent" | "ai" | "aitask" | "prompt" | "llm" => Some(("askAgent", "agent")),
-        "runcommand" | "command" | "shell" | "run" | "exec" | "script" => Some(("runCommand", "command")),
-        _ => None,
-    }
+    const ASK: (&str, &str) = ("askAgent", "agent");
+    const RUN: (&str, &str) = ("runCommand", "command");
+    let kiro = [("askAgent", ASK), ("agent", ASK), ("runCommand", RUN), ("command", RUN)];
+    let others = [("ai", ASK), ("aiTask", ASK), ("prompt", ASK), ("llm", ASK)].into_iter().chain([
+        ("shell", RUN),
+        ("run", RUN),
+        ("exec", RUN),
+        ("script", RUN),
+    ]);
+    closest(name, kiro.into_iter().chain(others))
 }
 
 /// Reads every hook file of `root/.kiro/hooks/` (files ending `.kiro.hook` or

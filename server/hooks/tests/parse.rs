@@ -131,6 +131,91 @@ fn unknown_trigger_names_the_expected_values() {
     assert!(file.diagnostics[0].message.contains("`hooks[0].trigger` must be one of PostFileSave, FileCreate"));
 }
 
+/// Every misspelt trigger and action gets the name within the fewest edits.
+#[test]
+fn typos_get_the_closest_name() {
+    let legacy = |when: &str, then: &str| {
+        format!(r#"{{"name": "t", "when": {{"type": "{when}"}}, "then": {{"type": "{then}", "prompt": "p"}}}}"#)
+    };
+    let message = |path: &str, text: &str| parse(Path::new(path), text).diagnostics[0].message.clone();
+    let msg = message("a.kiro.hook", &legacy("userTriggerd", "askAgent"));
+    assert!(msg.contains("`userTriggerd` is not a Kiro hook trigger (did you mean `userTriggered`?)"), "{msg}");
+    let msg = message("a.kiro.hook", &legacy("promptSubmt", "askAgent"));
+    assert!(msg.contains("(did you mean `promptSubmit`?)"), "{msg}");
+    let msg = message("a.kiro.hook", &legacy("userTriggered", "askAgnet"));
+    assert!(msg.contains("(did you mean `askAgent`?)"), "{msg}");
+    let msg = message("a.kiro.hook", &legacy("somethingElse", "askAgent"));
+    assert!(!msg.contains("did you mean"), "nothing is close: {msg}");
+
+    let v1 = |trigger: &str, action: &str| {
+        format!(
+            r#"{{"version": "v1", "hooks": [{{"name": "t", "trigger": "{trigger}", "action": {{"type": "{action}", "command": "x"}}}}]}}"#
+        )
+    };
+    let msg = message("a.json", &v1("PostFileSaved", "command"));
+    assert!(msg.contains("(did you mean `PostFileSave`?)"), "{msg}");
+    let msg = message("a.json", &v1("Manual", "comand"));
+    assert!(msg.contains("(did you mean `command`?)"), "{msg}");
+}
+
+/// A key Kiro reads in another object of the file says where it goes; an
+/// unknown key close to a known one gets it as a suggestion.
+#[test]
+fn misplaced_and_misspelt_keys_say_where_they_go() {
+    let hints = |path: &str, text: &str| -> Vec<String> {
+        let file = parse(Path::new(path), text);
+        assert!(file.diagnostics.iter().all(|d| d.code == codes::UNKNOWN_KEY), "{:#?}", file.diagnostics);
+        file.diagnostics.iter().map(|d| d.message.clone()).collect()
+    };
+    let text = r#"{"name": "t", "timeout": 5, "desciption": "d", "when": {"type": "userTriggered"},
+                   "then": {"type": "runCommand", "command": "x"}}"#;
+    assert_eq!(
+        hints("a.kiro.hook", text),
+        [
+            "Kiro ignores `timeout` here: `timeout` goes in `then`",
+            "Kiro ignores `desciption` (did you mean `description`?); a `.kiro.hook` has `enabled`, `name`, \
+             `description`, `version`, `when`, `then`",
+        ]
+    );
+    let text = r#"{"version": "v1", "hooks": [{"name": "t", "trigger": "Manual", "command": "x",
+                   "action": {"type": "command", "command": "x", "matcher": ".*"}}]}"#;
+    assert_eq!(
+        hints("a.json", text),
+        [
+            "Kiro ignores `hooks[0].command` here: `command` goes in `hooks[0].action`",
+            "Kiro ignores `hooks[0].action.matcher` here: `matcher` goes in `hooks[0]`",
+        ]
+    );
+}
+
+/// `timeout` belongs to a v1 hook; inside its `action` it means the same.
+#[test]
+fn a_v1_timeout_is_read_in_the_hook_or_in_its_action() {
+    let hook = |timeouts: &str, action_timeout: &str| {
+        format!(
+            r#"{{"version": "v1", "hooks": [{{"name": "t", "trigger": "Manual"{timeouts},
+                 "action": {{"type": "command", "command": "x"{action_timeout}}}}}]}}"#
+        )
+    };
+    let h = one("a.json", &hook("", r#", "timeout": 5"#));
+    assert_eq!(h.action, Action::RunCommand { command: "x".into(), timeout_secs: 5 });
+    let h = one("a.json", &hook(r#", "timeout": 7"#, ""));
+    assert_eq!(h.action, Action::RunCommand { command: "x".into(), timeout_secs: 7 });
+
+    // Both: the hook's wins, with a warning on the other.
+    let text = hook(r#", "timeout": 7"#, r#", "timeout": 5"#);
+    let file = parse(Path::new("a.json"), &text);
+    assert_eq!(file.hooks[0].action, Action::RunCommand { command: "x".into(), timeout_secs: 7 });
+    let d = &file.diagnostics[..];
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!((d[0].code, d[0].severity), (codes::DUPLICATE_KEY, Severity::Warning));
+    assert_eq!(
+        d[0].message,
+        "`hooks[0].action.timeout` is given beside `hooks[0].timeout`; the hook's `timeout` is used"
+    );
+    assert_eq!(diags("a.json", &hook("", r#", "timeout": 0"#)), [(codes::WRONG_TYPE, "0".into())]);
+}
+
 #[test]
 fn missing_fields() {
     // Top-level keys are reported at the opening brace; nested ones at the

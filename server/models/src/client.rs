@@ -67,7 +67,9 @@ impl HttpModel {
             Provider::Anthropic => {
                 (anthropic::url(config), anthropic::headers(config), anthropic::body(config, request))
             }
-            Provider::Openai => (openai::url(config), openai::headers(config), openai::body(config, request)),
+            Provider::Openai | Provider::Demo => {
+                (openai::url(config), openai::headers(config), openai::body(config, request))
+            }
         };
         let headers = self.header_map(headers)?;
         let body =
@@ -151,7 +153,7 @@ impl HttpModel {
             response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
         let mut decoder = match config.provider {
             Provider::Anthropic => Decoder::Anthropic(anthropic::Decoder::new(config, request)),
-            Provider::Openai => Decoder::Openai(openai::Decoder::new(config)),
+            Provider::Openai | Provider::Demo => Decoder::Openai(openai::Decoder::new(config)),
         };
         if content_type.starts_with("application/json") {
             // A server that ignored `stream: true`.

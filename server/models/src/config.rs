@@ -20,6 +20,9 @@ pub enum Provider {
     /// Any OpenAI-compatible Chat Completions endpoint (OpenAI, Ollama,
     /// llama.cpp, vLLM, LM Studio, OpenRouter, Gemini's compatible endpoint).
     Openai,
+    /// The built-in demo model: canned answers from a server on loopback
+    /// (see [`crate::demo`]), to try generation with no key.
+    Demo,
 }
 
 impl Provider {
@@ -28,6 +31,7 @@ impl Provider {
             "anthropic" | "claude" => Some(Self::Anthropic),
             "openai" | "openai-compatible" | "ollama" | "llamacpp" | "llama.cpp" | "vllm" | "openrouter"
             | "lmstudio" => Some(Self::Openai),
+            "demo" => Some(Self::Demo),
             _ => None,
         }
     }
@@ -36,6 +40,7 @@ impl Provider {
         match self {
             Self::Anthropic => "Anthropic",
             Self::Openai => "OpenAI-compatible",
+            Self::Demo => "Demo",
         }
     }
 
@@ -43,6 +48,7 @@ impl Provider {
         match self {
             Self::Anthropic => "ANTHROPIC_API_KEY",
             Self::Openai => "OPENAI_API_KEY",
+            Self::Demo => "",
         }
     }
 
@@ -53,6 +59,8 @@ impl Provider {
         match self {
             Self::Anthropic => "https://api.anthropic.com",
             Self::Openai => "https://api.openai.com/v1",
+            // Replaced by the demo server's own address when it starts.
+            Self::Demo => "http://127.0.0.1",
         }
     }
 
@@ -60,6 +68,7 @@ impl Provider {
         match self {
             Self::Anthropic => "claude-sonnet-4-5",
             Self::Openai => "gpt-4o-mini",
+            Self::Demo => crate::demo::DEMO_MODEL,
         }
     }
 }
@@ -163,19 +172,23 @@ pub fn resolve(
         return Ok(None);
     };
     let provider = Provider::parse(&provider_name).ok_or_else(|| {
-        ModelError::Config(format!("unknown model provider '{provider_name}': use 'anthropic' or 'openai'"))
+        ModelError::Config(format!("unknown model provider '{provider_name}': use 'anthropic', 'openai' or 'demo'"))
     })?;
     let model =
         pick(&flags.model, "SPECWRIGHT_MODEL", &settings.model).unwrap_or_else(|| provider.default_model().into());
-    let base_url = pick(&flags.base_url, "SPECWRIGHT_BASE_URL", &settings.base_url)
-        .unwrap_or_else(|| provider.default_base_url().into())
-        .trim_end_matches('/')
-        .to_string();
+    // The demo model runs its own server and needs no key: an address or a
+    // key configured for another provider must not leak into it.
+    let base_url = if provider == Provider::Demo {
+        None
+    } else {
+        pick(&flags.base_url, "SPECWRIGHT_BASE_URL", &settings.base_url)
+    };
+    let base_url = base_url.unwrap_or_else(|| provider.default_base_url().into()).trim_end_matches('/').to_string();
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         return Err(ModelError::Config(format!("the model base URL '{base_url}' must start with http:// or https://")));
     }
     let key_var = nonempty(settings.api_key_env.clone()).unwrap_or_else(|| provider.default_key_var().into());
-    let api_key = nonempty(env(&key_var)).map(ApiKey::new);
+    let api_key = if provider == Provider::Demo { None } else { nonempty(env(&key_var)).map(ApiKey::new) };
     if api_key.is_none() && !is_loopback(&base_url) {
         return Err(ModelError::Config(format!(
             "no API key for the {} provider: set the environment variable {key_var}",
@@ -215,6 +228,14 @@ mod tests {
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn the_demo_provider_needs_no_key_and_ignores_other_addresses() {
+        let env = env_of(&[("SPECWRIGHT_BASE_URL", "https://api.example.com/v1"), ("OPENAI_API_KEY", "sk-x")]);
+        let flags = Overrides { provider: Some("demo".into()), ..Overrides::default() };
+        let c = resolve(&flags, &env, &ModelSettings::default()).expect("resolves").expect("configured");
+        assert_eq!((c.provider, c.api_key, c.base_url.as_str()), (Provider::Demo, None, "http://127.0.0.1"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod anthropic;
 mod client;
 pub mod config;
+pub mod demo;
 mod error;
 mod openai;
 pub mod sse;
@@ -53,5 +54,8 @@ pub trait Model: Send + Sync {
 
 /// The model a resolved configuration describes, ready to use.
 pub fn connect(config: ModelConfig) -> Result<Box<dyn Model>, ModelError> {
+    if config.provider == Provider::Demo {
+        return Ok(Box::new(demo::DemoModel::start(config)?));
+    }
     Ok(Box::new(HttpModel::new(config)?))
 }

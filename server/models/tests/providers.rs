@@ -20,7 +20,7 @@ async fn server(script: Vec<Reply>) -> ScriptedServer {
 fn base_url(provider: Provider, server: &ScriptedServer) -> String {
     match provider {
         Provider::Anthropic => server.base_url(),
-        Provider::Openai => format!("{}/v1", server.base_url()),
+        Provider::Openai | Provider::Demo => format!("{}/v1", server.base_url()),
     }
 }
 
@@ -85,8 +85,8 @@ fn stop_reason(provider: Provider, tool: bool) -> &'static str {
     match (provider, tool) {
         (Provider::Anthropic, false) => "end_turn",
         (Provider::Anthropic, true) => "tool_use",
-        (Provider::Openai, false) => "stop",
-        (Provider::Openai, true) => "tool_calls",
+        (Provider::Openai | Provider::Demo, false) => "stop",
+        (Provider::Openai | Provider::Demo, true) => "tool_calls",
     }
 }
 
@@ -137,7 +137,7 @@ async fn the_request_is_exactly_as_specified(provider: Provider) {
                 })
             );
         }
-        Provider::Openai => {
+        Provider::Openai | Provider::Demo => {
             assert_eq!(recorded.path, "/v1/chat/completions");
             assert_eq!(recorded.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
             assert_eq!(recorded.header("x-api-key"), None);
@@ -197,7 +197,7 @@ async fn structured_output_comes_back_as_text(provider: Provider) {
             arguments_chunks: parts.iter().map(|s| s.to_string()).collect(),
             delay_ms: 0,
         },
-        Provider::Openai => Reply::chunks(parts),
+        Provider::Openai | Provider::Demo => Reply::chunks(parts),
     };
     let server = server(vec![reply]).await;
     let request = ChatRequest {
@@ -225,7 +225,7 @@ async fn structured_output_comes_back_as_text(provider: Provider) {
             assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "requirements"}));
             assert!(body.get("response_format").is_none());
         }
-        Provider::Openai => {
+        Provider::Openai | Provider::Demo => {
             assert_eq!(
                 body["response_format"],
                 json!({"type": "json_schema", "json_schema": {
@@ -280,7 +280,7 @@ async fn tool_calls_are_assembled(provider: Provider) {
     let body = &server.requests()[0].body;
     match provider {
         Provider::Anthropic => assert_eq!(body["tool_choice"], json!({"type": "auto"})),
-        Provider::Openai => {
+        Provider::Openai | Provider::Demo => {
             assert_eq!(body["tool_choice"], "auto");
             assert_eq!(body["tools"][0]["type"], "function");
             assert_eq!(body["tools"][0]["function"]["name"], "read_file");
@@ -358,7 +358,7 @@ async fn a_failure_after_output_is_returned_not_retried(provider: Provider) {
     let error = result.unwrap_err();
     match provider {
         Provider::Anthropic => assert!(matches!(error, ModelError::Overloaded { .. }), "{error:?}"),
-        Provider::Openai => assert!(matches!(error, ModelError::Server { .. }), "{error:?}"),
+        Provider::Openai | Provider::Demo => assert!(matches!(error, ModelError::Server { .. }), "{error:?}"),
     }
     assert!(error.is_retryable(), "the caller may retry");
     assert_eq!(texts(&events), ["par"]);

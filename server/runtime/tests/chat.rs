@@ -34,7 +34,7 @@ const OUTCOME_WAIT: Duration = Duration::from_secs(20);
 fn config(provider: Provider, server: &ScriptedServer) -> ModelConfig {
     let base_url = match provider {
         Provider::Anthropic => server.base_url(),
-        Provider::Openai => format!("{}/v1", server.base_url()),
+        Provider::Openai | Provider::Demo => format!("{}/v1", server.base_url()),
     };
     ModelConfig {
         provider,

@@ -286,30 +286,43 @@ pub fn analyze(spec: &Spec) -> Analysis {
 
     // Requirements: uncovered, EARS, duplicates.
     let mut seen_requirements: HashMap<u32, u32> = HashMap::new();
-    let mut seen_criteria: HashMap<ReqId, u32> = HashMap::new();
+    // Criterion id → (line of its first definition, number of the requirement heading it is under).
+    let mut seen_criteria: HashMap<ReqId, (u32, u32)> = HashMap::new();
     for req in &reqs.requirements {
-        if let Some(first) = seen_requirements.insert(req.number, req.heading_range.start.line) {
-            if !spec.from_bugfix {
-                out.diagnostics.push(diag(
-                    req_kind,
-                    req.number_range,
-                    Code::DuplicateId,
-                    format!("Requirement {} is defined twice (first on line {})", req.number, first + 1),
-                ));
-            }
-            seen_requirements.insert(req.number, first);
+        let first_heading = *seen_requirements.entry(req.number).or_insert(req.heading_range.start.line);
+        // A bugfix's sections may repeat; a requirements.md heading may not.
+        let repeated_heading = !spec.from_bugfix && first_heading != req.heading_range.start.line;
+        if repeated_heading {
+            out.diagnostics.push(diag(
+                req_kind,
+                req.number_range,
+                Code::DuplicateId,
+                format!("Requirement {} is defined twice (first on line {})", req.number, first_heading + 1),
+            ));
         }
+        let mut under_this_heading: HashMap<ReqId, u32> = HashMap::new();
         for c in &req.criteria {
             let id = c.id();
-            if let Some(first) = seen_criteria.get(&id) {
+            let line = c.range.start.line;
+            let first = match (under_this_heading.get(&id), seen_criteria.get(&id)) {
+                (Some(&first), _) => Some(first),
+                // The repeated heading is reported once, not again for each
+                // criterion it repeats.
+                (None, Some(&(_, heading))) if repeated_heading && heading == req.number => None,
+                (None, Some(&(first, _))) => Some(first),
+                (None, None) => {
+                    seen_criteria.insert(id, (line, req.number));
+                    None
+                }
+            };
+            under_this_heading.entry(id).or_insert(line);
+            if let Some(first) = first {
                 out.diagnostics.push(diag(
                     req_kind,
                     c.number_range,
                     Code::DuplicateId,
                     format!("criterion {id} is defined twice (first on line {})", first + 1),
                 ));
-            } else {
-                seen_criteria.insert(id, c.range.start.line);
             }
             if !c.role.is_requirement() {
                 continue;
@@ -326,9 +339,12 @@ pub fn analyze(spec: &Spec) -> Analysis {
                 }
             }
             if c.ears.is_none() {
-                out.diagnostics.push(diag(req_kind, c.range, Code::NotEars, format!(
-                    "criterion {id} is not in EARS form: expected WHEN/IF/WHILE/WHERE <condition>, THE <system> SHALL <response> (or THE <system> SHALL <response>)"
-                )));
+                out.diagnostics.push(diag(
+                    req_kind,
+                    c.range,
+                    Code::NotEars,
+                    format!("criterion {id} is not in EARS form: {EARS_FORM}"),
+                ));
             }
         }
     }
@@ -357,6 +373,29 @@ pub fn analyze(spec: &Spec) -> Analysis {
     out
 }
 
+/// What a criterion that is not EARS should look like: each template once.
+const EARS_FORM: &str =
+    "expected THE <system> SHALL <response>, optionally opened by WHEN, WHILE, IF or WHERE <condition>";
+
+/// Ids named by what they are: `criterion 1.5`, `requirements 2, 3`,
+/// `requirement 4 and criteria 1.3, 1.4`.
+fn name_ids(ids: &[ReqId]) -> String {
+    let (criteria, requirements): (Vec<&ReqId>, Vec<&ReqId>) = ids.iter().partition(|id| id.criterion.is_some());
+    let group = |ids: &[&ReqId], one: &str, many: &str| {
+        let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        match list.len() {
+            0 => None,
+            1 => Some(format!("{one} {}", list[0])),
+            _ => Some(format!("{many} {}", list.join(", "))),
+        }
+    };
+    [group(&requirements, "requirement", "requirements"), group(&criteria, "criterion", "criteria")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 fn diag(doc: DocKind, range: Range, code: Code, message: String) -> Diagnostic {
     Diagnostic { doc, range, severity: code.default_severity(), code, message }
 }
@@ -366,14 +405,16 @@ fn dangling_diagnostic(citation: &Citation, missing: &[ReqId], index: &IdIndex<'
         CitationSource::Tasks => DocKind::Tasks,
         CitationSource::Design => DocKind::Design,
     };
-    let names: Vec<String> = missing.iter().map(ReqId::to_string).collect();
-    let mut message = if names.len() == 1 {
-        format!("requirement {} does not exist in {}", names[0], req_kind.file_name())
-    } else {
-        format!("requirements {} do not exist in {}", names.join(", "), req_kind.file_name())
-    };
+    let verb = if missing.len() == 1 { "does" } else { "do" };
+    let mut message = format!("{} {verb} not exist in {}", name_ids(missing), req_kind.file_name());
     if let Some(req) = missing.first().and_then(|id| id.criterion.and_then(|_| index.requirement(id.requirement))) {
-        let ids: Vec<String> = req.criteria.iter().map(|c| c.id().to_string()).collect();
+        let mut ids: Vec<String> = Vec::new();
+        for c in &req.criteria {
+            let id = c.id().to_string();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
         match ids.as_slice() {
             [] => message.push_str(&format!(" (Requirement {} has no criteria)", req.number)),
             [one] => message.push_str(&format!(" (Requirement {} has only criterion {one})", req.number)),
@@ -492,4 +533,18 @@ fn check_missing_documents(spec: &Spec, out: &mut Analysis) {
     missing(spec.requirements.is_some(), req_severity, format!("spec '{}' has no {req_name}", spec.name));
     missing(spec.design.is_some(), Severity::Information, format!("spec '{}' has no design.md yet", spec.name));
     missing(spec.tasks.is_some(), Severity::Information, format!("spec '{}' has no tasks.md yet", spec.name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_named_requirements_or_criteria() {
+        let ids = |list: &[&str]| -> Vec<ReqId> { list.iter().filter_map(|s| ReqId::parse(s)).collect() };
+        assert_eq!(name_ids(&ids(&["4"])), "requirement 4");
+        assert_eq!(name_ids(&ids(&["4.2"])), "criterion 4.2");
+        assert_eq!(name_ids(&ids(&["2", "3"])), "requirements 2, 3");
+        assert_eq!(name_ids(&ids(&["1.3", "4", "1.4"])), "requirement 4 and criteria 1.3, 1.4");
+    }
 }

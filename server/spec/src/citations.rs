@@ -44,6 +44,18 @@ pub fn citation_list_start(line: &str) -> Option<usize> {
     LABEL.find(line).map(|m| m.end())
 }
 
+/// The byte range of the id list in a citation line (`1.1, 2.3` in
+/// `- _Requirements: 1.1, 2.3_`), if the line has a `Requirements:` or
+/// `Validates:` label.
+pub fn citation_list_span(line: &str) -> Option<(usize, usize)> {
+    let start = citation_list_start(line)?;
+    let rest = &line[start..];
+    // The list ends where its emphasis closes (`_`, `**`) or a sentence starts.
+    let end = rest.find(['_', '*', '|']).unwrap_or(rest.len());
+    let list = rest[..end].trim_end().trim_end_matches('.');
+    Some((start, start + list.len()))
+}
+
 /// The citations a line holds.
 pub(crate) fn citations_in_line(
     text: &str,
@@ -52,14 +64,10 @@ pub(crate) fn citations_in_line(
     source: CitationSource,
     owner: Option<usize>,
 ) -> Vec<Citation> {
-    let Some(label) = LABEL.find(line.text) else {
+    let Some((list_start, list_end)) = citation_list_span(line.text) else {
         return Vec::new();
     };
-    let list_start = label.end();
-    let rest = &line.text[list_start..];
-    // The list ends where its emphasis closes (`_`, `**`) or a sentence starts.
-    let list_end = rest.find(['_', '*', '|']).unwrap_or(rest.len());
-    let list = rest[..list_end].trim_end().trim_end_matches('.');
+    let list = &line.text[list_start..list_end];
     parse_citation_list(list)
         .into_iter()
         .map(|item| Citation {

@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod query;
 pub mod requirements;
 pub mod spec;
+pub mod suggest;
 pub mod tasks;
 pub mod text;
 

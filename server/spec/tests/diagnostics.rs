@@ -234,14 +234,14 @@ fn dangling_reference() {
     check(
         &with(&[(DocKind::Tasks, tasks), (DocKind::Design, design)]),
         &[
-            "design.md:4:32-35 error[dangling-reference] requirement 2.1 does not exist in requirements.md",
-            "tasks.md:4:25-28 error[dangling-reference] requirement 1.5 does not exist in requirements.md \
+            "design.md:4:32-35 error[dangling-reference] criterion 2.1 does not exist in requirements.md",
+            "tasks.md:4:25-28 error[dangling-reference] criterion 1.5 does not exist in requirements.md \
              (Requirement 1 has criteria 1.1, 1.2)",
             // A range names every id it spans: 1.1 and 1.2 exist, 1.3 does not.
-            "tasks.md:6:20-27 error[dangling-reference] requirement 1.3 does not exist in requirements.md \
+            "tasks.md:6:20-27 error[dangling-reference] criterion 1.3 does not exist in requirements.md \
              (Requirement 1 has criteria 1.1, 1.2)",
             // Prefixes are ignored: R1.9 is 1.9.
-            "tasks.md:6:29-33 error[dangling-reference] requirement 1.9 does not exist in requirements.md \
+            "tasks.md:6:29-33 error[dangling-reference] criterion 1.9 does not exist in requirements.md \
              (Requirement 1 has criteria 1.1, 1.2)",
             "tasks.md:6:35-36 error[dangling-reference] requirement 4 does not exist in requirements.md",
             "tasks.md:6:38-41 error[dangling-reference] requirements 2, 3 do not exist in requirements.md",
@@ -356,12 +356,12 @@ fn not_ears() {
     check(
         &with(&[(DocKind::Requirements, requirements), (DocKind::Tasks, tasks)]),
         &[
-            "requirements.md:7:1-24 warning[not-ears] criterion 1.1 is not in EARS form: expected WHEN/IF/WHILE/WHERE \
-             <condition>, THE <system> SHALL <response> (or THE <system> SHALL <response>)",
-            "requirements.md:8:1-42 warning[not-ears] criterion 1.2 is not in EARS form: expected WHEN/IF/WHILE/WHERE \
-             <condition>, THE <system> SHALL <response> (or THE <system> SHALL <response>)",
-            "requirements.md:9:1-35 warning[not-ears] criterion 1.3 is not in EARS form: expected WHEN/IF/WHILE/WHERE \
-             <condition>, THE <system> SHALL <response> (or THE <system> SHALL <response>)",
+            "requirements.md:7:1-24 warning[not-ears] criterion 1.1 is not in EARS form: expected THE <system> SHALL \
+             <response>, optionally opened by WHEN, WHILE, IF or WHERE <condition>",
+            "requirements.md:8:1-42 warning[not-ears] criterion 1.2 is not in EARS form: expected THE <system> SHALL \
+             <response>, optionally opened by WHEN, WHILE, IF or WHERE <condition>",
+            "requirements.md:9:1-35 warning[not-ears] criterion 1.3 is not in EARS form: expected THE <system> SHALL \
+             <response>, optionally opened by WHEN, WHILE, IF or WHERE <condition>",
         ],
     );
 }
@@ -433,6 +433,79 @@ fn duplicate_criteria_numbered_with_their_requirement() {
     check(
         &with(&[(DocKind::Requirements, requirements)]),
         &["requirements.md:14:1-4 error[duplicate-id] criterion 1.2 is defined twice (first on line 8)"],
+    );
+}
+
+#[test]
+fn a_repeated_requirement_heading_is_reported_once() {
+    // The second `Requirement 2` repeats the criteria numbers of the first:
+    // one diagnostic on the heading, none for each criterion it repeats; a
+    // criterion repeated under the same heading still is one.
+    let requirements = "\
+# Requirements
+
+### Requirement 1: Login
+
+#### Acceptance Criteria
+
+1. THE System SHALL open a session
+
+### Requirement 2: Logout
+
+#### Acceptance Criteria
+
+1. THE System SHALL close the session
+2. THE System SHALL forget the token
+
+### Requirement 2: Audit
+
+#### Acceptance Criteria
+
+1. THE System SHALL keep a trail
+2. THE System SHALL keep it a year
+2. THE System SHALL keep it a year, really
+";
+    let tasks = "\
+# Implementation Plan
+
+- [ ] 1. Build it
+  - _Requirements: 1, 2_
+";
+    check(
+        &with(&[(DocKind::Requirements, requirements), (DocKind::Tasks, tasks)]),
+        &[
+            "requirements.md:16:17-18 error[duplicate-id] Requirement 2 is defined twice (first on line 9)",
+            "requirements.md:22:1-2 error[duplicate-id] criterion 2.2 is defined twice (first on line 21)",
+        ],
+    );
+}
+
+#[test]
+fn a_dangling_criterion_lists_the_requirements_criteria_once_each() {
+    let requirements = "\
+# Requirements
+
+### Requirement 1: Login
+
+#### Acceptance Criteria
+
+1. THE System SHALL open a session
+2. THE System SHALL log every attempt
+2. THE System SHALL log every failure
+";
+    let tasks = "\
+# Implementation Plan
+
+- [ ] 1. Build login
+  - _Requirements: 1, 1.7-1.8_
+";
+    check(
+        &with(&[(DocKind::Requirements, requirements), (DocKind::Tasks, tasks)]),
+        &[
+            "requirements.md:9:1-2 error[duplicate-id] criterion 1.2 is defined twice (first on line 8)",
+            "tasks.md:4:23-30 error[dangling-reference] criteria 1.7, 1.8 do not exist in requirements.md \
+             (Requirement 1 has criteria 1.1, 1.2)",
+        ],
     );
 }
 
@@ -679,9 +752,9 @@ fn bugfix_spec() {
         &[
             "bugfix.md:17:1-71 warning[uncovered-criterion] criterion 2.2 is not covered by any task in tasks.md",
             "bugfix.md:22:1-41 warning[uncovered-criterion] criterion 3.2 is not covered by any task in tasks.md",
-            "bugfix.md:22:1-41 warning[not-ears] criterion 3.2 is not in EARS form: expected WHEN/IF/WHILE/WHERE \
-             <condition>, THE <system> SHALL <response> (or THE <system> SHALL <response>)",
-            "tasks.md:6:25-28 error[dangling-reference] requirement 2.9 does not exist in bugfix.md \
+            "bugfix.md:22:1-41 warning[not-ears] criterion 3.2 is not in EARS form: expected THE <system> SHALL \
+             <response>, optionally opened by WHEN, WHILE, IF or WHERE <condition>",
+            "tasks.md:6:25-28 error[dangling-reference] criterion 2.9 does not exist in bugfix.md \
              (Requirement 2 has criteria 2.1, 2.2)",
         ],
     );
@@ -697,8 +770,8 @@ fn bugfix_spec_without_tasks_reports_missing_documents_by_bugfix_names() {
         &[
             "bugfix.md:1:1-1 information[missing-document] spec 'demo' has no design.md yet",
             "bugfix.md:1:1-1 information[missing-document] spec 'demo' has no tasks.md yet",
-            "bugfix.md:22:1-41 warning[not-ears] criterion 3.2 is not in EARS form: expected WHEN/IF/WHILE/WHERE \
-             <condition>, THE <system> SHALL <response> (or THE <system> SHALL <response>)",
+            "bugfix.md:22:1-41 warning[not-ears] criterion 3.2 is not in EARS form: expected THE <system> SHALL \
+             <response>, optionally opened by WHEN, WHILE, IF or WHERE <condition>",
         ],
     );
 }

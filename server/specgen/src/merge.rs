@@ -3,10 +3,13 @@
 //! ids and status; a task with any progress is never dropped; a task that
 //! has not started and cites only requirements that no longer exist is
 //! dropped (and reported); proposed tasks are added, renumbered after the
-//! existing ones, only where they cover criteria nothing covers yet.
+//! existing ones, only where they cover criteria nothing covers yet, and
+//! citing only those.
 
 use std::collections::BTreeSet;
 
+use specwright_spec::citations::citation_list_span;
+use specwright_spec::ids::parse_citation_list;
 use specwright_spec::requirements::Requirements;
 use specwright_spec::tasks::{Tasks, parse_tasks};
 use specwright_spec::{IdIndex, LineIndex, ReqId, TaskStatus};
@@ -115,14 +118,15 @@ pub fn merge_tasks(existing: &str, proposed: &str, requirements: &Requirements) 
         if new_ids.is_empty() {
             continue;
         }
-        covered.extend(new_ids);
         max_number += 1;
         let new_number = max_number.to_string();
         let old_number = b.number.clone().unwrap_or_default();
         let block: Vec<String> = proposed_lines[b.first..=b.last.min(proposed_lines.len().saturating_sub(1))]
             .iter()
-            .map(|l| renumber(l, &old_number, &new_number))
+            .filter_map(|l| cite_only(l, &new_ids, &index))
+            .map(|l| renumber(&l, &old_number, &new_number))
             .collect();
+        covered.extend(new_ids);
         additions.push(block.join("\n").trim_end().to_string());
         added.push(new_number);
     }
@@ -149,6 +153,38 @@ pub fn merge_tasks(existing: &str, proposed: &str, requirements: &Requirements) 
         .map(|c| c.id().to_string())
         .collect();
     MergeOutcome { text, added, dropped, uncovered }
+}
+
+/// A line of an added task, its citations narrowed to `new`, the criteria
+/// nothing covered before it: with 1.1 covered, `_Requirements: 1.1, 1.2_`
+/// becomes `_Requirements: 1.2_`, and `_Requirements: 2_` lists the
+/// requirement's new criteria. A citation line left citing nothing is dropped
+/// (`None`); other lines stay as they are.
+fn cite_only(line: &str, new: &BTreeSet<ReqId>, index: &IdIndex<'_>) -> Option<String> {
+    let Some((start, end)) = citation_list_span(line) else {
+        return Some(line.to_string());
+    };
+    let mut cited: Vec<String> = Vec::new();
+    for item in parse_citation_list(&line[start..end]) {
+        let criteria: Vec<ReqId> = index
+            .expand(&item.target)
+            .into_iter()
+            .filter(|(_, exists)| *exists)
+            .flat_map(|(id, _)| index.covered_criteria(id))
+            .collect();
+        let kept: Vec<String> = criteria.iter().filter(|id| new.contains(id)).map(ReqId::to_string).collect();
+        if !criteria.is_empty() && kept.len() == criteria.len() {
+            cited.push(item.text.to_string());
+        } else {
+            cited.extend(kept);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    cited.retain(|id| seen.insert(id.clone()));
+    if cited.is_empty() {
+        return None;
+    }
+    Some(format!("{}{}{}", &line[..start], cited.join(", "), &line[end..]))
 }
 
 /// `- [ ] 2. X` → `- [ ] 7. X`; `- [ ] 2.1 Y` → `- [ ] 7.1 Y` (only on task lines).

@@ -196,7 +196,7 @@ async fn a_markdown_answer_is_validated_and_repaired_like_a_structured_one() {
     assert_eq!(generated.text, "# Implementation Plan\n\n- [ ] 1. Build it\n  - _Requirements: 1.1, 1.2_\n");
     let requests = model.requests();
     let specwright_models::Content::Text { text } = &requests[1].messages[2].content[0] else { panic!("text") };
-    assert!(text.contains("requirement 9.9 does not exist"), "{text}");
+    assert!(text.contains("criterion 9.9 does not exist"), "{text}");
 }
 
 #[tokio::test]
@@ -276,7 +276,7 @@ async fn markdown_answers_are_extracted_validated_and_repaired() {
     assert!(requests[0].messages[0].content.iter().any(|c| matches!(c, specwright_models::Content::Text { text } if text.contains("- [ ] 1. Set up the service skeleton"))), "the layout example is in the prompt");
     let repair = &requests[1].messages[2];
     let specwright_models::Content::Text { text } = &repair.content[0] else { panic!("text") };
-    assert!(text.contains("requirement 9.9 does not exist"), "{text}");
+    assert!(text.contains("criterion 9.9 does not exist"), "{text}");
     assert!(updates.iter().any(|u| matches!(u, Update::Status(s) if s.contains("Repairing tasks.md"))));
     check_clean(&[(DocKind::Requirements, &reqs), (DocKind::Tasks, &generated.text)]);
 }

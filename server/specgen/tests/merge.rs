@@ -102,3 +102,39 @@ fn merge_with_nothing_new_changes_nothing() {
     assert_eq!(out.text, complete);
     assert!(out.added.is_empty() && out.dropped.is_empty());
 }
+
+#[test]
+fn added_tasks_cite_only_the_criteria_nothing_covered() {
+    // 1.1 is covered already: the added tasks cite 1.2 and 3.1 only, and a
+    // sub-task's line that cited 1.1 alone is dropped.
+    let reqs = parse_requirements(REQUIREMENTS, &LineIndex::new(REQUIREMENTS));
+    let existing = "# Implementation Plan\n\n- [x] 1. Sign up\n  - _Requirements: 1.1_\n";
+    let proposed = "\
+# Implementation Plan
+
+- [ ] 1. Sign up and reject duplicates
+  - _Requirements: 1.1, 1.2_
+  - [ ] 1.1 Form
+    - _Requirements: 1.1_
+
+- [ ] 2. Everything else
+  - _Requirements: 1, 3_
+";
+    let out = merge_tasks(existing, proposed, &reqs);
+    assert_eq!(out.added, ["2", "3"]);
+    let expected = "\
+# Implementation Plan
+
+- [x] 1. Sign up
+  - _Requirements: 1.1_
+
+- [ ] 2. Sign up and reject duplicates
+  - _Requirements: 1.2_
+  - [ ] 2.1 Form
+
+- [ ] 3. Everything else
+  - _Requirements: 3_
+";
+    assert_eq!(out.text, expected);
+    assert!(out.uncovered.is_empty(), "{:?}", out.uncovered);
+}

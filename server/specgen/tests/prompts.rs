@@ -38,5 +38,5 @@ fn tasks_prompt_markdown_with_existing_documents() {
 fn refine_and_repair_prompts() {
     let i = Inputs { instruction: Some("Add a requirement for password reset.".into()), ..inputs() };
     insta::assert_snapshot!(user_message(DocTarget::Requirements, &i, AnswerFormat::Structured));
-    insta::assert_snapshot!(repair_message(&["line 4: requirement 9.9 does not exist in requirements.md".into()]));
+    insta::assert_snapshot!(repair_message(&["line 4: criterion 9.9 does not exist in requirements.md".into()]));
 }

@@ -15,7 +15,8 @@ use specwright_steering::{Inclusion, Source, Steering, SteeringFile, codes};
 /// How `specwright check` prints its report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `path:line:col: severity[code]: message`, like a compiler.
+    /// `path:line:col: level[code]: message`, like a compiler (the level is
+    /// error, warning or note), then a summary line.
     Text,
     /// The report of `schemas/check-report.schema.json`.
     Json,
@@ -362,7 +363,7 @@ fn render_text(report: &Report) -> String {
             d.path,
             d.range.start.line + 1,
             d.range.start.character + 1,
-            d.severity.as_str(),
+            level(d.severity),
             d.code,
             d.message
         ));
@@ -390,16 +391,22 @@ fn render_text(report: &Report) -> String {
     out
 }
 
-fn plural(n: usize) -> &'static str {
+/// `s` after a count that is not one: `1 error`, `2 errors`.
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn sarif(report: &Report) -> serde_json::Value {
-    let level = |s: Severity| match s {
+/// The word the text output and SARIF use for a severity: information and
+/// hints are both notes, as the summary line counts them.
+fn level(severity: Severity) -> &'static str {
+    match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Information | Severity::Hint => "note",
-    };
+    }
+}
+
+fn sarif(report: &Report) -> serde_json::Value {
     // Spec codes, then steering codes, then hook codes.
     let rule_ids = rule_ids();
     let spec_rules = Code::ALL.iter().map(|c| (c.as_str(), c.description(), c.default_severity()));

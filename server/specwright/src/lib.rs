@@ -14,6 +14,7 @@
 pub mod agent_cli;
 pub mod check;
 pub mod context_cli;
+pub mod demo_cli;
 pub mod hooks_cli;
 pub mod lsp;
 pub mod scan_cli;

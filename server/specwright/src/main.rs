@@ -43,13 +43,15 @@ enum Command {
         #[command(flatten)]
         flags: specwright::spec_cli::ModelFlags,
     },
-    /// Spec tasks run by the agent, ticked only on evidence:
-    /// `task run SPEC TASK_ID`, `task run-all SPEC`.
+    /// Spec tasks: `task run SPEC TASK_ID` and `task run-all SPEC` (the
+    /// agent implements them, ticked only on evidence); `task set SPEC
+    /// TASK_ID STATUS` (the checkbox alone).
     Task {
         #[command(subcommand)]
         command: specwright::task_cli::TaskCommand,
     },
-    /// Agent hooks: `hooks list`.
+    /// Agent hooks: `hooks list` shows them, `hooks run NAME` runs one now,
+    /// `hooks trust` / `hooks untrust` record whether a workspace's hooks may run.
     Hooks {
         #[command(subcommand)]
         command: specwright::hooks_cli::HooksCommand,
@@ -59,7 +61,7 @@ enum Command {
         #[command(subcommand)]
         command: specwright::scan_cli::ScanCommand,
     },
-    /// Codebase context: the ranked repository map.
+    /// Codebase context: `context map` prints the ranked repository map.
     Context {
         #[command(subcommand)]
         command: specwright::context_cli::ContextCommand,
@@ -79,8 +81,9 @@ enum Command {
         #[command(flatten)]
         flags: specwright::spec_cli::ModelFlags,
     },
-    /// Check every spec under DIR/.kiro/ and print diagnostics. Exits 1 when
-    /// there is an error-level diagnostic, 0 otherwise.
+    /// Check every spec, steering document and hook file under DIR/.kiro/
+    /// (and AGENTS.md) and print diagnostics. Exits 1 when there is an
+    /// error-level diagnostic, 0 otherwise.
     Check {
         /// Workspace folders to check (default: the current folder). A folder
         /// without `.kiro/` is searched for nested ones.
@@ -89,6 +92,13 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Try spec generation with no API key: the built-in demo model writes a
+    /// canned to-do list spec (requirements, design, tasks), streamed, then
+    /// checks it.
+    Demo {
+        #[command(flatten)]
+        args: specwright::demo_cli::DemoArgs,
     },
     /// Print a generated schema (`schema settings > schemas/settings.schema.json`).
     #[command(hide = true)]
@@ -124,6 +134,7 @@ fn main() -> ExitCode {
         Some(Command::Scan { command }) => specwright::scan_cli::run(command),
         Some(Command::Hooks { command }) => specwright::hooks_cli::run(command),
         Some(Command::Task { command }) => specwright::task_cli::run(command),
+        Some(Command::Demo { args }) => specwright::demo_cli::run(args),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {

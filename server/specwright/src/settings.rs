@@ -84,13 +84,14 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         key: "specwright.model.provider",
         json_type: JsonType::String,
-        enum_values: &["anthropic", "openai"],
+        enum_values: &["anthropic", "openai", "demo"],
         default: None,
         minimum: None,
         user_only: false,
-        description: "The model provider that drafts specs: anthropic (the Anthropic Messages API) or openai (any \
+        description: "The model provider that drafts specs: anthropic (the Anthropic Messages API), openai (any \
                       OpenAI-compatible Chat Completions endpoint: OpenAI, Ollama, llama.cpp, vLLM, LM Studio, \
-                      OpenRouter). Unset: no model, and generation writes templates. Precedence: command-line flags \
+                      OpenRouter) or demo (a built-in model with canned answers, to try generation with no key). \
+                      Unset: no model, and generation writes templates. Precedence: command-line flags \
                       (--provider) > the environment (SPECWRIGHT_PROVIDER) > this setting.",
     },
     Setting {

@@ -13,11 +13,13 @@ use specwright_spec::DocKind;
 use specwright_specgen::workflow::{self, SpecTexts, SpecType, Workflow};
 use specwright_specgen::{DocTarget, Generated, Update, naming};
 
+use crate::check::plural;
 use crate::lsp::write_atomically;
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct ModelFlags {
-    /// Model provider: anthropic or openai (overrides SPECWRIGHT_PROVIDER).
+    /// Model provider: anthropic, openai (any OpenAI-compatible server) or
+    /// demo (canned answers, no key) (overrides SPECWRIGHT_PROVIDER).
     #[arg(long, global = true)]
     pub provider: Option<String>,
     /// Model name (overrides SPECWRIGHT_MODEL).
@@ -38,8 +40,9 @@ pub struct ModelFlags {
 pub enum SpecCommand {
     /// Create a spec: requirements.md (or bugfix.md, or design.md first) and .config.kiro.
     New {
-        /// The spec folder's name (kebab-case).
-        name: String,
+        /// The spec folder's name (kebab-case). Default: derived from the
+        /// prompt, made unique.
+        name: Option<String>,
         /// The feature (or bug) in your words.
         #[arg(long)]
         prompt: String,
@@ -97,44 +100,11 @@ async fn run_async(command: SpecCommand, flags: ModelFlags) -> Result<(), String
     match command {
         SpecCommand::List { format } => list(&root, &format),
         SpecCommand::New { name, prompt, workflow: wf, bugfix, quick } => {
-            if !naming::is_valid_name(&name) {
-                return Err(format!("'{name}' is not a valid spec name (letters, digits, - and _)"));
-            }
-            let dir = specs_dir.join(&name);
-            if dir.exists() {
-                return Err(format!("a spec named '{name}' exists at {}", dir.display()));
-            }
-            if prompt.trim().is_empty() {
-                return Err("describe the feature with --prompt".into());
-            }
             let wf = if wf == "design-first" { Workflow::DesignFirst } else { Workflow::RequirementsFirst };
             let spec_type = if bugfix { SpecType::Bugfix } else { SpecType::Feature };
-            let targets = if quick {
-                workflow::quick_targets(wf, spec_type)
-            } else {
-                vec![workflow::first_target(wf, spec_type)]
-            };
             let model = model(&flags)?;
-            let mut texts = SpecTexts::default();
-            // Indexed once for every document of a quick spec.
-            let index = Index::build(&root);
-            let mut written = Vec::new();
-            for target in targets {
-                let generated =
-                    step(model.as_deref(), &root, &index, &dir, &texts, Ask { target, prompt: &prompt, quick }).await?;
-                if written.is_empty() {
-                    write(&dir.join(DocKind::Config.file_name()), &workflow::new_config(wf, spec_type))?;
-                }
-                write(&dir.join(target.file_name()), &generated.text)?;
-                written.push(target);
-                match target {
-                    DocTarget::Requirements => texts.requirements = Some(generated.text),
-                    DocTarget::Bugfix => texts.bugfix = Some(generated.text),
-                    DocTarget::Design => texts.design = Some(generated.text),
-                    DocTarget::Tasks => texts.tasks = Some(generated.text),
-                }
-            }
-            Ok(())
+            let request = NewSpec { name, prompt: &prompt, workflow: wf, spec_type, quick };
+            new_spec(model.as_deref(), &root, request).await.map(|_| ())
         }
         SpecCommand::Design { name } => {
             let dir = existing_spec(&specs_dir, &name)?;
@@ -179,6 +149,63 @@ async fn run_async(command: SpecCommand, flags: ModelFlags) -> Result<(), String
             write(&dir.join("tasks.md"), &text)
         }
     }
+}
+
+/// What `spec new` writes.
+pub(crate) struct NewSpec<'a> {
+    /// `None`: derived from the prompt, made unique.
+    pub name: Option<String>,
+    pub prompt: &'a str,
+    pub workflow: Workflow,
+    pub spec_type: SpecType,
+    /// All documents without stopping.
+    pub quick: bool,
+}
+
+/// Creates a spec: its first document (all of them when quick) and
+/// `.config.kiro`. Returns the spec's folder.
+pub(crate) async fn new_spec(model: Option<&dyn Model>, root: &Path, request: NewSpec<'_>) -> Result<PathBuf, String> {
+    let NewSpec { name, prompt, workflow: wf, spec_type, quick } = request;
+    let specs_dir = root.join(".kiro").join("specs");
+    if prompt.trim().is_empty() {
+        return Err("describe the feature with --prompt".into());
+    }
+    let name = match name {
+        Some(name) if !naming::is_valid_name(&name) => {
+            return Err(format!("'{name}' is not a valid spec name (letters, digits, - and _)"));
+        }
+        Some(name) if specs_dir.join(&name).exists() => {
+            return Err(format!("a spec named '{name}' exists at {}", specs_dir.join(&name).display()));
+        }
+        Some(name) => name,
+        None => {
+            let name = workflow::free_name(&specs_dir, &naming::derive_name(prompt));
+            eprintln!("spec name: {name} (from the prompt; give a NAME to choose another)");
+            name
+        }
+    };
+    let dir = specs_dir.join(&name);
+    let targets =
+        if quick { workflow::quick_targets(wf, spec_type) } else { vec![workflow::first_target(wf, spec_type)] };
+    let mut texts = SpecTexts::default();
+    // Indexed once for every document of a quick spec.
+    let index = Index::build(root);
+    let mut written = Vec::new();
+    for target in targets {
+        let generated = step(model, root, &index, &dir, &texts, Ask { target, prompt, quick }).await?;
+        if written.is_empty() {
+            write(&dir.join(DocKind::Config.file_name()), &workflow::new_config(wf, spec_type))?;
+        }
+        write(&dir.join(target.file_name()), &generated.text)?;
+        written.push(target);
+        match target {
+            DocTarget::Requirements => texts.requirements = Some(generated.text),
+            DocTarget::Bugfix => texts.bugfix = Some(generated.text),
+            DocTarget::Design => texts.design = Some(generated.text),
+            DocTarget::Tasks => texts.tasks = Some(generated.text),
+        }
+    }
+    Ok(dir)
 }
 
 fn existing_spec(specs_dir: &Path, name: &str) -> Result<PathBuf, String> {
@@ -249,10 +276,12 @@ async fn step(
         }
     };
     if model.is_none() {
-        eprintln!(
-            "no model configured (set SPECWRIGHT_PROVIDER or --provider): writing a template for {}",
-            target.file_name()
-        );
+        let doing = if target == DocTarget::Tasks && texts.tasks.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            "merging a plan derived from the requirements into the existing tasks.md".to_string()
+        } else {
+            format!("writing a template for {}", target.file_name())
+        };
+        eprintln!("no model configured (set SPECWRIGHT_PROVIDER or --provider): {doing}");
     }
     let result = specwright_specgen::generate(model, target, &inputs, &cancel, &mut on_update).await;
     ctrl_c.abort();
@@ -281,14 +310,13 @@ fn list(root: &Path, format: &str) -> Result<(), String> {
     for s in &report.specs {
         let f = &s.summary;
         let total = f.tasks + f.subtasks;
+        let tasks = format!("{}/{total} task{} done", f.done, plural(total));
+        let requirements = format!("{} requirement{}", f.requirements, plural(f.requirements));
         let _ = writeln!(
             out,
-            "{:<32} {:<8} {:>3}/{:<3} tasks done  {:>2} requirements  {} uncovered  {}",
+            "{:<32} {:<8} {tasks:<17} {requirements:<16} {} uncovered  {}",
             s.name,
             format!("{:?}", s.kind).to_lowercase(),
-            f.done,
-            total,
-            f.requirements,
             f.uncovered.len(),
             s.path
         );

@@ -47,7 +47,27 @@ pub enum TaskCommand {
         #[command(flatten)]
         model: ModelFlags,
     },
+    /// Set a task's checkbox in tasks.md (only the marker, as the editor's
+    /// status lens does; no test is run): done, in-progress, not-started, queued.
+    Set {
+        spec: String,
+        /// The task's number (`2.1`).
+        task: String,
+        #[arg(value_parser = ["done", "in-progress", "not-started", "queued"])]
+        status: String,
+        /// The workspace folder (default: the current folder).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
 }
+
+/// The statuses `task set` accepts, as the markers they write.
+const STATUS_NAMES: [(&str, TaskStatus); 4] = [
+    ("done", TaskStatus::Done),
+    ("in-progress", TaskStatus::InProgress),
+    ("not-started", TaskStatus::NotStarted),
+    ("queued", TaskStatus::Queued),
+];
 
 #[derive(Args, Debug)]
 pub struct TaskOptions {
@@ -78,6 +98,15 @@ pub struct TaskOptions {
 
 pub fn run(command: TaskCommand) -> ExitCode {
     let (spec, tasks, options, flags, include_optional) = match command {
+        TaskCommand::Set { spec, task, status, dir } => {
+            return match set_status(&dir, &spec, &task, &status) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         TaskCommand::Run { spec, task, options, model } => (spec, Some(task), options, model, false),
         TaskCommand::RunAll { spec, include_optional, options, model } => {
             (spec, None, options, model, include_optional)
@@ -207,6 +236,37 @@ fn run_tasks(
         }
         Ok(reports)
     })
+}
+
+/// `task set`: rewrites one marker of tasks.md, atomically.
+fn set_status(root: &Path, spec_name: &str, task_id: &str, status: &str) -> Result<(), String> {
+    let dir = root.join(".kiro").join("specs").join(spec_name);
+    if !specwright_specgen::naming::is_valid_name(spec_name) || !dir.is_dir() {
+        return Err(format!("there is no spec '{spec_name}' in {}", root.join(".kiro/specs").display()));
+    }
+    let status = STATUS_NAMES
+        .iter()
+        .find(|(name, _)| *name == status)
+        .map(|(_, s)| *s)
+        .ok_or_else(|| format!("unknown status '{status}': use done, in-progress, not-started or queued"))?;
+    let spec = Spec::load(&dir);
+    let Some(tasks) = spec.tasks.as_ref() else {
+        return Err(format!("spec '{spec_name}' has no tasks.md"));
+    };
+    let Some(index) = tasks.model.find(task_id) else {
+        let ids: Vec<&str> = tasks.model.tasks.iter().filter_map(|t| t.number.as_deref()).collect();
+        return Err(format!("spec '{spec_name}' has no task '{task_id}' (its tasks: {})", ids.join(", ")));
+    };
+    let before = tasks.model.tasks[index].status;
+    let path = spec.path(DocKind::Tasks);
+    let old = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let new = status::with_status(&spec, task_id, status).ok_or_else(|| format!("no task '{task_id}'"))?;
+    if new != old {
+        write_file(&path, Some(old), new)?;
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "task {task_id}: [{}] → [{}] in {}", before.marker(), status.marker(), path.display());
+    Ok(())
 }
 
 /// The reports on stdout: one task's report (`task run`), or

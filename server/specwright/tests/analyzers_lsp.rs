@@ -220,3 +220,43 @@ async fn generate_unit_test_skeleton_creates_then_extends_the_test_file() {
     let test_uri = client.did_open(&ws.path("src/math.test.ts")).await;
     assert!(only_ask(code_actions(&client, &test_uri, (0, 0), Vec::new()).await));
 }
+
+/// Neovim 0.11 declares `resourceOperations` but not `documentChanges`, so it
+/// cannot create a file through a workspace edit: the server creates the
+/// test file on disk (never over an existing one) and shows it.
+#[tokio::test]
+async fn a_client_without_document_changes_gets_the_test_file_created_on_disk() {
+    let ws = TempWorkspace::new("analyzers-skeleton-nvim");
+    ws.write("package.json", r#"{"name": "m"}"#);
+    let path = ws.write("src/math.ts", "export function add(a: number, b: number): number {\n  return a + b;\n}\n");
+    let client = Client::in_process();
+    let neovim = json!({
+        "workspace": {"workspaceEdit": {"documentChanges": false, "resourceOperations": ["rename", "create", "delete"]}},
+        "window": {"showDocument": {"support": true}},
+    });
+    client.initialize_with_capabilities(&[&ws.root], Value::Null, false, neovim).await;
+    let uri = client.did_open(&path).await;
+    let actions = code_actions(&client, &uri, (0, 17), Vec::new()).await;
+    let command = &actions[0]["command"];
+    assert_eq!(actions[0]["title"], "Generate unit test skeleton for add");
+    let result = client
+        .request_ok(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        )
+        .await;
+    assert_eq!((result["created"].clone(), result["applied"].clone()), (json!(true), json!(true)), "{result}");
+    let test = ws.read("src/math.test.ts");
+    assert!(test.contains("import { add } from './math';") && test.contains("describe('add'"), "{test}");
+    assert!(client.server_requests("workspace/applyEdit").is_empty(), "no edit the client cannot apply");
+    let shown = client.server_requests("window/showDocument");
+    assert_eq!(shown.len(), 1);
+    assert!(shown[0]["uri"].as_str().unwrap().ends_with("src/math.test.ts"));
+    let leftovers: Vec<_> = std::fs::read_dir(ws.path("src"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -246,7 +246,7 @@ fn parse_text_line(s: &str) -> Option<TextLine> {
     let path = parts.next()?.to_string();
     let (head, message) = rest.split_once(": ")?;
     let (severity, code) = head.strip_suffix(']')?.split_once('[')?;
-    let ok = matches!(severity, "error" | "warning" | "information" | "hint")
+    let ok = matches!(severity, "error" | "warning" | "note")
         && all_codes().contains(&code)
         && line >= 1
         && col >= 1
@@ -292,8 +292,8 @@ fn dangling_reference_exits_1_with_compiler_style_lines() {
     let design_col = utf16_col(DEMO_DESIGN, 10, "1.8") + 1;
     let expected = [
         (".kiro/specs/demo/requirements.md", 21, 1, "warning", "uncovered-criterion", "criterion 2.2"),
-        (".kiro/specs/demo/design.md", 11, design_col, "error", "dangling-reference", "requirement 1.8 does not exist"),
-        (".kiro/specs/demo/tasks.md", 5, 18, "error", "dangling-reference", "requirement 1.9 does not exist"),
+        (".kiro/specs/demo/design.md", 11, design_col, "error", "dangling-reference", "criterion 1.8 does not exist"),
+        (".kiro/specs/demo/tasks.md", 5, 18, "error", "dangling-reference", "criterion 1.9 does not exist"),
     ];
     assert_eq!(diags.len(), expected.len(), "{text}");
     for (d, (path, line, col, severity, code, message)) in diags.iter().zip(expected) {
@@ -305,7 +305,9 @@ fn dangling_reference_exits_1_with_compiler_style_lines() {
         assert!(d.message.starts_with(message), "{:?} starts with {message:?}", d.message);
     }
     assert!(
-        text.contains(".kiro/specs/demo/tasks.md:5:18: error[dangling-reference]: requirement 1.9 does not exist in requirements.md"),
+        text.contains(
+            ".kiro/specs/demo/tasks.md:5:18: error[dangling-reference]: criterion 1.9 does not exist in requirements.md"
+        ),
         "{text}"
     );
     // 1-based UTF-16 column 53; counting chars would give 52, bytes 59.
@@ -323,6 +325,54 @@ fn warnings_alone_exit_0() {
     let (diags, summary) = parse_text(&stdout(&out));
     assert_eq!(summary, "checked 1 spec: 0 errors, 2 warnings, 0 notes");
     assert!(diags.iter().all(|d| d.code == "uncovered-criterion" && d.severity == "warning"));
+}
+
+#[test]
+fn information_and_hints_print_as_notes_as_the_summary_counts_them() {
+    // No design.md or tasks.md yet (information) and a `title:` key Kiro
+    // does not read (a hint).
+    let fx = Fixture::new("notes");
+    fx.write(".kiro/specs/w/requirements.md", CLEAN_REQUIREMENTS)
+        .write(".kiro/steering/git.md", "---\ntitle: Git\n---\nCommit often.\n");
+    let out = run(&fx, &["check"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let (diags, summary) = parse_text(&stdout(&out));
+    assert_eq!(summary, "checked 1 spec and 1 steering file: 0 errors, 0 warnings, 3 notes");
+    let levels: Vec<(&str, &str)> = diags.iter().map(|d| (d.severity.as_str(), d.code.as_str())).collect();
+    assert_eq!(
+        levels,
+        [("note", "missing-document"), ("note", "missing-document"), ("note", codes::FRONT_MATTER)],
+        "{diags:#?}"
+    );
+}
+
+/// `(name, description)` of each line of a help text's `Commands:` section.
+fn help_commands(help: &str) -> Vec<(String, String)> {
+    help.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.trim().split_once(' ').map(|(name, rest)| (name.to_string(), rest.trim().to_string())))
+        .filter(|(name, _)| name != "help")
+        .collect()
+}
+
+/// Each command's line in `specwright --help` names every subcommand it has.
+#[test]
+fn help_names_every_subcommand() {
+    let help = stdout(&bin().arg("--help").output().expect("run specwright"));
+    let commands = help_commands(&help);
+    assert!(commands.iter().any(|(name, _)| name == "hooks"), "{help}");
+    for (name, description) in commands {
+        let sub_help = stdout(&bin().args([&name, "--help"]).output().expect("run specwright"));
+        let words: Vec<&str> = description.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).collect();
+        for (sub, _) in help_commands(&sub_help) {
+            assert!(
+                words.contains(&sub.as_str()),
+                "`specwright --help` describes {name} without `{sub}`: {description}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -1791,10 +1841,47 @@ fn schemas_readme_documents_every_code_method_and_command() {
         assert!(readme.contains(&format!("[`{file}`]({file})")), "schemas/README.md does not list {file}");
         assert!(repo_root().join("schemas").join(file).is_file(), "schemas/{file} exists");
     }
-    // The top-level README's Diagnostics section documents every code, with an anchor.
+    // docs/diagnostics.md documents every code, with an anchor; the README's
+    // Diagnostics section keeps an anchor for each (SARIF `helpUri` points at
+    // the README) that links to that page.
+    let path = repo_root().join("docs/diagnostics.md");
+    let page = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     let path = repo_root().join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     for code in all_codes() {
-        assert!(readme.contains(&format!("<a id=\"{code}\"></a>`{code}`")), "README.md does not document `{code}`");
+        assert!(
+            page.contains(&format!("<a id=\"{code}\"></a>`{code}`")),
+            "docs/diagnostics.md does not document `{code}`"
+        );
+        assert!(
+            readme.contains(&format!("<a id=\"{code}\"></a>[`{code}`](docs/diagnostics.md#{code})")),
+            "README.md has no anchor for `{code}` linking to docs/diagnostics.md"
+        );
+    }
+}
+
+/// docs/settings.md documents every setting, and docs/protocol.md every
+/// custom method and command.
+#[test]
+fn docs_pages_document_every_setting_method_and_command() {
+    use specwright::lsp::ext;
+    let read = |rel: &str| {
+        let path = repo_root().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+    };
+    let settings = read("docs/settings.md");
+    for setting in specwright::settings::SETTINGS {
+        let row = settings.lines().find(|l| l.starts_with(&format!("| `{}` ", setting.key)));
+        let row = row.unwrap_or_else(|| panic!("docs/settings.md does not list `{}`", setting.key));
+        assert_eq!(
+            row.contains("(*user*)"),
+            setting.user_only,
+            "docs/settings.md: `{}` is marked (*user*) exactly when it is user-only",
+            setting.key
+        );
+    }
+    let protocol = read("docs/protocol.md");
+    for name in ext::METHODS.iter().chain(ext::COMMANDS) {
+        assert!(protocol.contains(&format!("`{name}`")), "docs/protocol.md does not mention `{name}`");
     }
 }

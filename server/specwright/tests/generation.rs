@@ -636,3 +636,24 @@ async fn a_quick_create_ends_valid_when_the_model_can_write_nothing_usable() {
         assert_eq!(server.requests().len(), 9, "three tries for each document");
     }
 }
+
+/// `"specwright.model.provider": "demo"`: an editor user tries generation
+/// with no key; the demo model streams a whole spec that checks clean.
+#[tokio::test]
+async fn the_demo_provider_streams_a_whole_spec_with_no_key() {
+    let options = json!({"specwright": {"model": {"provider": "demo", "baseUrl": "https://api.example.com/v1"}}});
+    let env = start("demo-provider", options, true).await;
+    let c = &env.client;
+    let result =
+        command(c, "specwright.spec.create", json!({"prompt": "A to-do list", "quick": true})).await.expect("created");
+    let name = result["spec"].as_str().expect("name").to_string();
+    assert!(result["draftedBy"].as_str().is_some_and(|d| d.contains("demo")), "{result}");
+    let dir = env.ws.path(&format!(".kiro/specs/{name}"));
+    for file in ["requirements.md", "design.md", "tasks.md"] {
+        let text = std::fs::read_to_string(dir.join(file)).expect(file);
+        let uri = support::uri(&dir.join(file));
+        assert_eq!(streamed(c, &uri).len(), text.len(), "{file} streamed to the editor as it was written");
+    }
+    assert!(std::fs::read_to_string(dir.join("requirements.md")).expect("read").contains("canned"));
+    check_clean(&dir);
+}

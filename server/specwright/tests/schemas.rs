@@ -142,7 +142,7 @@ fn table_defaults_are_what_resolve_applies() {
     }
     // The provider's values are the ones that parse, as the provider names itself.
     let provider = setting("specwright.model.provider");
-    assert_eq!(provider.enum_values, ["anthropic", "openai"]);
+    assert_eq!(provider.enum_values, ["anthropic", "openai", "demo"]);
     for name in provider.enum_values {
         let parsed = Provider::parse(name).unwrap_or_else(|| panic!("{name} does not parse"));
         assert_eq!(serde_json::to_value(parsed).unwrap(), json!(name));

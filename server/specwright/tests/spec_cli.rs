@@ -252,3 +252,79 @@ async fn a_quick_spec_from_a_model_that_cannot_write_any_document_ends_valid_fro
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+const TWO_REQUIREMENTS: &str = "\
+# Requirements Document
+
+## Requirements
+
+### Requirement 1: Login
+
+#### Acceptance Criteria
+
+1. WHEN a user logs in, THE API SHALL issue a token
+2. IF the password is wrong, THEN THE API SHALL reject the login
+
+### Requirement 2: Logout
+
+#### Acceptance Criteria
+
+1. WHEN a user logs out, THE API SHALL revoke the token
+";
+
+/// Without a model, `spec tasks` on a spec with a plan says it merges into
+/// it, and the tasks it adds cite only the criteria nothing covered.
+#[tokio::test]
+async fn tasks_without_a_model_merge_into_the_existing_plan() {
+    let dir = temp("merge-tasks");
+    let spec = dir.join(".kiro/specs/login");
+    std::fs::create_dir_all(&spec).expect("spec folder");
+    std::fs::write(spec.join("requirements.md"), TWO_REQUIREMENTS).expect("requirements.md");
+    std::fs::write(spec.join("tasks.md"), "# Implementation Plan\n\n- [x] 1. Issue tokens\n  - _Requirements: 1.1_\n")
+        .expect("tasks.md");
+    let out = run(&dir, None, &["spec", "tasks", "login"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "no model configured (set SPECWRIGHT_PROVIDER or --provider): merging a plan derived from the \
+             requirements into the existing tasks.md"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("added tasks: 2, 3"), "{stderr}");
+    let tasks = std::fs::read_to_string(spec.join("tasks.md")).expect("tasks.md");
+    assert!(tasks.starts_with("# Implementation Plan\n\n- [x] 1. Issue tokens\n  - _Requirements: 1.1_\n"), "{tasks}");
+    let citations: Vec<&str> = tasks.lines().filter(|l| l.contains("_Requirements:")).map(str::trim).collect();
+    assert_eq!(citations, ["- _Requirements: 1.1_", "- _Requirements: 1.2_", "- _Requirements: 2.1_"], "{tasks}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `spec list` counts tasks and requirements in the singular and plural.
+#[tokio::test]
+async fn spec_list_pluralises_its_counts() {
+    let dir = temp("list-plurals");
+    let one = dir.join(".kiro/specs/one");
+    std::fs::create_dir_all(&one).expect("spec folder");
+    let requirement = TWO_REQUIREMENTS.split("\n### Requirement 2").next().expect("requirement 1");
+    std::fs::write(one.join("requirements.md"), requirement).expect("requirements.md");
+    std::fs::write(one.join("tasks.md"), "# Implementation Plan\n\n- [ ] 1. Log in\n  - _Requirements: 1_\n")
+        .expect("tasks.md");
+    let two = dir.join(".kiro/specs/two");
+    std::fs::create_dir_all(&two).expect("spec folder");
+    std::fs::write(two.join("requirements.md"), TWO_REQUIREMENTS).expect("requirements.md");
+    let plan =
+        "# Implementation Plan\n\n- [x] 1. Log in\n  - _Requirements: 1_\n- [ ] 2. Log out\n  - _Requirements: 2_\n";
+    std::fs::write(two.join("tasks.md"), plan).expect("tasks.md");
+
+    let out = run(&dir, None, &["spec", "list"]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let words = |name: &str| -> String {
+        let line = stdout.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name}: {stdout}"));
+        line.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    assert!(words("one").starts_with("one feature 0/1 task done 1 requirement 0 uncovered"), "{stdout}");
+    assert!(words("two").starts_with("two feature 1/2 tasks done 2 requirements 0 uncovered"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

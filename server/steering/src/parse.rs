@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use specwright_spec::suggest::closest_name;
 use specwright_spec::{LineIndex, Severity};
 
 use crate::front_matter::{self, Entry, Scalar, Span, Value};
@@ -37,9 +38,7 @@ pub fn parse(path: &Path, rel: &str, text: &str, root: &Path, source: Source) ->
         }
         seen.push(e);
         if !KEYS.contains(&e.key.as_str()) {
-            let hint = KEYS
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(&e.key))
+            let hint = closest_name(&e.key, KEYS.iter().copied())
                 .map(|k| format!(" (did you mean `{k}`?)"))
                 .unwrap_or_default();
             cx.push(

@@ -115,6 +115,15 @@ fn front_matter_problems() {
 }
 
 #[test]
+fn misspelt_keys_get_the_closest_key() {
+    let message = |text: &str| parse_text(text).diagnostics[0].message.clone();
+    let msg = message("---\nfileMatchPatern: \"*.ts\"\n---\n");
+    assert!(msg.starts_with("unknown key `fileMatchPatern` (did you mean `fileMatchPattern`?)"), "{msg}");
+    assert!(message("---\nInclusion: always\n---\n").contains("(did you mean `inclusion`?)"));
+    assert!(!message("---\ntitle: Git\n---\n").contains("did you mean"), "no key is close to `title`");
+}
+
+#[test]
 fn unquoted_yaml_specials_warn_but_work() {
     let text = "---\ninclusion: fileMatch\nfileMatchPattern: **/*.ts\n---\n";
     check(text, &["2 warning steering-front-matter `**/*.ts`"]);

@@ -105,3 +105,41 @@ fn mock_requires_a_script() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--script is required"));
 }
+
+/// `--help` documents the script format: every kind of reply is shown, and
+/// every example in it is a reply the server accepts.
+#[test]
+fn help_documents_every_reply_with_examples_that_parse() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let help = String::from_utf8(out.stdout).unwrap();
+    let mut examples: Vec<specwright_testkit::Reply> = Vec::new();
+    let mut pending = String::new();
+    for line in help.lines().map(str::trim) {
+        if pending.is_empty() && !(line.starts_with("{\"") || line.starts_with('"')) {
+            continue;
+        }
+        pending.push_str(line);
+        if let Ok(reply) = serde_json::from_str(&pending) {
+            examples.push(reply);
+            pending.clear();
+        } else if serde_json::from_str::<serde_json::Value>(&pending).is_ok() || pending.len() > 400 {
+            panic!("an example that is JSON but not a reply: {pending}");
+        }
+    }
+    let kinds: std::collections::BTreeSet<String> = examples
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .map(|v| match v {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Object(m) => m.keys().next().unwrap().clone(),
+            other => panic!("{other}"),
+        })
+        .collect();
+    let every =
+        ["text", "tool_call", "status", "overloaded", "cut_after", "malformed_chunk", "stream_error", "hang", "raw"];
+    assert_eq!(kinds, every.iter().map(|s| s.to_string()).collect(), "{help}");
+    let example = help.lines().rev().find(|l| l.trim_start().starts_with('[')).expect("a whole script");
+    let script: Vec<specwright_testkit::Reply> = serde_json::from_str(example.trim()).expect("the example parses");
+    assert_eq!(script.len(), 2);
+}

@@ -206,7 +206,8 @@ end
 
 local function run_hook(hook)
   specwright.execute('specwright.hook.run', { name = hook.name, root = hook.root }, function(result)
-    if result and result.ok then
+    -- With notify_hooks = 'all' the server's hook result already said so.
+    if result and result.ok and require('specwright.config').get().notify_hooks ~= 'all' then
       notify(("hook '%s' done"):format(hook.name))
     end
   end)

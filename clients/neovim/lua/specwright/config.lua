@@ -3,7 +3,7 @@
 local M = {}
 
 ---@class specwright.ModelSettings
----@field provider? 'anthropic'|'openai' No model when unset: generation writes templates.
+---@field provider? 'anthropic'|'openai'|'demo' No model when unset: generation writes templates. 'demo': canned answers, no key.
 ---@field model? string
 ---@field baseUrl? string
 ---@field apiKeyEnv? string The name of the environment variable holding the key (never the key).

@@ -115,6 +115,10 @@ function M.check()
     return
   end
   health.ok('provider: ' .. provider .. (model.model and (', model: ' .. model.model) or ''))
+  if provider == 'demo' then
+    health.info('the demo model writes canned content (a to-do list spec) with no key; configure anthropic or openai for real specs')
+    return
+  end
   local default_var = provider == 'anthropic' and 'ANTHROPIC_API_KEY' or 'OPENAI_API_KEY'
   local var = model.apiKeyEnv or default_var
   local base = model.baseUrl or vim.env.SPECWRIGHT_BASE_URL or ''

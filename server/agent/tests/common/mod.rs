@@ -15,7 +15,7 @@ pub const PROVIDERS: [Provider; 2] = [Provider::Anthropic, Provider::Openai];
 pub fn config(provider: Provider, server: &ScriptedServer) -> ModelConfig {
     let base_url = match provider {
         Provider::Anthropic => server.base_url(),
-        Provider::Openai => format!("{}/v1", server.base_url()),
+        Provider::Openai | Provider::Demo => format!("{}/v1", server.base_url()),
     };
     ModelConfig {
         provider,

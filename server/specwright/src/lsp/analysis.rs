@@ -502,9 +502,10 @@ impl Server {
             }
             Edit::Create { text } => {
                 if !self.flags.read().is_ok_and(|f| f.create_files) {
-                    return Err(Error::invalid_params(
-                        "the editor cannot create files through workspace edits; create the test file first",
-                    ));
+                    // The editor cannot create files through workspace
+                    // edits (Neovim declares no documentChanges): create it
+                    // on disk, never over an existing file, and open it.
+                    return self.create_test_file(&test_path, &text, test_uri).await;
                 }
                 lsp::WorkspaceEdit {
                     document_changes: Some(lsp::DocumentChanges::Operations(vec![
@@ -562,6 +563,26 @@ impl Server {
             uri: test_uri.as_str().to_string(),
             created,
             applied: response.applied,
+        })
+        .ok())
+    }
+}
+
+impl Server {
+    /// Writes a new test file on disk (atomically, refused if one appeared
+    /// meanwhile) and shows it.
+    async fn create_test_file(&self, path: &Path, text: &str, uri: lsp::Uri) -> Result<Option<serde_json::Value>> {
+        super::generation::create_atomically(path, text)
+            .map_err(|e| Error::invalid_params(format!("cannot create {}: {e}", path.display())))?;
+        if self.flags.read().is_ok_and(|f| f.show_document) {
+            self.show(uri.clone()).await;
+        } else {
+            self.client.show_message(lsp::MessageType::INFO, format!("Created {}", path.display())).await;
+        }
+        Ok(serde_json::to_value(ext::TestSkeletonResult {
+            uri: uri.as_str().to_string(),
+            created: true,
+            applied: true,
         })
         .ok())
     }

@@ -532,6 +532,22 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     })
 }
 
+/// Creates `path` with `text`, atomically, and never over an existing file:
+/// the text goes to a temporary file that is then hard-linked into place
+/// (which fails when `path` exists). `AlreadyExists` when it does.
+pub fn create_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent folder"))?;
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.specwright-{}-{n}.tmp", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    linked
+}
+
 /// A cancellable work-done progress report.
 pub(super) type Progress =
     tower_lsp_server::OngoingProgress<tower_lsp_server::Unbounded, tower_lsp_server::Cancellable>;
