@@ -3,10 +3,14 @@
 //! call, a limit is reached, or the turn is cancelled. Text streams to the
 //! caller as it arrives.
 
+use std::path::PathBuf;
+
 use serde_json::Value;
 use specwright_models::{ChatRequest, Content, Message, Model, ModelError, Role, StreamEvent, ToolChoice, ToolSpec};
 
 use crate::fallback::{self, StreamFilter};
+use crate::host::Applied;
+use crate::staging::Staging;
 use crate::tool::{Tool, ToolContext, ToolError};
 
 /// What a turn streams to its front end.
@@ -170,24 +174,96 @@ pub async fn run_turn(
             content.push(Content::ToolUse { id: call.id.clone(), name: call.name.clone(), input });
         }
         history.push(Message { role: Role::Assistant, content });
+        // Consecutive editing calls are staged, then reviewed as one change
+        // (before any other tool runs, and at the end of the step).
+        let staging = Staging::new(cx.host);
+        let staged_cx =
+            ToolContext { workspace: cx.workspace, host: &staging, cancel: cx.cancel, output_limit: cx.output_limit };
+        let mut staged: Vec<StagedCall> = Vec::new();
         let mut results = Vec::new();
         for call in response.tool_calls {
             on_event(AgentEvent::ToolCall { id: call.id.clone(), name: call.name.clone(), input: call.input.clone() });
+            if tools.iter().any(|t| t.name() == call.name && t.edits_files()) {
+                let from = staging.staged_count();
+                let result = run_tool(tools, &call.name, call.input, &staged_cx).await;
+                staged.push(StagedCall { id: call.id, name: call.name, result, paths: staging.paths_since(from) });
+                continue;
+            }
+            apply_staged(&staging, cx, &mut staged, limits, &mut results, on_event).await;
             let result = run_tool(tools, &call.name, call.input, cx).await;
-            let (ok, output) = match result {
-                Ok(text) => (true, cap(text, limits.tool_output_chars)),
-                Err(e) => (false, cap(e.message(), limits.tool_output_chars)),
-            };
-            on_event(AgentEvent::ToolResult {
-                id: call.id.clone(),
-                name: call.name.clone(),
-                ok,
-                output: output.clone(),
-            });
-            results.push(Content::ToolResult { tool_use_id: call.id, content: output, is_error: !ok });
+            report(call.id, call.name, result, limits, &mut results, on_event);
         }
+        apply_staged(&staging, cx, &mut staged, limits, &mut results, on_event).await;
         history.push(Message { role: Role::User, content: results });
     }
+}
+
+/// An editing call whose change waits in the [`Staging`] host.
+struct StagedCall {
+    id: String,
+    name: String,
+    result: Result<String, ToolError>,
+    /// The files its change touched.
+    paths: Vec<PathBuf>,
+}
+
+/// Gives the host the staged change of `calls` at once, then reports each
+/// call: refused when the user rejected a file it changed, noted when only
+/// part of it was applied. Nothing is applied once the turn is cancelled.
+async fn apply_staged(
+    staging: &Staging<'_>,
+    cx: &ToolContext<'_>,
+    calls: &mut Vec<StagedCall>,
+    limits: &Limits,
+    results: &mut Vec<Content>,
+    on_event: &mut (dyn FnMut(AgentEvent) + Send),
+) {
+    if calls.is_empty() {
+        return;
+    }
+    let changes = staging.take();
+    let paths: Vec<PathBuf> = changes.iter().map(|c| c.path().to_path_buf()).collect();
+    let outcomes = if cx.cancel.is_cancelled() {
+        vec![Err("cancelled".to_string()); changes.len()]
+    } else if changes.is_empty() {
+        Vec::new()
+    } else {
+        cx.host.apply_all(changes).await
+    };
+    for call in calls.drain(..) {
+        let mut refused = Vec::new();
+        let mut partly = Vec::new();
+        for path in &call.paths {
+            match paths.iter().position(|p| p == path).and_then(|i| outcomes.get(i)) {
+                Some(Err(reason)) if !refused.contains(reason) => refused.push(reason.clone()),
+                Some(Ok(Applied::Partly(note))) if !partly.contains(note) => partly.push(note.clone()),
+                _ => {}
+            }
+        }
+        let result = match call.result {
+            Ok(_) if !refused.is_empty() => Err(ToolError::Refused(refused.join("; "))),
+            Ok(text) if !partly.is_empty() => Ok(format!("{text}\nApplied only in part: {}", partly.join("; "))),
+            other => other,
+        };
+        report(call.id, call.name, result, limits, results, on_event);
+    }
+}
+
+/// A call's result, to the model (capped) and to the front end.
+fn report(
+    id: String,
+    name: String,
+    result: Result<String, ToolError>,
+    limits: &Limits,
+    results: &mut Vec<Content>,
+    on_event: &mut (dyn FnMut(AgentEvent) + Send),
+) {
+    let (ok, output) = match result {
+        Ok(text) => (true, cap(text, limits.tool_output_chars)),
+        Err(e) => (false, cap(e.message(), limits.tool_output_chars)),
+    };
+    on_event(AgentEvent::ToolResult { id: id.clone(), name, ok, output: output.clone() });
+    results.push(Content::ToolResult { tool_use_id: id, content: output, is_error: !ok });
 }
 
 /// The system prompt and tools for a model without native tool use: no

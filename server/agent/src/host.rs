@@ -30,11 +30,41 @@ impl FileChange {
     }
 }
 
+/// What became of a change the user reviewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// As proposed.
+    All,
+    /// Only part of it: the user accepted some of its hunks. The text says
+    /// which were rejected, for the model.
+    Partly(String),
+}
+
 /// The front end.
 pub trait Host: Send + Sync {
     /// Applies `change` (asking the user first in supervised mode): `Err`
     /// with the reason when it was refused or failed; nothing changed then.
     fn apply(&self, change: FileChange) -> BoxFuture<'_, Result<(), String>>;
+
+    /// [`Host::apply`], for a host whose user may accept only some hunks of
+    /// a change: says whether all of it was applied. The agent's tools call
+    /// this one.
+    fn apply_reviewed(&self, change: FileChange) -> BoxFuture<'_, Result<Applied, String>> {
+        Box::pin(async move { self.apply(change).await.map(|()| Applied::All) })
+    }
+
+    /// Applies a step's changes (one per file) together, so that a host can
+    /// have the user review them at once: one outcome per change, in order.
+    /// By default, one by one.
+    fn apply_all(&self, changes: Vec<FileChange>) -> BoxFuture<'_, Vec<Result<Applied, String>>> {
+        Box::pin(async move {
+            let mut outcomes = Vec::with_capacity(changes.len());
+            for change in changes {
+                outcomes.push(self.apply_reviewed(change).await);
+            }
+            outcomes
+        })
+    }
 
     /// Whether `command`, which the allow-list does not cover, may run. No
     /// answer is no.

@@ -23,12 +23,14 @@ pub mod context;
 pub mod fallback;
 pub mod host;
 pub mod prompt;
+pub mod review;
 pub mod session;
+pub mod staging;
 pub mod tool;
 pub mod tools;
 pub mod workspace;
 
 pub use agent::{AgentEvent, Limits, StopReason, TurnOutcome, run_turn};
-pub use host::{DiskHost, FileChange, Host};
+pub use host::{Applied, DiskHost, FileChange, Host};
 pub use tool::{Tool, ToolContext, ToolError};
 pub use workspace::Workspace;

@@ -50,6 +50,12 @@ pub trait Tool: Send + Sync {
     fn input_schema(&self) -> Value;
     /// Runs the call; the `Ok` text is what the model reads (the loop caps it).
     fn run<'a>(&'a self, input: Value, cx: &'a ToolContext<'a>) -> BoxFuture<'a, Result<String, ToolError>>;
+
+    /// Whether the tool changes files (only through the host): a step's run
+    /// of such calls is staged and reviewed as one change.
+    fn edits_files(&self) -> bool {
+        false
+    }
 }
 
 /// The string argument `key` of `input`.

@@ -232,3 +232,88 @@ async fn cancelling_mid_turn_stops_promptly_and_writes_nothing() {
         assert_eq!(std::fs::read_to_string(root.join("a.txt")).unwrap(), "one\n");
     }
 }
+
+/// An OpenAI answer calling several tools at once, as a raw SSE stream.
+fn parallel_calls(calls: &[(&str, &str, serde_json::Value)]) -> Reply {
+    use serde_json::{Value, json};
+    let chunk = |delta: Value, finish: Value| {
+        let event = json!({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]});
+        format!("data: {event}\n\n")
+    };
+    let mut body = chunk(json!({"role": "assistant", "content": null}), Value::Null);
+    for (i, (id, name, args)) in calls.iter().enumerate() {
+        let call = json!({"index": i, "id": id, "type": "function", "function": {"name": name, "arguments": args.to_string()}});
+        body.push_str(&chunk(json!({"tool_calls": [call]}), Value::Null));
+    }
+    body.push_str(&chunk(json!({}), json!("tool_calls")));
+    body.push_str("data: [DONE]\n\n");
+    Reply::Raw { status: 200, headers: vec![("content-type".into(), "text/event-stream".into())], body }
+}
+
+/// Writes to disk and records how changes arrive: one `apply_all` per batch.
+#[derive(Default)]
+struct BatchHost {
+    batches: std::sync::Mutex<Vec<Vec<String>>>,
+}
+
+impl specwright_agent::Host for BatchHost {
+    fn apply(&self, change: specwright_agent::FileChange) -> specwright_models::BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move { specwright_agent::host::apply_on_disk(&change) })
+    }
+
+    fn apply_all(
+        &self,
+        changes: Vec<specwright_agent::FileChange>,
+    ) -> specwright_models::BoxFuture<'_, Vec<Result<specwright_agent::Applied, String>>> {
+        let names = changes.iter().map(|c| c.path().file_name().unwrap().to_string_lossy().into_owned()).collect();
+        self.batches.lock().unwrap().push(names);
+        Box::pin(async move {
+            changes
+                .iter()
+                .map(|c| specwright_agent::host::apply_on_disk(c).map(|()| specwright_agent::Applied::All))
+                .collect()
+        })
+    }
+
+    fn approve_command(&self, _command: &str) -> specwright_models::BoxFuture<'_, bool> {
+        Box::pin(async { false })
+    }
+}
+
+/// Consecutive edits of one answer reach the host together; a command in
+/// between runs after the edits before it were applied (it sees them).
+#[tokio::test]
+async fn a_steps_consecutive_edits_are_applied_as_one_batch_before_a_command_runs() {
+    use serde_json::json;
+    let root = workspace("batches", Provider::Openai, &[]);
+    let script = vec![
+        parallel_calls(&[
+            ("c1", "write_file", json!({"path": "a.txt", "content": "x"})),
+            ("c2", "write_file", json!({"path": "b.txt", "content": "y"})),
+            ("c3", "run_command", json!({"command": "cat a.txt b.txt"})),
+            ("c4", "write_file", json!({"path": "c.txt", "content": "z"})),
+        ]),
+        Reply::text("Done."),
+    ];
+    let server = ScriptedServer::start(script).await.expect("scripted server");
+    let model = specwright_models::connect(config(Provider::Openai, &server)).expect("model");
+    let workspace = Workspace::new(&root).expect("workspace");
+    let host = BatchHost::default();
+    let cancel = CancellationToken::new();
+    let cx = ToolContext { workspace: &workspace, host: &host, cancel: &cancel, output_limit: 20_000 };
+    let tools = specwright_agent::tools::all(&["cat".to_string()]);
+    let mut history = vec![Message::user("Do the thing")];
+    let mut events = Vec::new();
+    let outcome =
+        run_turn(model.as_ref(), None, &mut history, &tools, &cx, &Limits::default(), &mut |e| events.push(e)).await;
+    assert_eq!(outcome.stop, StopReason::EndTurn, "{outcome:?}");
+    assert_eq!(*host.batches.lock().unwrap(), vec![vec!["a.txt", "b.txt"], vec!["c.txt"]]);
+    let r = results(&events);
+    assert_eq!(
+        r.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(),
+        ["write_file", "write_file", "run_command", "write_file"]
+    );
+    assert!(r[2].1 && r[2].2.contains("xy"), "the command saw both files: {r:?}");
+    assert_eq!(std::fs::read_to_string(root.join("c.txt")).unwrap(), "z");
+}

@@ -296,3 +296,181 @@ async fn a_turn_is_undone_by_restoring_its_checkpoint_unless_the_file_changed_si
     assert_eq!(std::fs::read(ws.path("src/a.ts")).unwrap(), "export const a = 1;\r\n// é\n".as_bytes());
     assert!(!ws.path("src/new.ts").exists());
 }
+
+/// A file of two far-apart lines, and the agent's rewrite changing both.
+const TWO_PLACES: &str = "export const a = 1;\n// 2\n// 3\n// 4\n// 5\n// 6\n// 7\n// 8\n// 9\nexport const b = 1;\n";
+
+fn rewrite_script() -> Vec<Reply> {
+    let new = TWO_PLACES.replace("a = 1", "a = 2").replace("b = 1", "b = 2");
+    vec![
+        Reply::tool_call("c1", "write_file", json!({"path": "src/a.ts", "content": new}).to_string()),
+        Reply::text("Done."),
+    ]
+}
+
+/// A client that declares `experimental.specwright.reviewEdits`.
+async fn reviewing(ws: &TempWorkspace, server: &ScriptedServer, accepted: Option<Value>) -> Client {
+    let client = Client::in_process();
+    client.set_message_answer(Some("Apply"));
+    if let Some(accepted) = accepted {
+        client.set_review_answer(accepted);
+    }
+    let caps = json!({"window": {"showMessage": {}}, "experimental": {"specwright": {"reviewEdits": true}}});
+    client.initialize_with_capabilities(&[&ws.root], options(server), true, caps).await;
+    client
+}
+
+#[tokio::test]
+async fn a_reviewing_client_gets_every_hunk_and_only_the_accepted_ones_are_applied() {
+    let ws = TempWorkspace::new("chat-review-partly");
+    ws.write("src/a.ts", TWO_PLACES);
+    let server = ScriptedServer::start(rewrite_script()).await.expect("server");
+    let client = reviewing(&ws, &server, Some(json!([1]))).await;
+    let session = new_session(&client, false).await;
+    let result = client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set both to 2"})).await;
+    assert_eq!(result["stopReason"], "endTurn");
+
+    assert!(client.server_requests("window/showMessageRequest").is_empty(), "the review replaces Apply / Reject");
+    let reviews = client.server_requests("specwright/reviewEdits");
+    assert_eq!(reviews.len(), 1);
+    let file = &reviews[0]["files"][0];
+    assert_eq!(
+        (&reviews[0]["session"], &file["uri"], &file["action"]),
+        (&json!(session), &json!(ws.uri("src/a.ts")), &json!("change"))
+    );
+    assert_eq!(file["oldText"], TWO_PLACES);
+    let hunks = file["hunks"].as_array().expect("hunks");
+    assert_eq!(hunks.len(), 2, "{file}");
+    assert!(hunks[0]["text"].as_str().is_some_and(|t| t.contains("-export const a = 1;\n+export const a = 2;")));
+    assert_eq!((&hunks[1]["oldStart"], &hunks[1]["newStart"]), (&json!(7), &json!(7)), "{}", hunks[1]);
+
+    // Only the second hunk: b changed, a did not.
+    assert_eq!(ws.read("src/a.ts"), TWO_PLACES.replace("b = 1", "b = 2"));
+    let told = events(&client, &session)
+        .await
+        .into_iter()
+        .find(|e| e["kind"] == "toolResult" && e["name"] == "write_file")
+        .expect("the write's result");
+    assert_eq!(told["ok"], true);
+    assert!(told["output"].as_str().is_some_and(|o| o.contains("only in part") && o.contains("@@ -1,")), "{told}");
+    assert!(server.requests().last().is_some_and(|r| r.raw_body.contains("rejected @@ -1,")), "the model was told");
+}
+
+#[tokio::test]
+async fn a_review_rejecting_everything_or_not_answering_changes_nothing() {
+    for (label, answer) in [("false", Some(json!(false))), ("none", Some(json!([]))), ("null", None)] {
+        let ws = TempWorkspace::new(&format!("chat-review-reject-{label}"));
+        ws.write("src/a.ts", TWO_PLACES);
+        let server = ScriptedServer::start(rewrite_script()).await.expect("server");
+        let client = reviewing(&ws, &server, answer).await;
+        let session = new_session(&client, false).await;
+        client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set both"})).await;
+        assert_eq!(ws.read("src/a.ts"), TWO_PLACES, "{label}");
+        assert!(client.server_requests("workspace/applyEdit").is_empty(), "{label}");
+        let told = events(&client, &session)
+            .await
+            .into_iter()
+            .find(|e| e["kind"] == "toolResult" && e["name"] == "write_file")
+            .expect("the write's result");
+        assert_eq!(told["ok"], false, "{label}: {told}");
+        assert!(told["output"].as_str().is_some_and(|o| o.contains("rejected")), "{label}: {told}");
+    }
+}
+
+#[tokio::test]
+async fn on_autopilot_a_reviewing_client_is_not_asked() {
+    let ws = TempWorkspace::new("chat-review-autopilot");
+    ws.write("src/a.ts", TWO_PLACES);
+    let server = ScriptedServer::start(rewrite_script()).await.expect("server");
+    let client = reviewing(&ws, &server, Some(json!(false))).await;
+    let session = new_session(&client, true).await;
+    client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set both"})).await;
+    assert!(client.server_requests("specwright/reviewEdits").is_empty());
+    assert_eq!(ws.read("src/a.ts"), TWO_PLACES.replace("= 1", "= 2"));
+}
+
+/// An OpenAI answer calling several tools at once, as a raw SSE stream.
+fn parallel_calls(calls: &[(&str, &str, Value)]) -> Reply {
+    let chunk = |delta: Value, finish: Value| {
+        let event = json!({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]});
+        format!("data: {event}\n\n")
+    };
+    let mut body = chunk(json!({"role": "assistant", "content": null}), Value::Null);
+    for (i, (id, name, args)) in calls.iter().enumerate() {
+        let call = json!({"index": i, "id": id, "type": "function", "function": {"name": name, "arguments": args.to_string()}});
+        body.push_str(&chunk(json!({"tool_calls": [call]}), Value::Null));
+    }
+    body.push_str(&chunk(json!({}), json!("tool_calls")));
+    body.push_str("data: [DONE]\n\n");
+    Reply::Raw { status: 200, headers: vec![("content-type".into(), "text/event-stream".into())], body }
+}
+
+/// A step that edits two files (and one of them twice) is reviewed in one
+/// request: every file, the second edit built on the first; a rejected file
+/// is refused to each call that changed it, the accepted one is applied.
+#[tokio::test]
+async fn a_steps_edits_are_reviewed_together_in_one_request() {
+    let ws = TempWorkspace::new("chat-review-step");
+    ws.write("src/a.ts", "export const a = 1;\n");
+    ws.write("src/b.ts", "export const b = 1;\n");
+    let script = vec![
+        parallel_calls(&[
+            ("c1", "edit_file", json!({"path": "src/a.ts", "old_str": "a = 1", "new_str": "a = 2"})),
+            ("c2", "edit_file", json!({"path": "src/b.ts", "old_str": "b = 1", "new_str": "b = 2"})),
+            ("c3", "edit_file", json!({"path": "src/a.ts", "old_str": "a = 2", "new_str": "a = 3"})),
+        ]),
+        Reply::text("Done."),
+    ];
+    let server = ScriptedServer::start(script).await.expect("server");
+    let client = Client::in_process();
+    let caps = json!({"experimental": {"specwright": {"reviewEdits": true}}});
+    client.initialize_with_capabilities(&[&ws.root], options(&server), true, caps).await;
+    // Accept a.ts, reject b.ts.
+    client.set_review_answer_by(move |uri: &str| json!(uri.ends_with("a.ts")));
+    let session = new_session(&client, false).await;
+    client.request_ok("specwright/chat/send", json!({"session": session, "text": "Bump both"})).await;
+
+    let reviews = client.server_requests("specwright/reviewEdits");
+    assert_eq!(reviews.len(), 1, "one request for the step: {reviews:?}");
+    let files = reviews[0]["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "one entry per file");
+    assert_eq!(files[0]["oldText"], "export const a = 1;\n");
+    assert_eq!(files[0]["newText"], "export const a = 3;\n", "the second edit builds on the first");
+    assert_eq!(reviews[0]["title"], "Specwright's agent wants to change 2 files.");
+
+    assert_eq!(ws.read("src/a.ts"), "export const a = 3;\n");
+    assert_eq!(ws.read("src/b.ts"), "export const b = 1;\n");
+    let results: Vec<(String, bool)> = events(&client, &session)
+        .await
+        .into_iter()
+        .filter(|e| e["kind"] == "toolResult")
+        .map(|e| (e["output"].as_str().unwrap_or("").to_string(), e["ok"] == true))
+        .collect();
+    assert_eq!(results.len(), 3);
+    assert!(results[0].1 && results[2].1, "{results:?}");
+    assert!(!results[1].1 && results[1].0.contains("rejected the change to src/b.ts"), "{results:?}");
+}
+
+/// An editor that cannot ask (no `window/showMessageRequest`) gets no edit
+/// in supervised mode, and the model and user are told why and what to do.
+#[tokio::test]
+async fn without_a_way_to_ask_a_supervised_edit_is_refused_with_the_way_out() {
+    let ws = TempWorkspace::new("chat-cannot-ask");
+    ws.write("src/a.ts", "export const a = 1;\n");
+    let server = ScriptedServer::start(edit_script()).await.expect("server");
+    let client = start(&ws, &server, false, None).await;
+    let session = new_session(&client, false).await;
+    client.request_ok("specwright/chat/send", json!({"session": session, "text": "Set a to 2"})).await;
+    assert_eq!(ws.read("src/a.ts"), "export const a = 1;\n");
+    let refused = events(&client, &session)
+        .await
+        .into_iter()
+        .find(|e| e["kind"] == "toolResult" && e["name"] == "edit_file")
+        .expect("edit result");
+    assert_eq!(refused["ok"], false);
+    assert!(
+        refused["output"].as_str().is_some_and(|o| o.contains("cannot ask") && o.contains("autopilot")),
+        "{refused}"
+    );
+}

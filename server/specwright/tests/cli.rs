@@ -1885,3 +1885,44 @@ fn docs_pages_document_every_setting_method_and_command() {
         assert!(protocol.contains(&format!("`{name}`")), "docs/protocol.md does not mention `{name}`");
     }
 }
+
+/// `specwright/reviewEdits`: what the server sends and the answers it reads
+/// match their schemas in protocol.json.
+#[test]
+fn protocol_json_review_edits_matches_ext_types() {
+    use specwright::lsp::ext;
+    let protocol = read_json("schemas/protocol.json");
+    let method = protocol["methods"].as_array().unwrap().iter().find(|m| m["method"] == ext::REVIEW_EDITS).unwrap();
+    assert_eq!(method["direction"], "serverToClient");
+    let valid = |schema: &Value, value: &Value| jsonschema::draft202012::new(schema).unwrap().is_valid(value);
+    let params = ext::ReviewEditsParams {
+        session: Some("s1".into()),
+        title: "Specwright's agent wants to change src/a.ts.".into(),
+        files: vec![ext::ReviewFile {
+            uri: "file:///w/src/a.ts".into(),
+            action: "change".into(),
+            old_text: Some("a\n".into()),
+            new_text: Some("b\n".into()),
+            hunks: vec![ext::ReviewHunk {
+                old_start: 1,
+                old_lines: 1,
+                new_start: 1,
+                new_lines: 1,
+                text: "@@ -1,1 +1,1 @@\n-a\n+b\n".into(),
+            }],
+        }],
+    };
+    assert!(valid(&method["params"], &serde_json::to_value(&params).unwrap()));
+    let created = ext::ReviewFile { action: "create".into(), old_text: None, ..params.files[0].clone() };
+    let created = ext::ReviewEditsParams { session: None, files: vec![created], ..params.clone() };
+    assert!(valid(&method["params"], &serde_json::to_value(&created).unwrap()));
+    assert!(!valid(&method["params"], &json!({"title": "t", "files": [{"uri": "u", "action": "rename"}]})));
+    for answer in
+        [json!({"files": [{"uri": "u", "accepted": true}]}), json!({"files": [{"uri": "u", "accepted": [0, 2]}]})]
+    {
+        assert!(valid(&method["result"], &answer), "{answer}");
+        let read: ext::ReviewEditsResult = serde_json::from_value(answer).unwrap();
+        assert_eq!(read.files.len(), 1);
+    }
+    assert!(!valid(&method["result"], &json!({"files": [{"uri": "u", "accepted": "yes"}]})));
+}

@@ -534,8 +534,25 @@ async fn code_actions_offer_task_status_changes() {
     let spec = s.ws.uri(demo::DIR);
     let update = || next_step(UPDATE_TASKS, "specwright.spec.generateTasks", &spec);
     assert_eq!(next_step_actions(&all), [update()]);
-    assert_eq!(all.as_array().map(Vec::len), Some(4), "and Ask Specwright…: {all:#}");
-    assert_eq!(all[3]["title"], "Ask Specwright…");
+    // The agent's runs, for editors without code lenses.
+    let runs: Vec<(&str, &str, Value)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"].as_str().is_some_and(|k| k.starts_with("source.specwright.")))
+        .map(|a| {
+            (a["title"].as_str().unwrap(), a["command"]["command"].as_str().unwrap(), a["command"]["arguments"].clone())
+        })
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            ("Start task 2 with the agent", "specwright.task.start", json!([{"uri": s.tasks, "taskId": "2"}])),
+            ("Run all open tasks", "specwright.tasks.runAll", json!([{"uri": s.tasks}])),
+        ]
+    );
+    assert_eq!(all.as_array().map(Vec::len), Some(6), "and Ask Specwright…: {all:#}");
+    assert_eq!(all[5]["title"], "Ask Specwright…");
 
     // Task status on a detail line of the task too; not on the title heading; not in requirements.md.
     let detail = line_of(demo::TASKS, "_Requirements: 2.1-2.2_");
@@ -548,7 +565,7 @@ async fn code_actions_offer_task_status_changes() {
     let all = c.request_ok("textDocument/codeAction", params).await;
     assert_eq!(task_status_actions(&all), Vec::<Value>::new());
     assert_eq!(next_step_actions(&all), [update()], "{all}");
-    assert_eq!(all.as_array().map(Vec::len), Some(2), "the next step and Ask Specwright…: {all:#}");
+    assert_eq!(all.as_array().map(Vec::len), Some(3), "the next step, Run all open tasks and Ask Specwright…: {all:#}");
     let params =
         json!({"textDocument": {"uri": s.requirements}, "range": range(16, 0, 16, 0), "context": {"diagnostics": []}});
     let all = c.request_ok("textDocument/codeAction", params).await;

@@ -38,6 +38,10 @@ impl Tool for DeleteFile {
     fn run<'a>(&'a self, input: Value, cx: &'a ToolContext<'a>) -> BoxFuture<'a, Result<String, ToolError>> {
         Box::pin(run(input, cx))
     }
+
+    fn edits_files(&self) -> bool {
+        true
+    }
 }
 
 async fn run(input: Value, cx: &ToolContext<'_>) -> Result<String, ToolError> {
@@ -49,6 +53,6 @@ async fn run(input: Value, cx: &ToolContext<'_>) -> Result<String, ToolError> {
     }
     let old = current_text(cx, &path).await?.ok_or_else(|| ToolError::Failed(format!("{shown} does not exist")))?;
     check_cancel(cx)?;
-    cx.host.apply(FileChange::Delete { path, old }).await.map_err(ToolError::Refused)?;
+    cx.host.apply_reviewed(FileChange::Delete { path, old }).await.map_err(ToolError::Refused)?;
     Ok(format!("deleted {shown}"))
 }

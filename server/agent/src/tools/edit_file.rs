@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use specwright_models::BoxFuture;
 
 use super::{cap, check_cancel, current_text, parse_input, shown};
-use crate::host::FileChange;
+use crate::host::{Applied, FileChange};
 use crate::tool::{Tool, ToolContext, ToolError};
 
 pub struct EditFile;
@@ -48,6 +48,10 @@ impl Tool for EditFile {
 
     fn run<'a>(&'a self, input: Value, cx: &'a ToolContext<'a>) -> BoxFuture<'a, Result<String, ToolError>> {
         Box::pin(run(input, cx))
+    }
+
+    fn edits_files(&self) -> bool {
+        true
     }
 }
 
@@ -87,7 +91,15 @@ async fn run(input: Value, cx: &ToolContext<'_>) -> Result<String, ToolError> {
     };
     let diff = unified_diff(&shown, &old, &new);
     check_cancel(cx)?;
-    cx.host.apply(FileChange::Write { path, old: Some(old), new }).await.map_err(ToolError::Refused)?;
+    let applied =
+        cx.host.apply_reviewed(FileChange::Write { path, old: Some(old), new }).await.map_err(ToolError::Refused)?;
+    if let Applied::Partly(rejected) = applied {
+        return Ok(cap(
+            format!("edited {shown} only in part{note}: {rejected}\nThe proposed change was:\n{diff}"),
+            cx.output_limit,
+            "read the file to see what was applied",
+        ));
+    }
     Ok(cap(format!("edited {shown}{note}\n{diff}"), cx.output_limit, "the edit was applied; read the file to see it"))
 }
 

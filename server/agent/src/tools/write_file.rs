@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use specwright_models::BoxFuture;
 
 use super::{check_cancel, current_text, parse_input, shown};
-use crate::host::FileChange;
+use crate::host::{Applied, FileChange};
 use crate::tool::{Tool, ToolContext, ToolError};
 
 pub struct WriteFile;
@@ -42,6 +42,10 @@ impl Tool for WriteFile {
     fn run<'a>(&'a self, input: Value, cx: &'a ToolContext<'a>) -> BoxFuture<'a, Result<String, ToolError>> {
         Box::pin(run(input, cx))
     }
+
+    fn edits_files(&self) -> bool {
+        true
+    }
 }
 
 async fn run(input: Value, cx: &ToolContext<'_>) -> Result<String, ToolError> {
@@ -55,6 +59,13 @@ async fn run(input: Value, cx: &ToolContext<'_>) -> Result<String, ToolError> {
     let verb = if old.is_some() { "overwrote" } else { "created" };
     let lines = input.content.lines().count();
     check_cancel(cx)?;
-    cx.host.apply(FileChange::Write { path, old, new: input.content }).await.map_err(ToolError::Refused)?;
-    Ok(format!("{verb} {shown} ({lines} lines)"))
+    let applied = cx
+        .host
+        .apply_reviewed(FileChange::Write { path, old, new: input.content })
+        .await
+        .map_err(ToolError::Refused)?;
+    match applied {
+        Applied::All => Ok(format!("{verb} {shown} ({lines} lines)")),
+        Applied::Partly(rejected) => Ok(format!("{verb} {shown} only in part: {rejected}; read the file to see it")),
+    }
 }

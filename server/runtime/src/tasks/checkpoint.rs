@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
-use specwright_agent::{FileChange, Host};
+use specwright_agent::{Applied, FileChange, Host};
 use specwright_hooks::trust::file_hash;
 use specwright_models::BoxFuture;
 
@@ -424,6 +424,30 @@ impl Host for CheckpointingHost<'_> {
         Box::pin(async move {
             self.record(&change)?;
             self.inner.apply(change).await
+        })
+    }
+
+    fn apply_reviewed(&self, change: FileChange) -> BoxFuture<'_, Result<Applied, String>> {
+        Box::pin(async move {
+            self.record(&change)?;
+            self.inner.apply_reviewed(change).await
+        })
+    }
+
+    fn apply_all(&self, changes: Vec<FileChange>) -> BoxFuture<'_, Vec<Result<Applied, String>>> {
+        Box::pin(async move {
+            // Files whose pre-state could not be saved are refused; the rest
+            // go to the inner host together.
+            let recorded: Vec<Result<(), String>> = changes.iter().map(|c| self.record(c)).collect();
+            let (ok, _): (Vec<_>, Vec<_>) = changes.into_iter().zip(&recorded).partition(|(_, r)| r.is_ok());
+            let mut applied = self.inner.apply_all(ok.into_iter().map(|(c, _)| c).collect()).await.into_iter();
+            recorded
+                .into_iter()
+                .map(|r| match r {
+                    Ok(()) => applied.next().unwrap_or_else(|| Err("the change was not applied".into())),
+                    Err(e) => Err(e),
+                })
+                .collect()
         })
     }
 

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use specwright_agent::context::{ContextItem, Problem};
+use specwright_agent::review;
 use specwright_agent::session::SessionStore;
-use specwright_agent::{AgentEvent, FileChange, Host, ToolContext, Workspace};
+use specwright_agent::{AgentEvent, Applied, FileChange, Host, ToolContext, Workspace};
 use specwright_models::{BoxFuture, CancellationToken};
 use specwright_runtime::chat::{self as runtime_chat, AgentSettings, ChatHooks, ChatTurn, TurnEvent};
 use specwright_runtime::hooks::{AgentHands, AgentSource};
@@ -181,7 +182,13 @@ impl ChatEnv {
 
     /// The agent's host in this editor.
     pub(super) fn host(&self, autopilot: bool) -> EditorHost {
-        EditorHost { client: self.client.clone(), flags: self.flags(), world: Arc::clone(&self.world), autopilot }
+        EditorHost {
+            client: self.client.clone(),
+            flags: self.flags(),
+            world: Arc::clone(&self.world),
+            autopilot,
+            session: None,
+        }
     }
 
     /// The text of `path` now, as the agent reads it: the editor's, else
@@ -242,7 +249,7 @@ impl ChatEnv {
         let turn = session.turns + 1;
 
         let (tx, forward) = self.chat_events();
-        let host = self.host(session.autopilot);
+        let host = EditorHost { session: Some(session.id.clone()), ..self.host(session.autopilot) };
         // Every file the turn changes is recorded first, so the turn can be undone.
         let data = self.chats.data_dir.clone().ok_or_else(|| failed("there is no data folder for checkpoints"))?;
         let checkpoints = CheckpointStore::new(&data, root);
@@ -320,8 +327,13 @@ pub(super) fn hook_agents(
     Arc::new(move |root: &Path| {
         let settings = settings.read().unwrap_or_else(|e| e.into_inner()).clone();
         let flags = flags.read().map(|f| *f).unwrap_or_default();
-        let host =
-            EditorHost { client: client.clone(), flags, world: Arc::clone(&world), autopilot: settings.autopilot };
+        let host = EditorHost {
+            client: client.clone(),
+            flags,
+            world: Arc::clone(&world),
+            autopilot: settings.autopilot,
+            session: None,
+        };
         Some(AgentHands {
             host: Arc::new(host),
             // The hook passed the trust gate: its folder is trusted.
@@ -430,6 +442,8 @@ pub(super) struct EditorHost {
     flags: ClientFlags,
     world: Arc<RwLock<World>>,
     autopilot: bool,
+    /// The chat session whose turn makes the changes, for the client's review.
+    session: Option<String>,
 }
 
 impl EditorHost {
@@ -449,34 +463,205 @@ impl EditorHost {
     }
 }
 
+impl EditorHost {
+    /// Asks the user about a step's changes (supervised mode): through the
+    /// client's own review (`specwright/reviewEdits`, every file and hunk in
+    /// one request) when it has one, else Apply / Reject for each. Returns,
+    /// per change in order, what to apply (only the accepted hunks) or why
+    /// nothing is.
+    async fn review_all(&self, changes: Vec<FileChange>) -> Vec<std::result::Result<(FileChange, Applied), String>> {
+        if !self.flags.review_edits {
+            let mut out = Vec::with_capacity(changes.len());
+            for change in changes {
+                let rel = self.display(change.path());
+                if !self.flags.message_requests {
+                    out.push(Err(format!(
+                        "{rel} was not changed: this editor cannot ask for approval (it does not support \
+                         window/showMessageRequest); set specwright.agent.mode to autopilot to let the agent edit"
+                    )));
+                    continue;
+                }
+                let title = format!("Specwright's agent wants to {}.", what_it_does(&change, &rel));
+                out.push(if self.ask(title, "Apply", "Reject").await {
+                    Ok((change, Applied::All))
+                } else {
+                    Err(format!("the user did not apply the change to {rel}"))
+                });
+            }
+            return out;
+        }
+        let proposals: Vec<Proposal> = changes.into_iter().map(|c| Proposal::of(c, |p| self.display(p))).collect();
+        let title = match proposals.as_slice() {
+            [one] => format!("Specwright's agent wants to {}.", what_it_does(&one.change, &one.rel)),
+            many => format!("Specwright's agent wants to change {} files.", many.len()),
+        };
+        let params = ext::ReviewEditsParams {
+            session: self.session.clone(),
+            title,
+            files: proposals.iter().filter_map(Proposal::file).collect(),
+        };
+        let answer = match self.client.send_request::<ReviewEdits>(params).await {
+            Ok(answer) => answer.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!("specwright/reviewEdits failed: {e}");
+                ext::ReviewEditsResult::default()
+            }
+        };
+        proposals
+            .into_iter()
+            .map(|p| {
+                let accepted = p
+                    .uri
+                    .as_ref()
+                    .and_then(|uri| answer.files.iter().find(|f| f.uri == uri.as_str()).map(|f| f.accepted.clone()));
+                p.decide(accepted)
+            })
+            .collect()
+    }
+
+    /// Applies `change` through the editor, else (a client that cannot
+    /// create or delete files) atomically on disk.
+    async fn write(&self, change: FileChange) -> std::result::Result<(), String> {
+        let rel = self.display(change.path());
+        let Some(edit) = workspace_edit(&change, self.flags) else {
+            return tokio::task::spawn_blocking(move || specwright_agent::host::apply_on_disk(&change))
+                .await
+                .map_err(|e| format!("the write did not finish: {e}"))?;
+        };
+        match self.client.apply_edit(edit).await {
+            Ok(response) if response.applied => Ok(()),
+            Ok(response) => {
+                Err(response.failure_reason.unwrap_or_else(|| format!("the editor refused the change to {rel}")))
+            }
+            Err(e) => Err(format!("the editor could not apply the change to {rel}: {e}")),
+        }
+    }
+}
+
+/// `specwright/reviewEdits`.
+enum ReviewEdits {}
+
+impl lsp::request::Request for ReviewEdits {
+    type Params = ext::ReviewEditsParams;
+    type Result = Option<ext::ReviewEditsResult>;
+    const METHOD: &'static str = ext::REVIEW_EDITS;
+}
+
+/// `create src/a.ts`, `change src/a.ts`, `delete src/a.ts`.
+fn what_it_does(change: &FileChange, rel: &str) -> String {
+    match change {
+        FileChange::Write { old: None, .. } => format!("create {rel}"),
+        FileChange::Write { .. } => format!("change {rel}"),
+        FileChange::Delete { .. } => format!("delete {rel}"),
+    }
+}
+
+/// One file's change as the client reviews it.
+struct Proposal {
+    change: FileChange,
+    rel: String,
+    uri: Option<lsp::Uri>,
+    hunks: Vec<review::Hunk>,
+}
+
+impl Proposal {
+    fn of(change: FileChange, display: impl Fn(&Path) -> String) -> Self {
+        let (old, new) = match &change {
+            FileChange::Write { old, new, .. } => (old.as_deref().unwrap_or(""), new.as_str()),
+            FileChange::Delete { old, .. } => (old.as_str(), ""),
+        };
+        let hunks = review::hunks(old, new);
+        Self { rel: display(change.path()), uri: convert::uri(change.path()), hunks, change }
+    }
+
+    fn file(&self) -> Option<ext::ReviewFile> {
+        let (action, old_text, new_text) = match &self.change {
+            FileChange::Write { old: None, new, .. } => ("create", None, Some(new.clone())),
+            FileChange::Write { old: Some(old), new, .. } => ("change", Some(old.clone()), Some(new.clone())),
+            FileChange::Delete { old, .. } => ("delete", Some(old.clone()), None),
+        };
+        let hunks = self
+            .hunks
+            .iter()
+            .map(|h| ext::ReviewHunk {
+                old_start: h.old_start as u32,
+                old_lines: h.old_lines as u32,
+                new_start: h.new_start as u32,
+                new_lines: h.new_lines as u32,
+                text: h.text.clone(),
+            })
+            .collect();
+        Some(ext::ReviewFile {
+            uri: self.uri.as_ref()?.as_str().to_string(),
+            action: action.into(),
+            old_text,
+            new_text,
+            hunks,
+        })
+    }
+
+    /// The change to apply given the user's answer for this file (none: rejected).
+    fn decide(self, accepted: Option<ext::Accepted>) -> std::result::Result<(FileChange, Applied), String> {
+        let rel = self.rel;
+        let list = match accepted {
+            Some(ext::Accepted::All(true)) => return Ok((self.change, Applied::All)),
+            None | Some(ext::Accepted::All(false)) => {
+                return Err(format!("the user rejected the change to {rel}"));
+            }
+            Some(ext::Accepted::Hunks(list)) => list,
+        };
+        let mut kept: Vec<usize> = list.into_iter().filter(|i| *i < self.hunks.len()).collect();
+        kept.sort_unstable();
+        kept.dedup();
+        match self.change {
+            _ if kept.is_empty() => Err(format!("the user rejected the change to {rel}")),
+            change if kept.len() == self.hunks.len() => Ok((change, Applied::All)),
+            FileChange::Write { path, old: Some(old), new } => {
+                let rejected: Vec<&str> = (0..self.hunks.len())
+                    .filter(|i| !kept.contains(i))
+                    .map(|i| self.hunks[i].text.lines().next().unwrap_or(""))
+                    .collect();
+                let note = format!(
+                    "the user accepted {} of the {} hunks of {rel} and rejected {}",
+                    kept.len(),
+                    self.hunks.len(),
+                    rejected.join(", ")
+                );
+                let text = review::apply_hunks(&old, &new, &kept);
+                Ok((FileChange::Write { path, old: Some(old), new: text }, Applied::Partly(note)))
+            }
+            // A creation or deletion is all or nothing: some hunks accepted is all of it.
+            change => Ok((change, Applied::All)),
+        }
+    }
+}
+
 impl Host for EditorHost {
     fn apply(&self, change: FileChange) -> BoxFuture<'_, std::result::Result<(), String>> {
+        Box::pin(async move { self.apply_reviewed(change).await.map(|_| ()) })
+    }
+
+    fn apply_reviewed(&self, change: FileChange) -> BoxFuture<'_, std::result::Result<Applied, String>> {
+        Box::pin(
+            async move { self.apply_all(vec![change]).await.pop().unwrap_or_else(|| Err("nothing to apply".into())) },
+        )
+    }
+
+    fn apply_all(&self, changes: Vec<FileChange>) -> BoxFuture<'_, Vec<std::result::Result<Applied, String>>> {
         Box::pin(async move {
-            let rel = self.display(change.path());
-            if !self.autopilot {
-                let what = match &change {
-                    FileChange::Write { old: None, .. } => format!("create {rel}"),
-                    FileChange::Write { .. } => format!("change {rel}"),
-                    FileChange::Delete { .. } => format!("delete {rel}"),
-                };
-                if !self.ask(format!("Specwright's agent wants to {what}."), "Apply", "Reject").await {
-                    return Err(format!("the user did not apply the change to {rel}"));
-                }
-            }
-            let Some(edit) = workspace_edit(&change, self.flags) else {
-                // No way through the editor (a client that cannot create or
-                // delete files): atomically on disk.
-                return tokio::task::spawn_blocking(move || specwright_agent::host::apply_on_disk(&change))
-                    .await
-                    .map_err(|e| format!("the write did not finish: {e}"))?;
+            let decided = if self.autopilot {
+                changes.into_iter().map(|c| Ok((c, Applied::All))).collect()
+            } else {
+                self.review_all(changes).await
             };
-            match self.client.apply_edit(edit).await {
-                Ok(response) if response.applied => Ok(()),
-                Ok(response) => {
-                    Err(response.failure_reason.unwrap_or_else(|| format!("the editor refused the change to {rel}")))
-                }
-                Err(e) => Err(format!("the editor could not apply the change to {rel}: {e}")),
+            let mut outcomes = Vec::with_capacity(decided.len());
+            for decision in decided {
+                outcomes.push(match decision {
+                    Ok((change, applied)) => self.write(change).await.map(|()| applied),
+                    Err(reason) => Err(reason),
+                });
             }
+            outcomes
         })
     }
 

@@ -118,6 +118,10 @@ pub const CHECKPOINT_RESTORE: &str = "specwright.checkpoint.restore";
 
 /// Notification (server → client) `specwright/chat/event` ([`ChatEvent`]).
 pub const CHAT_EVENT: &str = "specwright/chat/event";
+/// Request (server → client) `specwright/reviewEdits` ([`ReviewEditsParams`] →
+/// [`ReviewEditsResult`]): the agent's proposed change of a file, hunk by
+/// hunk, for a client that declared `experimental.specwright.reviewEdits`.
+pub const REVIEW_EDITS: &str = "specwright/reviewEdits";
 
 /// Every custom request or notification method.
 pub const METHODS: &[&str] = &[
@@ -136,6 +140,7 @@ pub const METHODS: &[&str] = &[
     CHAT_LIST,
     CHAT_HISTORY,
     CHAT_EVENT,
+    REVIEW_EDITS,
 ];
 
 /// Every command the server executes.
@@ -665,4 +670,69 @@ pub struct CheckpointRestoreParams {
 pub struct CheckpointRestoreResult {
     /// The files put back.
     pub restored: Vec<String>,
+}
+
+/// What the agent proposes to change, for review (supervised mode).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewEditsParams {
+    /// The chat session the change comes from (a chat turn or a task run), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// One line for the user: `Specwright's agent wants to change src/a.ts`.
+    pub title: String,
+    pub files: Vec<ReviewFile>,
+}
+
+/// One file's proposed change.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewFile {
+    pub uri: String,
+    /// `create`, `change` or `delete`.
+    pub action: String,
+    /// The text now (`null` for `create`).
+    pub old_text: Option<String>,
+    /// The proposed text (`null` for `delete`).
+    pub new_text: Option<String>,
+    /// The change as unified-diff hunks (3 lines of context), in order; a
+    /// `change` is accepted hunk by hunk by their indices.
+    pub hunks: Vec<ReviewHunk>,
+}
+
+/// One hunk: line numbers are 1-based, as in a unified diff.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewHunk {
+    pub old_start: u32,
+    pub old_lines: u32,
+    pub new_start: u32,
+    pub new_lines: u32,
+    /// The hunk in unified-diff form: its `@@ … @@` header, then its lines
+    /// prefixed with ` `, `-` or `+`.
+    pub text: String,
+}
+
+/// The user's decisions; a file left out is rejected.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewEditsResult {
+    #[serde(default)]
+    pub files: Vec<ReviewDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewDecision {
+    pub uri: String,
+    pub accepted: Accepted,
+}
+
+/// `true` (the whole file), `false` (none of it) or the indices of the
+/// accepted hunks (a `change` only).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Accepted {
+    All(bool),
+    Hunks(Vec<usize>),
 }

@@ -287,6 +287,10 @@ fn set_status_command(uri: &lsp::Uri, task_id: &str, status: TaskStatus, title: 
     }
 }
 
+/// The code action kinds of the agent's task runs.
+pub const START_TASK_KIND: &str = "source.specwright.startTask";
+pub const RUN_ALL_KIND: &str = "source.specwright.runAllTasks";
+
 /// The code actions of a spec document: the workflow's next step, steering
 /// generation when `root` (the workspace folder) has no steering yet, and
 /// task status changes on a task line.
@@ -313,8 +317,34 @@ pub fn code_actions(
         return out;
     }
     let Some(tasks) = &snap.spec.tasks else { return out };
-    let Some(i) = tasks.model.task_at_line(range.start.line) else { return out };
-    let task = &tasks.model.tasks[i];
+    let action = |title: String, kind: &'static str, command: &str, argument: serde_json::Value| {
+        lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+            title: title.clone(),
+            kind: Some(lsp::CodeActionKind::new(kind)),
+            command: Some(lsp::Command { title, command: command.into(), arguments: Some(vec![argument]) }),
+            ..lsp::CodeAction::default()
+        })
+    };
+    // The agent's task runs, as actions too: editors without code lenses (Helix) have these.
+    let task = tasks.model.task_at_line(range.start.line).map(|i| &tasks.model.tasks[i]);
+    if let Some(task) = task.filter(|t| t.status != TaskStatus::Done) {
+        let title = format!("Start task {} with the agent", task.id());
+        out.push(action(
+            title,
+            START_TASK_KIND,
+            ext::TASK_START,
+            serde_json::json!({"uri": uri.as_str(), "taskId": task.id()}),
+        ));
+    }
+    if tasks.model.tasks.iter().any(|t| t.status != TaskStatus::Done) {
+        out.push(action(
+            "Run all open tasks".into(),
+            RUN_ALL_KIND,
+            ext::TASKS_RUN_ALL,
+            serde_json::json!({"uri": uri.as_str()}),
+        ));
+    }
+    let Some(task) = task else { return out };
     for status in [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Done] {
         if status == task.status {
             continue;

@@ -37,6 +37,9 @@ pub(super) struct ClientFlags {
     /// `window/showMessageRequest` is supported (declared as
     /// `window.showMessage`), so the server can ask a question.
     pub(super) message_requests: bool,
+    /// The client reviews the agent's edits itself, hunk by hunk
+    /// (`experimental.specwright.reviewEdits`: `specwright/reviewEdits`).
+    pub(super) review_edits: bool,
 }
 
 pub struct Server {
@@ -386,6 +389,12 @@ impl LanguageServer for Server {
                 .filter(|e| e.document_changes.unwrap_or(false))
                 .is_some_and(|e| e.change_annotation_support.is_some()),
             message_requests: caps.window.as_ref().is_some_and(|w| w.show_message.is_some()),
+            review_edits: caps
+                .experimental
+                .as_ref()
+                .and_then(|e| e.pointer("/specwright/reviewEdits"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
         };
         self.set_model_settings(super::generation::settings_from(params.initialization_options.as_ref()));
         if let Some(n) = super::generation::map_tokens_from(params.initialization_options.as_ref()) {

@@ -313,6 +313,9 @@ pub struct OpenDoc {
     pub version: i32,
 }
 
+/// What a test client accepts of a reviewed file, given its URI.
+pub type ReviewAnswer = Arc<dyn Fn(&str) -> Value + Send + Sync>;
+
 #[derive(Default)]
 pub struct Inbox {
     /// Every `textDocument/publishDiagnostics` params, by URI, in arrival order.
@@ -338,6 +341,10 @@ pub struct Inbox {
     /// The title the client picks when the server asks with
     /// `window/showMessageRequest`; `None` dismisses the question.
     pub message_answer: Option<String>,
+    /// What the client accepts of each file a `specwright/reviewEdits`
+    /// request proposes, given its URI (`true`, `false` or hunk indices);
+    /// `None` answers null.
+    pub review_answer: Option<ReviewAnswer>,
     pending: HashMap<i64, oneshot::Sender<Value>>,
 }
 
@@ -564,6 +571,21 @@ async fn reader_loop<R: AsyncRead + Unpin>(input: R, writer: Writer, shared: Arc
                             let answer = inbox.message_answer.as_ref().map(|title| json!({"title": title}));
                             json!({"jsonrpc": "2.0", "id": id, "result": answer})
                         }
+                        "specwright/reviewEdits" => {
+                            let answer = inbox.review_answer.as_ref().map(|accepted| {
+                                let files: Vec<Value> = params["files"]
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|f| {
+                                        let uri = f["uri"].as_str().unwrap_or_default();
+                                        json!({"uri": uri, "accepted": accepted(uri)})
+                                    })
+                                    .collect();
+                                json!({"files": files})
+                            });
+                            json!({"jsonrpc": "2.0", "id": id, "result": answer})
+                        }
                         "client/registerCapability"
                         | "client/unregisterCapability"
                         | "window/workDoneProgress/create" => json!({"jsonrpc": "2.0", "id": id, "result": null}),
@@ -652,6 +674,18 @@ impl Client {
     /// (`None`: dismiss them).
     pub fn set_message_answer(&self, title: Option<&str>) {
         self.inbox().message_answer = title.map(str::to_string);
+    }
+
+    /// Answer the server's `specwright/reviewEdits` by accepting `accepted`
+    /// (`true`, `false` or hunk indices) of every file.
+    pub fn set_review_answer(&self, accepted: Value) {
+        self.set_review_answer_by(move |_| accepted.clone());
+    }
+
+    /// Answer the server's `specwright/reviewEdits` with what `accepted`
+    /// says of each file's URI.
+    pub fn set_review_answer_by(&self, accepted: impl Fn(&str) -> Value + Send + Sync + 'static) {
+        self.inbox().review_answer = Some(Arc::new(accepted));
     }
 
     /// Trusts the workspace's hooks (`specwright.hooks.trust`), as a user
