@@ -141,3 +141,41 @@ async fn start_task_implements_proves_and_ticks_through_the_editor() {
         .await;
     assert_eq!(client.text(&calc).as_deref(), Some("def add(a, b):\n    return 0\n"), "restored in the buffer");
 }
+
+/// The tests run on the files on disk: when the editor holds a touched file
+/// unsaved (its text is not what the tests ran on), the task is not ticked
+/// and the report says to save.
+#[tokio::test]
+async fn an_unsaved_touched_file_blocks_the_tick_and_says_to_save() {
+    let ws = TempWorkspace::new("task-lsp-unsaved");
+    ws.write(".kiro/specs/calc/requirements.md", REQUIREMENTS);
+    ws.write(".kiro/specs/calc/tasks.md", TASKS);
+    ws.write("calc.py", "def add(a, b):\n    return 0\n");
+    ws.write("test_calc.py", "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n");
+    let server = ScriptedServer::start(vec![
+        Reply::tool_call(
+            "c1",
+            "edit_file",
+            json!({"path": "calc.py", "old_str": "return 0", "new_str": "return a + b"}).to_string(),
+        ),
+        Reply::text("Implemented."),
+    ])
+    .await
+    .expect("server");
+    let client = Client::spawn_binary();
+    client.set_message_answer(Some("Trust and run"));
+    client
+        .initialize_with_capabilities(&[&ws.root], options(&server), true, json!({"window": {"showMessage": {}}}))
+        .await;
+    // The user's unsaved change to calc.py.
+    client.did_open_text(&ws.path("calc.py"), "def add(a, b):\n    return 0  # mine\n").await;
+    let args = json!({"uri": ws.uri(".kiro/specs/calc/tasks.md"), "taskId": "1", "testCommand": python()});
+    let report = client
+        .request_ok("workspace/executeCommand", json!({"command": "specwright.task.start", "arguments": [args]}))
+        .await;
+    assert_ne!(report["status"], "done", "{report:#}");
+    let saved = report["checks"].as_array().and_then(|c| c.iter().find(|c| c["name"] == "saved")).expect("check");
+    assert_eq!(saved["ok"], false, "{report:#}");
+    assert!(saved["detail"].as_str().is_some_and(|d| d.contains("calc.py not saved")), "{saved}");
+    assert!(ws.read(".kiro/specs/calc/tasks.md").contains("- [-] 1."), "not ticked");
+}

@@ -247,13 +247,36 @@ pub async fn run_task(
         StopReason::EndTurn => {}
     }
 
-    // The evidence, decided here.
+    // The evidence, decided here. The tests run on the files on disk: an
+    // editor that holds the agent's edits unsaved would have them test
+    // something else.
+    let unsaved: Vec<String> = checkpoint
+        .files
+        .iter()
+        .filter(|f| {
+            let path = root.join(&f.path);
+            host.open_text(&path).is_some_and(|open| std::fs::read_to_string(&path).ok().as_deref() != Some(&open))
+        })
+        .map(|f| f.path.clone())
+        .collect();
     let tests = run_tests(&root, &test_command, run.test_timeout, run.cancel).await;
     report.output_tail = evidence::tail(&tests.output, TAIL_LINES);
     let read = tests.report;
     report.tests =
         read.counts.as_ref().map(|c| Tests { ran: c.ran, passed: c.passed, failed: c.failed, skipped: c.skipped });
     report.checks.push(tests_check(&read, &test_command));
+    report.checks.push(Check {
+        name: "saved",
+        ok: unsaved.is_empty(),
+        detail: if unsaved.is_empty() {
+            "the tests ran on the files as the editor shows them".into()
+        } else {
+            format!(
+                "{} not saved: the editor shows other text than the tests ran on; save and start the task again",
+                unsaved.join(", ")
+            )
+        },
+    });
 
     let mut weakened = Vec::new();
     for file in &checkpoint.files {
