@@ -1,5 +1,6 @@
 // Bundles the extension (dist/main.js, with vscode-languageclient inside),
-// the Markdown preview's Mermaid renderer (dist/mermaid_preview.js), copies
+// the Markdown preview's Mermaid renderer (dist/mermaid_preview.js), the chat
+// view's webview script (dist/chat_webview.js), copies
 // the hook schemas the extension contributes, and (--tests) the unit tests.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -24,6 +25,15 @@ await esbuild.build({
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+});
+// The chat view's webview script (the webview loads dist/mermaid.min.js itself when needed).
+await esbuild.build({
+  ...common,
+  entryPoints: ['src/chat/webview.ts'],
+  outfile: 'dist/chat_webview.js',
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
 });
 await esbuild.build({
   ...common,

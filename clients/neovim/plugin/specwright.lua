@@ -22,7 +22,7 @@ vim.api.nvim_create_user_command('Specwright', function(opts)
 end, {
   nargs = '*',
   bang = false,
-  desc = 'Specwright: spec-driven development (new, design, tasks, refine, specs, task, hooks, check, map)',
+  desc = 'Specwright: spec-driven development (new, design, tasks, refine, specs, task, chat, ask, checkpoints, hooks, check, map)',
   complete = function(arg_lead, cmdline, cursor_pos)
     return require('specwright.commands').complete(arg_lead, cmdline, cursor_pos)
   end,

@@ -115,7 +115,8 @@ function H.open_demo_tasks()
 end
 
 --- Starts the scripted model server with `script` (a list of replies, see
---- server/testkit); returns its base URL.
+--- `specwright-model-mock --help`); returns its base URL. Every request it
+--- gets is recorded: H.model_requests() reads them.
 ---@param script table
 ---@return string
 function H.model_server(script)
@@ -123,8 +124,9 @@ function H.model_server(script)
   local f = assert(io.open(file, 'w'))
   f:write(vim.json.encode(script))
   f:close()
+  H.model_record = vim.fn.tempname() .. '.jsonl'
   local url
-  local proc = vim.system({ H.mock, '--port', '0', '--script', file }, {
+  local proc = vim.system({ H.mock, '--port', '0', '--script', file, '--record', H.model_record }, {
     stdout = function(_, data)
       if data and not url then
         url = data:match('listening on (http://[%d%.:]+)')
@@ -138,9 +140,48 @@ function H.model_server(script)
   return url
 end
 
---- Runs the tests and exits: 0 when all passed.
+--- The requests the scripted model server got so far, each
+--- `{method, path, headers, body, raw_body}`.
+---@return table[]
+function H.model_requests()
+  local out = {}
+  for line in vim.gsplit(H.read(H.model_record or '') or '', '\n', { plain = true, trimempty = true }) do
+    table.insert(out, vim.json.decode(line))
+  end
+  return out
+end
+
+--- Replaces vim.notify; returns the list the messages are collected in.
+---@return { msg: string, level?: integer }[]
+function H.capture_notify()
+  local messages = {}
+  vim.notify = function(msg, level)
+    table.insert(messages, { msg = msg, level = level })
+  end
+  return messages
+end
+
+--- Whether one of `messages` contains `text`.
+function H.notified(messages, text)
+  return vim.iter(messages):any(function(m)
+    return m.msg:find(text, 1, true) ~= nil
+  end)
+end
+
+--- Runs the tests and exits: 0 when all passed. Neovim leaving before
+--- they end (a prompt read the end of stdin) is a failure.
 ---@param tests table<integer, { [1]: string, [2]: fun() }>
 function H.run(tests)
+  local finished = false
+  vim.api.nvim_create_autocmd('VimLeavePre', {
+    callback = function()
+      if not finished then
+        io.stdout:write('FAIL Neovim quit before the tests ended (did something prompt?)\n')
+        io.stdout:flush()
+        os.exit(1)
+      end
+    end,
+  })
   local failed = 0
   for _, t in ipairs(tests) do
     local ok, err = xpcall(t[2], debug.traceback)
@@ -160,6 +201,7 @@ function H.run(tests)
     c:stop(true)
   end
   io.stdout:flush()
+  finished = true
   os.exit(failed == 0 and 0 or 1)
 end
 

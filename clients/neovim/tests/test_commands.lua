@@ -150,9 +150,17 @@ H.run({
     'completion of subcommands and their arguments',
     function()
       local complete = require('specwright.commands').complete
-      H.eq(complete('', 'Specwright '), { 'check', 'design', 'hooks', 'map', 'new', 'refine', 'specs', 'task', 'tasks' }, 'subcommands')
+      H.eq(
+        complete('', 'Specwright '),
+        { 'ask', 'chat', 'check', 'checkpoints', 'design', 'hooks', 'map', 'new', 'refine', 'send', 'specs', 'task', 'tasks' },
+        'subcommands'
+      )
       H.eq(complete('ta', 'Specwright ta'), { 'task', 'tasks' }, 'prefix')
       H.eq(complete('d', 'Specwright task d'), { 'done' }, 'statuses')
+      H.eq(complete('', 'Specwright task '), { 'start', 'runall', 'cancel', 'done', 'in-progress', 'not-started', 'queued' }, 'task runs and statuses')
+      H.eq(complete('', 'Specwright task runall '), { 'optional' }, 'runall')
+      H.eq(complete('', 'Specwright chat '), { 'new', 'sessions' }, 'chat')
+      H.eq(complete('a', 'Specwright chat new a'), { 'autopilot' }, 'chat modes')
       H.eq(complete('', 'Specwright hooks '), { 'run', 'toggle', 'trust' }, 'hook actions')
       H.eq(complete('Gr', 'Specwright hooks run Gr'), { 'Greet' }, 'hook names from the server')
     end,

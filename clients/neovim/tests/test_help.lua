@@ -18,7 +18,10 @@ H.run({
         local ok, err = pcall(vim.cmd, 'help :Specwright-' .. sub)
         H.ok(ok, (':help :Specwright-%s: %s'):format(sub, tostring(err)))
       end
-      for _, tag in ipairs({ 'specwright.setup()', 'specwright-health', 'specwright-install', 'g:specwright_autostart' }) do
+      local tags = { 'specwright.setup()', 'specwright-health', 'specwright-install', 'g:specwright_autostart' }
+      vim.list_extend(tags, { 'specwright-chat', 'specwright-chat-context', 'specwright-review', 'specwright-task-runs' })
+      vim.list_extend(tags, { 'specwright-progress', 'specwright-write-edits', 'specwright-chat-edits' })
+      for _, tag in ipairs(tags) do
         H.ok(pcall(vim.cmd, 'help ' .. tag), tag)
       end
     end,

@@ -2,16 +2,23 @@
 // command's callback. Commands call the server and render its answers.
 import * as vscode from 'vscode';
 
+import type { ChatView } from './chat_view';
+import { pickCheckpoint } from './checkpoints';
 import type { Ctx } from './ctx';
 import * as ext from './lsp_ext';
 import type { PreviewProvider } from './preview';
+import type { Reviewer } from './review_ui';
 import type { Node, SpecExplorer } from './spec_explorer';
 import { documentKind, primaryDocument, specFolderOf } from './specs';
+import type { TaskInfo } from './tasks_model';
+import { message } from './util';
 
 export interface Deps {
   ctx: Ctx;
   explorer: SpecExplorer;
   preview: PreviewProvider;
+  chat: ChatView;
+  reviewer: Reviewer;
 }
 
 type Factory = (deps: Deps) => (...args: unknown[]) => unknown;
@@ -66,11 +73,11 @@ async function generate(deps: Deps, command: string, argument: object, title: st
       void vscode.window.showWarningMessage(`Specwright: the spec still has problems: ${result.problems.join('; ')}`);
     }
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (/cancel/i.test(message)) {
+    const text = message(e);
+    if (/cancel/i.test(text)) {
       void vscode.window.showInformationMessage(`Specwright: cancelled; nothing was written.`);
     } else {
-      void vscode.window.showErrorMessage(`Specwright: ${message}`);
+      void vscode.window.showErrorMessage(`Specwright: ${text}`);
     }
   } finally {
     deps.explorer.refresh(0);
@@ -234,11 +241,11 @@ export const checkSpecs: Factory = (deps) => async () => {
   await vscode.commands.executeCommand('workbench.actions.view.problems');
   const errors = specs.reduce((n, s) => n + s.errors, 0);
   const warnings = specs.reduce((n, s) => n + s.warnings, 0);
-  const message = `Specwright: ${specs.length} spec${specs.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`;
+  const summary = `Specwright: ${specs.length} spec${specs.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`;
   if (errors > 0) {
-    void vscode.window.showWarningMessage(message);
+    void vscode.window.showWarningMessage(summary);
   } else {
-    void vscode.window.showInformationMessage(message);
+    void vscode.window.showInformationMessage(summary);
   }
 };
 
@@ -249,6 +256,86 @@ export const openSpec: Factory = () => async (arg) => {
   const uri = node && node.kind === 'spec' ? primaryDocument(node.spec) : undefined;
   if (uri) {
     await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+  }
+};
+
+export const openChat: Factory = (deps) => () => deps.chat.reveal();
+
+export const newChat: Factory = (deps) => async () => {
+  deps.chat.newChat();
+  await deps.chat.reveal();
+};
+
+export const chatSessions: Factory = (deps) => () => deps.chat.pickSession();
+
+export const stopChat: Factory = (deps) => () => deps.chat.stop();
+
+export const toggleAutopilot: Factory = (deps) => () => deps.chat.toggleMode();
+
+export const attachContext: Factory = (deps) => async () => {
+  await deps.chat.reveal();
+  await deps.chat.attach();
+};
+
+/** The checkpoints of a session (the chat view passes its own), else of every session. */
+export const checkpoints: Factory = (deps) => async (arg) =>
+  pickCheckpoint(deps.ctx, deps.chat, typeof arg === 'string' ? arg : undefined);
+
+export const showReview: Factory = (deps) => () => {
+  if (deps.reviewer.pending) {
+    deps.reviewer.show();
+  } else {
+    void vscode.window.showInformationMessage('Specwright: no proposed edit is waiting for review.');
+  }
+};
+
+/** The open tasks of a spec's tasks.md, flattened (sub-tasks after their parent), for a picker. */
+function openTasks(tasks: TaskInfo[]): TaskInfo[] {
+  return tasks.flatMap((t) => [...(t.id && t.status !== 'done' ? [t] : []), ...openTasks(t.children)]);
+}
+
+/**
+ * Starts a task: a Spec Explorer task, else one picked from the active
+ * tasks.md's (or a picked spec's) open tasks. The server's command runs it
+ * (through the client's middleware, which shows its progress).
+ */
+export const startTask: Factory = (deps) => async (arg) => {
+  const node = arg as Node | undefined;
+  if (node && typeof node === 'object' && node.kind === 'task' && node.task.id) {
+    await vscode.commands.executeCommand(ext.TASK_START, { uri: node.uri, taskId: node.task.id } satisfies ext.TaskStartParams);
+    return;
+  }
+  const spec = await pickSpec(deps, arg);
+  if (!spec) {
+    return;
+  }
+  const { specs } = (await deps.ctx.client?.sendRequest<ext.SpecsResult>(ext.SPECS, {})) ?? { specs: [] };
+  const info = specs.find((s) => s.uri === spec || spec.startsWith(`${s.uri}/`));
+  const tasksUri = info?.documents.tasks;
+  if (!tasksUri) {
+    void vscode.window.showInformationMessage('Specwright: this spec has no tasks.md yet. Run "Specwright: Generate Tasks" first.');
+    return;
+  }
+  const open = openTasks(await deps.explorer.tasks(tasksUri));
+  if (open.length === 0) {
+    void vscode.window.showInformationMessage('Specwright: every task of this spec is done.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    open.map((t) => ({ label: `${t.id} ${t.title}`, description: t.status, task: t })),
+    { title: 'Start task', placeHolder: 'The agent implements it; passing tests tick it' },
+  );
+  if (picked?.task.id) {
+    await vscode.commands.executeCommand(ext.TASK_START, { uri: tasksUri, taskId: picked.task.id } satisfies ext.TaskStartParams);
+  }
+};
+
+/** Runs every open task of a spec (a Spec Explorer spec or tasks.md, the active spec, or one picked). */
+export const runAllTasks: Factory = (deps) => async (arg) => {
+  const node = arg as Node | undefined;
+  const uri = node && typeof node === 'object' && node.kind === 'document' ? node.uri : await pickSpec(deps, arg);
+  if (uri) {
+    await vscode.commands.executeCommand(ext.TASKS_RUN_ALL, { uri } satisfies ext.TasksRunAllParams);
   }
 };
 
@@ -274,4 +361,14 @@ export const COMMANDS: Record<string, Factory> = {
   'specwright.openSpec': openSpec,
   'specwright.showOutput': showOutput,
   'specwright.restartServer': restartServer,
+  'specwright.openChat': openChat,
+  'specwright.newChat': newChat,
+  'specwright.chatSessions': chatSessions,
+  'specwright.stopChat': stopChat,
+  'specwright.toggleAutopilot': toggleAutopilot,
+  'specwright.attachContext': attachContext,
+  'specwright.checkpoints': checkpoints,
+  'specwright.showReview': showReview,
+  'specwright.startTask': startTask,
+  'specwright.runAllTasks': runAllTasks,
 };

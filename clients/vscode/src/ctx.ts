@@ -2,11 +2,63 @@
 // and the status bar item, and starts and restarts the server.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, State } from 'vscode-languageclient/node';
+import {
+  type ClientCapabilities,
+  type FeatureState,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  type StaticFeature,
+  type WorkspaceEdit,
+} from 'vscode-languageclient/node';
 
 import * as config from './config';
+import { editedUris, urisToSave } from './edits';
 import * as ext from './lsp_ext';
+import { declareReviewEdits } from './review';
 import { bundledServer, describeSource, findServer } from './server_path';
+
+/**
+ * What the chat view, the edit review and the task runs add to the client:
+ * set before `start()`.
+ */
+export interface ClientHooks {
+  /** Answers `specwright/reviewEdits`. */
+  reviewEdits(params: ext.ReviewEditsParams, token: vscode.CancellationToken): Promise<ext.ReviewEditsResult>;
+  /** Sees a `workspace/applyEdit` before it is applied (to keep the files' texts before it). */
+  beforeApplyEdit(edit: WorkspaceEdit): Promise<void>;
+  /** Wraps the server's commands run through VS Code (code lenses, the Spec Explorer). */
+  executeCommand(
+    command: string,
+    args: unknown[],
+    next: (command: string, args: unknown[]) => Promise<unknown>,
+  ): Promise<unknown>;
+  /** `specwright/chat/event`. */
+  chatEvent(event: ext.ChatEvent): void;
+  /** The client stopped (stopped, restarting, or the server died): its requests will not be answered. */
+  serverStopped(): void;
+}
+
+/** Saves the open documents among `uris` that have unsaved changes. */
+async function saveDocuments(uris: string[]): Promise<void> {
+  const wanted = new Set(uris.map((u) => vscode.Uri.parse(u).toString()));
+  await Promise.all(
+    vscode.workspace.textDocuments.filter((d) => d.isDirty && wanted.has(d.uri.toString())).map((d) => d.save()),
+  );
+}
+
+/** Declares `experimental.specwright.reviewEdits` in `initialize`. */
+class ReviewEditsFeature implements StaticFeature {
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    declareReviewEdits(capabilities);
+  }
+  initialize(): void {}
+  getState(): FeatureState {
+    return { kind: 'static' };
+  }
+  clear(): void {}
+}
 
 function isExecutable(file: string): boolean {
   try {
@@ -23,6 +75,7 @@ export class Ctx {
   private readonly status: vscode.StatusBarItem;
   private readonly streamListeners = new Set<(p: ext.StreamParams) => void>();
   private readonly readyListeners = new Set<() => void>();
+  hooks: ClientHooks | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Specwright', { log: true });
@@ -67,14 +120,42 @@ export class Ctx {
       ],
       initializationOptions: config.serverSettings(),
       outputChannel: this.output,
+      middleware: {
+        workspace: {
+          // The server's edits land on disk like VS Code's refactorings
+          // (files.refactoring.autoSave): a task's tests run on the files, and a
+          // restore is a restore. Only files of the workspace are saved; a file
+          // with unsaved changes of the user's stays unsaved.
+          handleApplyEdit: async (params, next) => {
+            const dirty = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+            const save = urisToSave(editedUris(params.edit), {
+              dirty,
+              inWorkspace: (u) => vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(u)) !== undefined,
+              key: (u) => vscode.Uri.parse(u).toString(),
+            });
+            await this.hooks?.beforeApplyEdit(params.edit).catch(() => undefined);
+            const result = await next(params, new vscode.CancellationTokenSource().token);
+            if ('applied' in result && result.applied) {
+              await saveDocuments(save);
+            }
+            return result;
+          },
+        },
+        executeCommand: (command, args, next) => {
+          const run = (c: string, a: unknown[]) => Promise.resolve(next(c, a));
+          return this.hooks ? this.hooks.executeCommand(command, args, run) : run(command, args);
+        },
+      },
     };
     const client = new LanguageClient('specwright', 'Specwright', serverOptions, clientOptions);
+    client.registerFeature(new ReviewEditsFeature());
     this.client = client;
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) {
         this.setStatus('ready');
       } else if (e.newState === State.Stopped) {
         this.setStatus('stopped', true);
+        this.hooks?.serverStopped();
       }
     });
     client.onNotification(ext.STREAM, (params: ext.StreamParams) => {
@@ -83,6 +164,12 @@ export class Ctx {
       }
     });
     client.onNotification(ext.HOOK_RESULT, (result: ext.HookResult) => this.onHookResult(result));
+    client.onNotification(ext.CHAT_EVENT, (event: ext.ChatEvent) => this.hooks?.chatEvent(event));
+    client.onRequest(
+      ext.REVIEW_EDITS,
+      async (params: ext.ReviewEditsParams, token: vscode.CancellationToken): Promise<ext.ReviewEditsResult> =>
+        this.hooks ? this.hooks.reviewEdits(params, token) : { files: [] },
+    );
     try {
       await client.start();
     } catch (e) {
@@ -140,6 +227,11 @@ export class Ctx {
   /** Refreshes the status bar's model part after a settings change. */
   refreshStatus(): void {
     this.setStatus(this.client?.state === State.Running ? 'ready' : 'starting');
+  }
+
+  /** Whether the server runs (the chat view says when it does not). */
+  get isRunning(): boolean {
+    return this.client?.state === State.Running;
   }
 
   private setStatus(state: string, problem = false): void {

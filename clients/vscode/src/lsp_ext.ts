@@ -17,6 +17,8 @@ export const CHAT_CANCEL = 'specwright/chat/cancel';
 export const CHAT_LIST = 'specwright/chat/list';
 export const CHAT_HISTORY = 'specwright/chat/history';
 export const CHAT_EVENT = 'specwright/chat/event';
+/** Server → client request, sent when the client declared `experimental.specwright.reviewEdits`. */
+export const REVIEW_EDITS = 'specwright/reviewEdits';
 
 /** Every custom request or notification, in the server's order. */
 export const METHODS = [
@@ -35,6 +37,7 @@ export const METHODS = [
   CHAT_LIST,
   CHAT_HISTORY,
   CHAT_EVENT,
+  REVIEW_EDITS,
 ] as const;
 
 export const SET_TASK_STATUS = 'specwright.task.setStatus';
@@ -212,4 +215,175 @@ export interface HookResult {
 export interface HookToggleResult {
   applied: boolean;
   enabled: boolean;
+}
+
+/** `specwright/reviewEdits` params: the agent's proposed change, hunk by hunk. */
+export interface ReviewHunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** Unified-diff form: the `@@ … @@` header, then lines prefixed with ' ', '-' or '+'. */
+  text: string;
+}
+
+export interface ReviewFile {
+  uri: string;
+  action: 'create' | 'change' | 'delete';
+  oldText: string | null;
+  newText: string | null;
+  hunks: ReviewHunk[];
+}
+
+export interface ReviewEditsParams {
+  session?: string;
+  title: string;
+  files: ReviewFile[];
+}
+
+/** `true`: the whole file; `false`: none of it; an array: the indices of the accepted hunks (a `change` only). */
+export type Accepted = boolean | number[];
+
+export interface ReviewEditsResult {
+  files: { uri: string; accepted: Accepted }[];
+}
+
+export interface ChatNewParams {
+  title?: string | null;
+  spec?: string | null;
+  autopilot?: boolean;
+}
+
+export interface ChatNewResult {
+  session: string;
+}
+
+export type ContextKind = 'file' | 'folder' | 'spec' | 'steering' | 'codebase' | 'problems' | 'gitDiff';
+
+export interface ChatContext {
+  kind: ContextKind;
+  uri?: string | null;
+}
+
+export interface ChatSendParams {
+  session: string;
+  text: string;
+  context?: ChatContext[];
+}
+
+export interface ChatSendResult {
+  turn: number;
+  stopReason: 'endTurn' | 'maxSteps' | 'cancelled' | 'error';
+  text: string;
+  checkpoint?: string;
+}
+
+export interface ChatSessionRef {
+  session: string;
+}
+
+export interface ChatSessionInfo {
+  session: string;
+  title: string;
+  turns: number;
+  autopilot: boolean;
+}
+
+export interface ChatListResult {
+  sessions: ChatSessionInfo[];
+}
+
+export interface HistoryContent {
+  type: 'text' | 'tool_use' | 'tool_result';
+  text?: string;
+  id?: string;
+  name?: string;
+  input?: unknown;
+  tool_use_id?: string;
+  content?: string;
+  is_error?: boolean;
+}
+
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: HistoryContent[];
+}
+
+export interface ChatHistoryResult {
+  session: string;
+  messages: HistoryMessage[];
+}
+
+export interface ChatEvent {
+  session: string;
+  turn: number;
+  kind: 'text' | 'toolCall' | 'toolResult' | 'edit' | 'notice' | 'done' | 'error';
+  text?: string;
+  name?: string;
+  input?: unknown;
+  ok?: boolean;
+  output?: string;
+  uri?: string;
+  action?: 'write' | 'change' | 'delete';
+}
+
+export interface TaskStartParams {
+  uri: string;
+  taskId: string;
+  testCommand?: string | null;
+}
+
+export interface TasksRunAllParams {
+  uri: string;
+  includeOptional?: boolean;
+  testCommand?: string | null;
+}
+
+export interface TaskCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface TaskReport {
+  id: string;
+  title: string;
+  status: 'done' | 'evidence-failed' | 'cancelled' | 'failed';
+  tests?: { ran: number; passed: number; failed: number; skipped: number } | null;
+  files: string[];
+  checks: TaskCheck[];
+  testCommand?: string | null;
+  outputTail: string;
+  checkpoint?: string | null;
+  session?: string | null;
+  answer: string;
+}
+
+export interface TasksRunAllResult {
+  tasks: TaskReport[];
+  passed: boolean;
+}
+
+export interface CheckpointListParams {
+  session?: string | null;
+}
+
+export interface CheckpointInfo {
+  id: string;
+  label: string;
+  session?: string | null;
+  created: number;
+  files: string[];
+}
+
+export interface CheckpointListResult {
+  checkpoints: CheckpointInfo[];
+}
+
+export interface CheckpointRestoreParams {
+  id: string;
+}
+
+export interface CheckpointRestoreResult {
+  restored: string[];
 }

@@ -2,26 +2,53 @@
 // commands come from commands.ts.
 import * as vscode from 'vscode';
 
+import { ChatView, VIEW_ID } from './chat_view';
 import { COMMANDS } from './commands';
 import { Ctx } from './ctx';
+import { DIFF_SCHEME, Diffs } from './diffs';
+import { editedUris } from './edits';
 import { mermaidPlugin } from './mermaid';
 import { PreviewProvider, SCHEME } from './preview';
+import { Reviewer } from './review_ui';
 import { SpecExplorer } from './spec_explorer';
+import { TaskRuns } from './tasks';
 
 let ctx: Ctx | undefined;
 
 export async function activate(extension: vscode.ExtensionContext) {
   ctx = new Ctx(extension);
-  const explorer = new SpecExplorer(ctx);
+  const log = (line: string) => ctx?.output.appendLine(line);
+  const runs = new TaskRuns(log);
+  const explorer = new SpecExplorer(ctx, runs);
   const preview = new PreviewProvider();
-  const deps = { ctx, explorer, preview };
+  const diffs = new Diffs();
+  const reviewer = new Reviewer(diffs, log);
+  const chat = new ChatView(ctx, diffs, reviewer, runs);
+  runs.sink = chat;
+  ctx.hooks = {
+    reviewEdits: (params, token) => reviewer.review(params, token),
+    beforeApplyEdit: (edit) => diffs.capture(editedUris(edit)),
+    executeCommand: (command, args, next) => runs.execute(command, args, next),
+    chatEvent: (event) => chat.onEvent(event),
+    // A stopped server's reviews would never be answered, and would hold up a restarted one's.
+    serverStopped: () => reviewer.cancelAll(),
+  };
+  const deps = { ctx, explorer, preview, chat, reviewer };
   extension.subscriptions.push(
     vscode.window.registerTreeDataProvider('specwright.specExplorer', explorer),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, preview),
+    vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, diffs),
+    vscode.window.registerWebviewViewProvider(VIEW_ID, chat),
     ctx.onStream((p) => preview.append(p)),
-    ctx.onReady(() => explorer.refresh(0)),
+    ctx.onReady(() => {
+      explorer.refresh(0);
+      chat.update(0);
+    }),
+    runs.onDidChange(() => explorer.refresh(0)),
     explorer,
     preview,
+    reviewer,
+    runs,
   );
   for (const [id, factory] of Object.entries(COMMANDS)) {
     extension.subscriptions.push(vscode.commands.registerCommand(id, factory(deps)));
@@ -45,6 +72,11 @@ export async function activate(extension: vscode.ExtensionContext) {
       } else if (e.affectsConfiguration('specwright')) {
         ctx?.pushSettings();
         ctx?.refreshStatus();
+        if (e.affectsConfiguration('specwright.agent.mode')) {
+          chat.modeSettingChanged();
+        } else {
+          chat.update(0);
+        }
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => ctx?.pushSettings()),

@@ -150,17 +150,33 @@ M.subcommands.specs = {
   end,
 }
 
+local TASK_RUNS = { 'start', 'runall', 'cancel' }
+
 M.subcommands.task = {
-  desc = 'task {done|in-progress|not-started|queued}: the status of the task under the cursor',
-  complete = function(lead)
+  desc = 'task {start|runall [optional]|cancel}: the agent implements the task under the cursor (every open task), '
+    .. 'proven by its tests; task {done|in-progress|not-started|queued}: its status',
+  complete = function(lead, args)
+    local words = #args == 0 and vim.list_extend(vim.list_slice(TASK_RUNS), STATUSES)
+      or (args[1] == 'runall' and #args == 1 and { 'optional' } or {})
     return vim.tbl_filter(function(s)
       return vim.startswith(s, lead)
-    end, STATUSES)
+    end, words)
   end,
   run = function(args)
     local status = args[1]
+    local runs = require('specwright.runs')
+    if status == 'start' then
+      return runs.start()
+    elseif status == 'runall' then
+      return runs.run_all(vim.list_slice(args, 2))
+    elseif status == 'cancel' then
+      return runs.cancel()
+    end
     if not vim.tbl_contains(STATUSES, status) then
-      notify('usage: :Specwright task {' .. table.concat(STATUSES, '|') .. '}', vim.log.levels.WARN)
+      notify(
+        'usage: :Specwright task {' .. table.concat(vim.list_extend(vim.list_slice(TASK_RUNS), STATUSES), '|') .. '}',
+        vim.log.levels.WARN
+      )
       return
     end
     local client = specwright.client(0)
@@ -330,6 +346,62 @@ M.subcommands.map = {
       )
       ui.scratch('map', vim.list_extend({ header, '' }, vim.split(text, '\n', { plain = true })))
     end)
+  end,
+}
+
+M.subcommands.chat = {
+  desc = 'chat [new [autopilot|supervised] | sessions]: chat with the agent in a markdown buffer; '
+    .. '<CR> sends what is under "## You", <C-c> stops',
+  complete = function(lead, args)
+    local words = {}
+    if #args == 0 then
+      words = { 'new', 'sessions' }
+    elseif args[1] == 'new' and #args == 1 then
+      words = { 'autopilot', 'supervised' }
+    end
+    return vim.tbl_filter(function(s)
+      return vim.startswith(s, lead)
+    end, words)
+  end,
+  run = function(args)
+    local chat = require('specwright.chat')
+    if args[1] == 'sessions' then
+      return chat.pick()
+    elseif args[1] == 'new' then
+      local autopilot = nil -- the server's specwright.agent.mode
+      if args[2] == 'autopilot' or args[2] == 'supervised' then
+        autopilot = args[2] == 'autopilot'
+      end
+      return chat.open({ new = true, autopilot = autopilot })
+    elseif args[1] then
+      return notify('usage: :Specwright chat [new [autopilot|supervised] | sessions]', vim.log.levels.WARN)
+    end
+    chat.open()
+  end,
+}
+
+M.subcommands.ask = {
+  desc = 'ask {text}: send one question to the chat (#file:path and the other # tokens attach context)',
+  run = function(args)
+    local text = table.concat(args, ' ')
+    if vim.trim(text) == '' then
+      return notify('usage: :Specwright ask {text}', vim.log.levels.WARN)
+    end
+    require('specwright.chat').ask(text)
+  end,
+}
+
+M.subcommands.send = {
+  desc = 'send: send what is under "## You" in the chat buffer',
+  run = function()
+    require('specwright.chat').send()
+  end,
+}
+
+M.subcommands.checkpoints = {
+  desc = 'checkpoints: pick an agent turn that changed files and restore them',
+  run = function()
+    require('specwright.runs').checkpoints()
   end,
 }
 

@@ -23,6 +23,8 @@ local M = {}
 ---@field task_done? string|false
 ---@field task_in_progress? string|false
 ---@field task_not_started? string|false
+---@field task_start? string|false The agent implements the task under the cursor.
+---@field chat? string|false Opens the chat.
 ---@field specs? string|false
 ---@field codelens? string|false Runs the code lens on the cursor's line.
 
@@ -35,6 +37,7 @@ local M = {}
 ---@field keymaps specwright.Keymaps|false
 ---@field notify_hooks 'all'|'failures'|'none' Which hook results vim.notify shows (failures also come as the server's messages).
 ---@field codelens_refresh boolean Refresh code lenses in .kiro/ buffers on enter, save and leaving insert mode.
+---@field write_edits boolean Write the files the server edits (agent edits, task markers, restores) once applied: only files under the workspace, unless they had unsaved changes or changed on disk since they were read.
 
 ---@type specwright.Config
 M.defaults = {
@@ -46,6 +49,7 @@ M.defaults = {
   keymaps = false,
   notify_hooks = 'all',
   codelens_refresh = true,
+  write_edits = true,
 }
 
 ---@type specwright.Config

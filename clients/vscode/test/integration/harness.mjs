@@ -270,7 +270,9 @@ export async function startCodeServer({ userDataDir, extensionsDir, workspace, d
     '--disable-getting-started-override',
   ];
   if (workspace) args.push(workspace);
-  const child = spawnGroup(CODE_SERVER_BIN, args, { logFile, env });
+  // Not the test runner's NODE_TEST_CONTEXT: a `node --test` that a task runs in
+  // the session would report to it (in V8's serialization) instead of printing TAP.
+  const child = spawnGroup(CODE_SERVER_BIN, args, { logFile, env: { NODE_TEST_CONTEXT: undefined, ...env } });
   let exited = null;
   child.on('exit', (code, signal) => (exited = { code, signal }));
   const url = `http://127.0.0.1:${port}`;
@@ -630,6 +632,45 @@ export class Workbench {
     ).catch((e) => {
       throw new Error(`${e.message}; rows: ${JSON.stringify(last)}`);
     });
+  }
+
+  /**
+   * The document of the webview view `extensionId` contributes (its inner
+   * frame, as a playwright FrameLocator): VS Code nests it in two iframes.
+   */
+  webview(extensionId = 'specwright.specwright') {
+    return this.page
+      .frameLocator(`iframe.webview[src*="extensionId=${extensionId}"][src*="purpose=webviewView"]`)
+      .frameLocator('#active-frame');
+  }
+
+  /** The title of the open quick input, if any. */
+  async quickInputTitle() {
+    return this.page
+      .locator('.quick-input-widget .quick-input-title')
+      .textContent({ timeout: 1000 })
+      .then((t) => (t ?? '').trim())
+      .catch(() => '');
+  }
+
+  /** Waits for a quick input whose title matches `pattern`; returns its rows. */
+  async waitForQuickInput(pattern, { timeoutMs = 30000 } = {}) {
+    return waitFor(
+      async () => {
+        if (!(await this.page.locator('.quick-input-widget').isVisible())) return null;
+        return match(await this.quickInputTitle(), pattern) ? this.quickInputRows() : null;
+      },
+      { timeoutMs, message: `a quick input titled ${pattern}` },
+    ).catch(async (e) => {
+      throw new Error(`${e.message}; quick input: ${JSON.stringify(await this.quickInputTitle())}, toasts: ${JSON.stringify(await this.notifications())}`);
+    });
+  }
+
+  /** Clicks the button `label` of the toast whose message matches `pattern`. */
+  async clickNotificationButton(pattern, label, { timeoutMs = 30000 } = {}) {
+    await this.waitForNotification(pattern, { timeoutMs });
+    const toast = this.page.locator('.notification-toast', { hasText: pattern });
+    await toast.locator('.monaco-button', { hasText: label }).first().click();
   }
 
   /** Saves a full-page screenshot as `<artifacts>/<name>.png`; returns its path. */

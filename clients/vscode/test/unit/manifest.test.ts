@@ -55,9 +55,30 @@ describe('commands', () => {
       'Specwright: Toggle Hook',
       'Specwright: Show Repository Map',
       'Specwright: Check Specs',
+      'Specwright: Open Chat',
+      'Specwright: New Chat',
+      'Specwright: Previous Chats…',
+      'Specwright: Checkpoints…',
+      'Specwright: Start Task',
+      'Specwright: Run All Tasks',
     ]) {
       assert.ok(titles.includes(t), t);
     }
+  });
+  it('contributes the chat view as a webview in the panel, and ships its script and style', () => {
+    const container = pkg.contributes.viewsContainers.panel.find((c: { id: string }) => c.id === 'specwright-chat');
+    assert.ok(container, 'a panel container for the chat');
+    assert.deepEqual(
+      pkg.contributes.views['specwright-chat'].map((v: { id: string; type: string }) => [v.id, v.type]),
+      [['specwright.chat', 'webview']],
+    );
+    const ignore = readFileSync(new URL('../.vscodeignore', import.meta.url), 'utf8').split('\n');
+    assert.ok(ignore.includes('!dist/chat_webview.js') && ignore.includes('!media/**'), ignore.join(' '));
+  });
+  it('offers Start Task on open tasks and Run All Tasks on specs and tasks.md in the Spec Explorer', () => {
+    const menu = pkg.contributes.menus['view/item/context'] as { command: string; when: string }[];
+    assert.ok(menu.some((m) => m.command === 'specwright.startTask' && /viewItem == task\b/.test(m.when)));
+    assert.ok(menu.some((m) => m.command === 'specwright.runAllTasks' && /viewItem == specTasks/.test(m.when)));
   });
   it('runs on VS Code 1.100 and later', () => {
     assert.equal(pkg.engines.vscode, '^1.100.0');
