@@ -12,7 +12,7 @@ mkdirSync('schemas', { recursive: true });
 mkdirSync('dist', { recursive: true });
 // Mermaid's own prebuilt browser bundle: the preview loads it before ours.
 copyFileSync('node_modules/mermaid/dist/mermaid.min.js', 'dist/mermaid.min.js');
-for (const name of ['hook-legacy.schema.json', 'hook-v1.schema.json']) {
+for (const name of ['hook-legacy.schema.json', 'hook-v1.schema.json', 'mcp.schema.json']) {
   copyFileSync(`../../schemas/${name}`, `schemas/${name}`);
 }
 

@@ -110,6 +110,8 @@ export class Ctx {
       documentSelector: [
         { scheme: 'file', language: 'markdown' },
         { scheme: 'file', language: 'json', pattern: '**/.kiro/**' },
+        // VS Code opens every file named mcp.json as JSONC.
+        { scheme: 'file', language: 'jsonc', pattern: '**/.kiro/settings/mcp.json' },
         { scheme: 'file', pattern: '**/*.kiro.hook' },
         { scheme: 'file', language: 'typescript' },
         { scheme: 'file', language: 'typescriptreact' },

@@ -1,6 +1,6 @@
-//! `specwright check`: loads every spec, steering document and hook file
-//! under the given folders, checks them, and prints a report as text, JSON
-//! or SARIF.
+//! `specwright check`: loads every spec, steering document, hook file and
+//! MCP configuration under the given folders, checks them, and prints a
+//! report as text, JSON or SARIF.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,6 +48,13 @@ pub struct CheckedHooks {
     /// The file relative to the checked folder, with `/` separators.
     pub rel_path: String,
     pub file: specwright_hooks::HookFile,
+}
+
+/// A checked MCP configuration (`.kiro/settings/mcp.json`).
+pub struct CheckedMcp {
+    /// The file relative to the checked folder, with `/` separators.
+    pub rel_path: String,
+    pub file: specwright_mcp::config::McpFile,
 }
 
 /// Every `.kiro/` workspace under `dir`: `dir` itself when it has one, else
@@ -132,6 +139,20 @@ pub fn check_hooks(dir: &Path) -> Vec<CheckedHooks> {
         .collect()
 }
 
+/// Reads the MCP configuration of every workspace under `dir` that has one,
+/// against this process's environment (`${VAR}`s, `PATH`). Never the
+/// user's `~/.kiro/settings/mcp.json`: a headless check does not depend on
+/// the home folder.
+pub fn check_mcp(dir: &Path) -> Vec<CheckedMcp> {
+    use specwright_mcp::config::{Environment, Scope, load_file, workspace_file};
+    let env = Environment::from_process();
+    workspaces(dir)
+        .iter()
+        .filter_map(|ws| load_file(&workspace_file(ws), Scope::Workspace, &env))
+        .map(|file| CheckedMcp { rel_path: relative(dir, &file.path), file })
+        .collect()
+}
+
 fn relative(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
@@ -149,13 +170,15 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
     let mut reports = Vec::new();
     let mut steering = Vec::new();
     let mut hooks = Vec::new();
+    let mut mcp = Vec::new();
     for d in &dirs {
-        let (checked, steered, hooked) = std::thread::scope(|s| {
+        let (checked, steered, hooked, configured) = std::thread::scope(|s| {
             let steered = s.spawn(|| check_steering(d));
-            let hooked = s.spawn(|| check_hooks(d));
+            let hooked = s.spawn(|| (check_hooks(d), check_mcp(d)));
             let checked = check_dir(d);
             let steered = steered.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (checked, steered, hooked.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            let (hooked, configured) = hooked.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (checked, steered, hooked, configured)
         });
         // With several folders, paths are prefixed by the folder given.
         // A trailing separator in the folder given is not repeated (`a/` gives `a/.kiro/...`).
@@ -166,6 +189,7 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
         };
         steering.push((prefix.clone(), steered));
         hooks.push((prefix.clone(), hooked));
+        mcp.push((prefix.clone(), configured));
         reports.push((prefix, checked));
     }
     let mut report = Report::new(&reports);
@@ -174,6 +198,9 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
     }
     for (prefix, hooked) in &hooks {
         report.add_hooks(prefix, hooked);
+    }
+    for (prefix, configured) in &mcp {
+        report.add_mcp(prefix, configured);
     }
     let out = match format {
         Format::Text => render_text(&report),
@@ -194,6 +221,7 @@ pub struct Report {
     pub specs: Vec<SpecReport>,
     pub steering: Vec<SteeringReport>,
     pub hooks: Vec<HookFileReport>,
+    pub mcp: Vec<McpFileReport>,
     pub diagnostics: Vec<DiagnosticReport>,
     pub summary: Totals,
 }
@@ -228,12 +256,20 @@ pub struct HookFileReport {
 }
 
 #[derive(Serialize)]
+pub struct McpFileReport {
+    pub path: String,
+    /// The number of valid servers (disabled ones included).
+    pub servers: usize,
+}
+
+#[derive(Serialize)]
 pub struct DiagnosticReport {
     pub path: String,
     pub range: Range,
     pub severity: Severity,
-    /// A spec [`Code`], a steering code ([`codes`]) or a hook code
-    /// ([`specwright_hooks::codes`]).
+    /// A spec [`Code`], a steering code ([`codes`]), a hook code
+    /// ([`specwright_hooks::codes`]) or an MCP configuration code
+    /// ([`specwright_mcp::config::codes`]).
     pub code: &'static str,
     pub message: String,
 }
@@ -243,6 +279,7 @@ pub struct Totals {
     pub specs: usize,
     pub steering: usize,
     pub hooks: usize,
+    pub mcp: usize,
     pub errors: usize,
     pub warnings: usize,
     pub information: usize,
@@ -290,7 +327,7 @@ impl Report {
             }
         }
         summary.specs = specs.len();
-        Self { version: 1, specs, steering: Vec::new(), hooks: Vec::new(), diagnostics, summary }
+        Self { version: 1, specs, steering: Vec::new(), hooks: Vec::new(), mcp: Vec::new(), diagnostics, summary }
     }
 
     /// Adds steering documents and their diagnostics (after those already
@@ -353,6 +390,18 @@ impl Report {
         }
         self.summary.hooks = self.hooks.len();
     }
+
+    /// Adds MCP configurations and their diagnostics (after those already
+    /// there, each file's by position), their paths prefixed by `prefix`.
+    pub fn add_mcp(&mut self, prefix: &str, files: &[CheckedMcp]) {
+        for c in files {
+            let f = &c.file;
+            let path = format!("{prefix}{}", c.rel_path);
+            self.mcp.push(McpFileReport { path: path.clone(), servers: f.servers.len() });
+            self.push_file_diagnostics(&path, f.diagnostics.iter().map(|d| (d.range, d.severity, d.code, &d.message)));
+        }
+        self.summary.mcp = self.mcp.len();
+    }
 }
 
 fn render_text(report: &Report) -> String {
@@ -376,6 +425,9 @@ fn render_text(report: &Report) -> String {
     }
     if s.hooks > 0 {
         parts.push(format!("{} hook file{}", s.hooks, plural(s.hooks)));
+    }
+    if s.mcp > 0 {
+        parts.push(format!("{} MCP configuration{}", s.mcp, plural(s.mcp)));
     }
     let last = parts.pop().unwrap_or_default();
     let checked = if parts.is_empty() { last } else { format!("{} and {last}", parts.join(", ")) };
@@ -407,16 +459,20 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn sarif(report: &Report) -> serde_json::Value {
-    // Spec codes, then steering codes, then hook codes.
+    // Spec codes, then steering codes, then hook codes, then MCP codes.
     let rule_ids = rule_ids();
     let spec_rules = Code::ALL.iter().map(|c| (c.as_str(), c.description(), c.default_severity()));
     let steering_rules = codes::ALL.iter().map(|&c| (c, codes::description(c), steering_default_severity(c)));
     let hook_rules = specwright_hooks::codes::ALL
         .iter()
         .map(|&c| (c, specwright_hooks::codes::description(c), specwright_hooks::codes::default_severity(c)));
+    let mcp_rules = specwright_mcp::config::codes::ALL.iter().map(|&c| {
+        (c, specwright_mcp::config::codes::description(c), specwright_mcp::config::codes::default_severity(c))
+    });
     let rules: Vec<serde_json::Value> = spec_rules
         .chain(steering_rules)
         .chain(hook_rules)
+        .chain(mcp_rules)
         .map(|(id, description, severity)| {
             serde_json::json!({
                 "id": id,
@@ -468,10 +524,17 @@ fn sarif(report: &Report) -> serde_json::Value {
 }
 
 /// Every diagnostic code: the spec codes ([`Code::ALL`]), the steering
-/// codes ([`codes::ALL`]), then the hook codes
-/// ([`specwright_hooks::codes::ALL`]); the SARIF rules in this order.
+/// codes ([`codes::ALL`]), the hook codes ([`specwright_hooks::codes::ALL`]),
+/// then the MCP configuration codes ([`specwright_mcp::config::codes::ALL`]);
+/// the SARIF rules in this order.
 pub fn rule_ids() -> Vec<&'static str> {
-    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).chain(specwright_hooks::codes::ALL.iter().copied()).collect()
+    Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain(codes::ALL)
+        .chain(specwright_hooks::codes::ALL.iter().copied())
+        .chain(specwright_mcp::config::codes::ALL.iter().copied())
+        .collect()
 }
 
 /// The severity a steering code is usually reported with (some cases are

@@ -10,6 +10,8 @@
 //! - [`settings`]: the editor settings and their JSON Schema.
 //! - [`steering_cli`]: `specwright steering init`, steering generation that
 //!   never overwrites.
+//! - [`mcp_cli`]: `specwright mcp`, the specs as an MCP server
+//!   (`specwright-mcp` owns its behaviour and the SDK).
 
 pub mod agent_cli;
 pub mod check;
@@ -17,6 +19,7 @@ pub mod context_cli;
 pub mod demo_cli;
 pub mod hooks_cli;
 pub mod lsp;
+pub mod mcp_cli;
 pub mod scan_cli;
 pub mod settings;
 pub mod spec_cli;

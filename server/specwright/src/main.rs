@@ -100,6 +100,10 @@ enum Command {
         #[command(flatten)]
         args: specwright::demo_cli::DemoArgs,
     },
+    /// The workspace's specs, tasks and checks for any MCP client (Claude
+    /// Code, VS Code, Cursor, Kiro): `mcp` or `mcp serve` serves over stdio,
+    /// `--http ADDR` streamable HTTP on loopback.
+    Mcp(specwright::mcp_cli::McpArgs),
     /// Print a generated schema (`schema settings > schemas/settings.schema.json`).
     #[command(hide = true)]
     Schema {
@@ -115,8 +119,13 @@ enum SchemaKind {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SPECWRIGHT_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("SPECWRIGHT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // rmcp logs whole MCP messages (tool arguments and results) at debug:
+    // never, whatever SPECWRIGHT_LOG asks.
+    if let Ok(quiet) = "rmcp=warn".parse() {
+        filter = filter.add_directive(quiet);
+    }
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).init();
 }
 
@@ -135,6 +144,7 @@ fn main() -> ExitCode {
         Some(Command::Hooks { command }) => specwright::hooks_cli::run(command),
         Some(Command::Task { command }) => specwright::task_cli::run(command),
         Some(Command::Demo { args }) => specwright::demo_cli::run(args),
+        Some(Command::Mcp(args)) => specwright::mcp_cli::run(args),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 use specwright_hooks::codes as hook_codes;
+use specwright_mcp::config::codes as mcp_codes;
 use specwright_spec::Code;
 use specwright_steering::codes;
 
@@ -102,9 +103,16 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Every diagnostic code: the spec codes, then the steering codes, then the hook codes.
+/// Every diagnostic code: the spec codes, then the steering codes, the hook
+/// codes, then the MCP configuration codes.
 fn all_codes() -> Vec<&'static str> {
-    Code::ALL.iter().map(|c| c.as_str()).chain(codes::ALL).chain(hook_codes::ALL.iter().copied()).collect()
+    Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain(codes::ALL)
+        .chain(hook_codes::ALL.iter().copied())
+        .chain(mcp_codes::ALL.iter().copied())
+        .collect()
 }
 
 fn read_json(rel: &str) -> Value {
@@ -448,7 +456,7 @@ fn json_report_has_the_documented_fields_and_values() {
     );
     assert_eq!(
         report["summary"],
-        json!({"specs": 1, "steering": 0, "hooks": 0, "errors": 2, "warnings": 1, "information": 0, "hints": 0})
+        json!({"specs": 1, "steering": 0, "hooks": 0, "mcp": 0, "errors": 2, "warnings": 1, "information": 0, "hints": 0})
     );
     assert_eq!(report["steering"], json!([]));
     assert_eq!(report["hooks"], json!([]));
@@ -499,8 +507,9 @@ fn json_report_of_a_clean_spec_and_of_no_spec() {
             "specs": [],
             "steering": [],
             "hooks": [],
+            "mcp": [],
             "diagnostics": [],
-            "summary": {"specs": 0, "steering": 0, "hooks": 0, "errors": 0, "warnings": 0, "information": 0, "hints": 0},
+            "summary": {"specs": 0, "steering": 0, "hooks": 0, "mcp": 0, "errors": 0, "warnings": 0, "information": 0, "hints": 0},
         })
     );
 }
@@ -576,7 +585,8 @@ fn sarif_report_is_sarif_2_1_0() {
         .iter()
         .map(|c| c.description())
         .chain(codes::ALL.iter().map(|c| codes::description(c)))
-        .chain(hook_codes::ALL.iter().map(|c| hook_codes::description(c)));
+        .chain(hook_codes::ALL.iter().map(|c| hook_codes::description(c)))
+        .chain(mcp_codes::ALL.iter().map(|c| mcp_codes::description(c)));
     assert_eq!(rules.len(), descriptions.clone().count());
     for (rule, description) in rules.iter().zip(descriptions) {
         assert!(!description.is_empty(), "{rule}");
@@ -906,7 +916,7 @@ fn steering_diagnostics_are_reported_with_their_codes() {
     );
     assert_eq!(
         report["summary"],
-        json!({"specs": 1, "steering": 4, "hooks": 0, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
+        json!({"specs": 1, "steering": 4, "hooks": 0, "mcp": 0, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
     );
 
     // SARIF: results point at the steering rules, which follow the spec rules.
@@ -1079,7 +1089,7 @@ fn hook_diagnostics_are_reported_with_their_codes() {
     );
     assert_eq!(
         report["summary"],
-        json!({"specs": 0, "steering": 0, "hooks": 3, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
+        json!({"specs": 0, "steering": 0, "hooks": 3, "mcp": 0, "errors": 2, "warnings": 0, "information": 0, "hints": 0})
     );
 
     // SARIF: results point at the hook rules, which follow the steering rules.
@@ -1199,6 +1209,161 @@ fn the_corpus_checks_without_panicking() {
         }),
         "only hook files are read in .kiro/hooks/"
     );
+
+    // MCP: 3 configurations, 13 servers; none with an error (their 7
+    // `description` keys are hints; commands may be missing here: warnings).
+    assert_eq!(report["summary"]["mcp"], 3);
+    let servers: u64 = report["mcp"].as_array().unwrap().iter().map(|m| m["servers"].as_u64().unwrap()).sum();
+    assert_eq!(servers, 13);
+    let mcp_diags: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with("mcp-"))
+        .collect();
+    assert!(mcp_diags.iter().all(|d| d["severity"] != "error"), "{mcp_diags:#?}");
+    let hints = mcp_diags.iter().filter(|d| d["code"] == mcp_codes::UNKNOWN_KEY).count();
+    assert_eq!(hints, 7, "{mcp_diags:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// MCP configuration (.kiro/settings/mcp.json)
+// ---------------------------------------------------------------------------
+
+/// Line 3: a misspelt key; line 4: a command that is on no PATH; line 5: a
+/// variable that is not set; line 8: a reserved header; line 9: a tool
+/// twice; line 11: neither command nor url.
+const MCP_JSON: &str = r#"{
+  "mcpServers": {
+    "local": { "command": "specwright-no-such-mcp-server", "autoAprove": ["x"],
+      "args": ["--stdio"],
+      "env": { "TOKEN": "${SPECWRIGHT_TEST_UNSET_VAR}" } },
+    // JSONC: comments and trailing commas, as Kiro's editor allows.
+    "remote": { "url": "https://mcp.example.com/mcp",
+      "headers": { "Accept": "text/plain", },
+      "disabledTools": ["a", "a"] },
+    "broken": {
+      "args": [] },
+  },
+}
+"#;
+
+#[test]
+fn check_reports_the_mcp_configuration() {
+    let fx = Fixture::new("mcp");
+    fx.write(".kiro/settings/mcp.json", MCP_JSON);
+    let out = bin()
+        .args(["check", "--format", "text"])
+        .current_dir(&fx.root)
+        .env_remove("SPECWRIGHT_TEST_UNSET_VAR")
+        .output()
+        .expect("run specwright");
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |l: &str| l.split(": ").next().unwrap_or("").to_string();
+    let brief: Vec<String> =
+        lines[..lines.len() - 1].iter().map(|l| format!("{} {}", at(l), l.split(": ").nth(1).unwrap_or(""))).collect();
+    assert_eq!(
+        brief,
+        [
+            ".kiro/settings/mcp.json:3:27 warning[mcp-command-not-found]",
+            ".kiro/settings/mcp.json:3:60 warning[mcp-unknown-key]",
+            ".kiro/settings/mcp.json:5:26 warning[mcp-unset-variable]",
+            ".kiro/settings/mcp.json:8:20 error[mcp-bad-header]",
+            ".kiro/settings/mcp.json:9:30 warning[mcp-duplicate-tool]",
+            ".kiro/settings/mcp.json:10:5 error[mcp-command-or-url]",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("did you mean `autoApprove`?"), "{text}");
+    assert!(text.contains("`SPECWRIGHT_TEST_UNSET_VAR` is not set"), "{text}");
+    assert_eq!(lines.last().unwrap(), &"checked 0 specs and 1 MCP configuration: 2 errors, 4 warnings, 0 notes");
+
+    let (status, report) = check_json(&fx, ".");
+    assert_eq!(status, 1);
+    assert_eq!(report["mcp"], json!([{"path": ".kiro/settings/mcp.json", "servers": 1}]), "only `local` is valid");
+    assert_eq!(report["summary"]["mcp"], 1);
+    let unset = report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "mcp-unset-variable").unwrap();
+    assert_eq!(unset["range"], json!({"start": {"line": 4, "character": 25}, "end": {"line": 4, "character": 53}}));
+
+    let out = run(&fx, &["check", "--format", "sarif"]);
+    let sarif = json_of(&out);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert_eq!(rules[index]["shortDescription"]["text"], mcp_codes::description(r["ruleId"].as_str().unwrap()));
+    }
+
+    // A valid configuration: exit 0, counted in the summary.
+    let clean = Fixture::new("mcp-clean");
+    clean.write(".kiro/settings/mcp.json", r#"{"mcpServers": {"r": {"url": "https://x.example/mcp"}}}"#);
+    let out = run(&clean, &["check"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(stdout(&out), "checked 0 specs and 1 MCP configuration: 0 errors, 0 warnings, 0 notes\n");
+}
+
+/// `schemas/mcp.schema.json` accepts every configuration of the corpus and
+/// the documented examples, and rejects what Kiro would not run.
+#[test]
+fn mcp_schema_accepts_kiro_configurations_and_rejects_broken_ones() {
+    let schema = read_json("schemas/mcp.schema.json");
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    jsonschema::meta::validate(&schema).expect("mcp.schema.json is a valid schema");
+    let validator = jsonschema::draft202012::new(&schema).expect("mcp.schema.json compiles");
+    let corpus = repo_root().join("../shared/corpus/kiro");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&corpus).expect("the corpus") {
+        let path = entry.expect("entry").path().join(".kiro/settings/mcp.json");
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let value: Value = serde_json::from_str(&text).expect("corpus files are plain JSON");
+        let errors: Vec<String> =
+            validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        seen += 1;
+    }
+    assert_eq!(seen, 3);
+    let good = [
+        json!({"mcpServers": {}}),
+        json!({"mcpServers": {"l": {"command": "npx", "args": ["-y", "x"], "env": {"A": "${B}"}, "disabled": false,
+            "autoApprove": ["*"], "disabledTools": ["t"], "timeout": 60000}}}),
+        json!({"mcpServers": {"r": {"url": "https://api.example.com/mcp", "headers": {"Authorization": "Bearer ${T}"},
+            "oauth": {"clientId": "c", "redirectUri": "127.0.0.1:8080"}, "oauthScopes": ["read"]}}}),
+        json!({"mcpServers": {"r": {"url": "http://localhost:3000/mcp"}}}),
+    ];
+    for v in &good {
+        assert!(validator.is_valid(v), "{v}");
+    }
+    let bad = [
+        json!([]),
+        json!({"servers": {}}),
+        json!({"mcpServers": {"x": {}}}),
+        json!({"mcpServers": {"x": {"command": "a", "url": "https://b"}}}),
+        json!({"mcpServers": {"x": {"command": ""}}}),
+        json!({"mcpServers": {"x": {"command": "a", "args": "b"}}}),
+        json!({"mcpServers": {"x": {"command": "a", "autoAprove": []}}}),
+        json!({"mcpServers": {"x": {"command": "a", "autoApprove": ["t", "t"]}}}),
+        json!({"mcpServers": {"x": {"command": "a", "timeout": 0}}}),
+        json!({"mcpServers": {"x": {"command": "a", "env": {"A": 1}}}}),
+        json!({"mcpServers": {"x": {"url": "ws://b"}}}),
+        json!({"mcpServers": {"x": {"url": "https://b", "headers": {"accept": "x"}}}}),
+        json!({"mcpServers": {"x": {"url": "https://b", "headers": {"MCP-Session-Id": "x"}}}}),
+        json!({"mcpServers": {"x": {"url": "https://b", "headers": {"bad name": "x"}}}}),
+        json!({"mcpServers": {"x": {"url": "https://b", "oauth": {"client": "c"}}}}),
+    ];
+    for v in &bad {
+        assert!(!validator.is_valid(v), "accepted: {v}");
+    }
+    // The keys of a server are the parser's (and `description`, which Kiro ignores but people write).
+    let mut keys: Vec<&str> =
+        schema["$defs"]["server"]["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut known: Vec<&str> = specwright_mcp::config::SERVER_KEYS.iter().copied().chain(["description"]).collect();
+    known.sort_unstable();
+    assert_eq!(keys, known);
 }
 
 // ---------------------------------------------------------------------------
@@ -1314,7 +1479,7 @@ fn every_schema_property_is_described() {
             _ => {}
         }
     }
-    for file in ["schemas/check-report.schema.json", "schemas/protocol.json"] {
+    for file in ["schemas/check-report.schema.json", "schemas/protocol.json", "schemas/mcp.schema.json"] {
         let mut missing = Vec::new();
         walk(&read_json(file), "#", &mut missing);
         assert!(missing.is_empty(), "{file}: properties without a description: {missing:?}");
@@ -1340,6 +1505,7 @@ fn report_schema_rejects_what_the_report_never_contains() {
             {"path": ".kiro/hooks/lint.kiro.hook", "format": "legacy", "hooks": 1},
             {"path": ".kiro/hooks/hooks.json", "format": "v1", "hooks": 0},
         ],
+        "mcp": [{"path": ".kiro/settings/mcp.json", "servers": 2}],
         "diagnostics": [{
             "path": ".kiro/specs/s/requirements.md",
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
@@ -1353,7 +1519,7 @@ fn report_schema_rejects_what_the_report_never_contains() {
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
             "severity": "error", "code": "hook-unknown-format", "message": "m",
         }],
-        "summary": {"specs": 1, "steering": 2, "hooks": 2, "errors": 1, "warnings": 1, "information": 0, "hints": 1},
+        "summary": {"specs": 1, "steering": 2, "hooks": 2, "mcp": 1, "errors": 1, "warnings": 1, "information": 0, "hints": 1},
     });
     assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
     let bad = |patch: &dyn Fn(&mut Value)| {
@@ -1363,6 +1529,7 @@ fn report_schema_rejects_what_the_report_never_contains() {
     };
     assert!(bad(&|v| v["extra"] = json!(1)));
     assert!(bad(&|v| v["version"] = json!(2)));
+    assert!(bad(&|v| v["mcp"][0]["servers"] = json!(-1)));
     assert!(bad(&|v| v["specs"][0]["kind"] = json!("chore")));
     assert!(bad(&|v| v["specs"][0]["colour"] = json!("red")));
     assert!(bad(&|v| v["specs"][0]["tasks"] = json!(-1)));
@@ -1429,6 +1596,10 @@ fn report_schema_codes_are_the_stable_codes() {
         assert!(!hook_codes::description(c).is_empty(), "{c} has a description");
     }
     assert_eq!(hook_codes::description("no-such-code"), "");
+    for c in mcp_codes::ALL {
+        assert!(c.starts_with("mcp-"), "{c}");
+        assert!(!mcp_codes::description(c).is_empty(), "{c} has a description");
+    }
 }
 
 #[test]
@@ -1834,10 +2005,11 @@ fn schemas_readme_documents_every_code_method_and_command() {
     for name in names {
         assert!(readme.contains(&format!("`{name}`")), "schemas/README.md does not mention `{name}`");
     }
-    for file in ["check-report.schema.json", "protocol.json", "settings.schema.json"]
-        .into_iter()
-        .chain(["hook-legacy.schema.json", "hook-v1.schema.json"])
-    {
+    for file in ["check-report.schema.json", "protocol.json", "settings.schema.json"].into_iter().chain([
+        "hook-legacy.schema.json",
+        "hook-v1.schema.json",
+        "mcp.schema.json",
+    ]) {
         assert!(readme.contains(&format!("[`{file}`]({file})")), "schemas/README.md does not list {file}");
         assert!(repo_root().join("schemas").join(file).is_file(), "schemas/{file} exists");
     }

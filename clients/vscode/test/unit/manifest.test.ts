@@ -83,10 +83,12 @@ describe('commands', () => {
   it('runs on VS Code 1.100 and later', () => {
     assert.equal(pkg.engines.vscode, '^1.100.0');
   });
-  it('validates hook files with the schemas it ships', () => {
+  it('validates hook files and the MCP configuration with the schemas it ships', () => {
     assert.deepEqual(
       pkg.contributes.jsonValidation.map((v: { url: string }) => v.url),
-      ['./schemas/hook-legacy.schema.json', './schemas/hook-v1.schema.json'],
+      ['./schemas/hook-legacy.schema.json', './schemas/hook-v1.schema.json', './schemas/mcp.schema.json'],
     );
+    const mcp = pkg.contributes.jsonValidation.find((v: { url: string }) => v.url.endsWith('mcp.schema.json'));
+    assert.equal(mcp.fileMatch, '**/.kiro/settings/mcp.json');
   });
 });

@@ -368,7 +368,7 @@ async fn head_commit(root: &Path) -> Option<String> {
 }
 
 /// The `tests` check of a test run.
-fn tests_check(read: &TestReport, command: &str) -> Check {
+pub fn tests_check(read: &TestReport, command: &str) -> Check {
     let counts = read
         .counts
         .as_ref()
@@ -451,7 +451,7 @@ async fn fire(run: &TaskRun<'_>, kind: EventKind) {
 }
 
 /// The task's `Test:` line (in its details, a sub-task's, or its parent's).
-fn test_line(spec: &Spec, index: usize) -> Option<String> {
+pub fn test_line(spec: &Spec, index: usize) -> Option<String> {
     let tasks = &spec.tasks.as_ref()?.model;
     let task = &tasks.tasks[index];
     let family = std::iter::once(index).chain(tasks.children(index)).chain(task.parent);

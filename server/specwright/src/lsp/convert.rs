@@ -79,6 +79,17 @@ pub fn hook_diagnostic(d: &specwright_hooks::Diagnostic) -> lsp::Diagnostic {
     }
 }
 
+pub fn mcp_diagnostic(d: &specwright_mcp::config::Diagnostic) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        source: Some("specwright".to_string()),
+        message: d.message.clone(),
+        ..lsp::Diagnostic::default()
+    }
+}
+
 pub fn uri(path: &Path) -> Option<lsp::Uri> {
     lsp::Uri::from_file_path(path)
 }

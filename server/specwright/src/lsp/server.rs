@@ -185,6 +185,15 @@ impl Server {
                 batches.push((path.clone(), diags, world.version(&path)));
                 published.insert(path);
             }
+            for path in changed.mcp {
+                let diags = world
+                    .mcp
+                    .get(&path)
+                    .map(|f| f.diagnostics.iter().map(convert::mcp_diagnostic).collect())
+                    .unwrap_or_default();
+                batches.push((path.clone(), diags, world.version(&path)));
+                published.insert(path);
+            }
             for path in changed.removed {
                 if published.remove(&path) {
                     batches.push((path, Vec::new(), None));
@@ -582,6 +591,10 @@ impl LanguageServer for Server {
                 for path in gone {
                     world.hooks.remove(&path);
                     cleared.push(path);
+                }
+                let mcp = specwright_mcp::config::workspace_file(root);
+                if world.mcp.remove(&mcp).is_some() {
+                    cleared.push(mcp);
                 }
                 world.indexes.remove(root);
             }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use specwright_mcp::config::{Environment, McpFile, Scope};
 use specwright_spec::{Analysis, DocKind, Spec, analyze, discover_specs, spec_document};
 
 /// A spec with its analysis, shared with handlers as a snapshot.
@@ -46,6 +47,8 @@ pub struct World {
     pub steering: BTreeMap<PathBuf, specwright_steering::Steering>,
     /// Hook files (`<folder>/.kiro/hooks/*.kiro.hook`, `*.json`) by path.
     pub hooks: BTreeMap<PathBuf, specwright_hooks::HookFile>,
+    /// MCP configurations (`<folder>/.kiro/settings/mcp.json`) by path.
+    pub mcp: BTreeMap<PathBuf, McpFile>,
     /// `~/.kiro/steering`, when there is a home folder.
     pub user_steering: Option<PathBuf>,
     /// Workspace folder → its code index (built in the background).
@@ -90,6 +93,8 @@ pub struct Changed {
     pub steering: Vec<PathBuf>,
     /// Hook files whose diagnostics changed.
     pub hooks: Vec<PathBuf>,
+    /// MCP configurations whose diagnostics changed.
+    pub mcp: Vec<PathBuf>,
     /// Documents that disappeared: their diagnostics must be cleared.
     pub removed: Vec<PathBuf>,
 }
@@ -103,6 +108,7 @@ impl Changed {
         self.specs.extend(other.specs);
         self.steering.extend(other.steering);
         self.hooks.extend(other.hooks);
+        self.mcp.extend(other.mcp);
         self.removed.extend(other.removed);
     }
 }
@@ -121,6 +127,8 @@ pub struct ReadPlan {
     steering: Vec<PathBuf>,
     /// Workspace folders whose hook files to load.
     hooks: Vec<PathBuf>,
+    /// Workspace folders whose MCP configuration to read.
+    mcp: Vec<PathBuf>,
     /// Spec documents reported as removed if they no longer exist.
     gone_documents: Vec<PathBuf>,
     /// Spec folders whose documents are reported as removed if the folder no longer exists.
@@ -145,6 +153,8 @@ pub struct DiskState {
     specs: Vec<LoadedSpec>,
     steering: Vec<(PathBuf, specwright_steering::Steering)>,
     hooks: Vec<(PathBuf, Vec<specwright_hooks::HookFile>)>,
+    /// Workspace folder → its MCP configuration (`None`: no file).
+    mcp: Vec<(PathBuf, Option<McpFile>)>,
     removed: Vec<PathBuf>,
 }
 
@@ -154,6 +164,7 @@ impl ReadPlan {
             && self.specs.is_empty()
             && self.steering.is_empty()
             && self.hooks.is_empty()
+            && self.mcp.is_empty()
             && self.gone_documents.is_empty()
             && self.gone_folders.is_empty()
     }
@@ -182,11 +193,20 @@ impl ReadPlan {
             })
             .collect();
         let hooks = self.hooks.into_iter().map(|root| (root.clone(), specwright_hooks::load(&root))).collect();
+        let env = mcp_environment();
+        let mcp = self
+            .mcp
+            .into_iter()
+            .map(|root| {
+                let file = specwright_mcp::config::load_file(&mcp_file(&root), Scope::Workspace, &env);
+                (root, file)
+            })
+            .collect();
         let mut removed: Vec<PathBuf> = self.gone_documents.into_iter().filter(|p| !p.exists()).collect();
         for dir in self.gone_folders.into_iter().filter(|d| !d.exists()) {
             removed.extend(DocKind::ALL.iter().map(|k| dir.join(k.file_name())));
         }
-        DiskState { scanned: self.discover, specs, steering, hooks, removed }
+        DiskState { scanned: self.discover, specs, steering, hooks, mcp, removed }
     }
 }
 
@@ -233,6 +253,7 @@ impl World {
             discover: self.roots.clone(),
             steering: self.roots.clone(),
             hooks: self.roots.clone(),
+            mcp: self.roots.clone(),
             user_steering: self.user_steering.clone(),
             ..ReadPlan::default()
         }
@@ -264,6 +285,13 @@ impl World {
             .collect();
         plan.hooks.sort();
         plan.hooks.dedup();
+        // The MCP configuration, or its `.kiro/settings` folder, created, changed or deleted.
+        plan.mcp = paths
+            .iter()
+            .filter_map(|p| self.mcp_root(p).or_else(|| self.roots.iter().find(|r| mcp_dir(r) == *p).cloned()))
+            .collect();
+        plan.mcp.sort();
+        plan.mcp.dedup();
         plan
     }
 
@@ -278,6 +306,8 @@ impl World {
             plan.specs.push(dir);
         } else if let Some(root) = self.hook_root(path) {
             plan.hooks.push(root);
+        } else if let Some(root) = self.mcp_root(path) {
+            plan.mcp.push(root);
         } else if let Some((root, ..)) = self.steering_root(path) {
             plan.steering.push(root);
         }
@@ -315,7 +345,37 @@ impl World {
                 changed.merge(self.put_hooks(&root, files));
             }
         }
+        for (root, file) in disk.mcp {
+            if self.roots.contains(&root) {
+                changed.merge(self.put_mcp(&root, file));
+            }
+        }
         changed
+    }
+
+    /// A workspace folder's MCP configuration as read from disk (`None`: no
+    /// file), the open document winning.
+    fn put_mcp(&mut self, root: &Path, file: Option<McpFile>) -> Changed {
+        let path = mcp_file(root);
+        let file = match self.open.get(&path) {
+            Some(doc) => Some(parse_mcp(&path, &doc.text)),
+            None => file,
+        };
+        match file {
+            Some(file) => {
+                self.mcp.insert(path.clone(), file);
+                Changed { mcp: vec![path], ..Changed::default() }
+            }
+            None => {
+                let removed = self.mcp.remove(&path).map(|_| path).into_iter().collect();
+                Changed { removed, ..Changed::default() }
+            }
+        }
+    }
+
+    /// The workspace folder whose MCP configuration `path` is.
+    fn mcp_root(&self, path: &Path) -> Option<PathBuf> {
+        self.roots.iter().find(|r| mcp_file(r) == path).cloned()
     }
 
     /// A workspace folder's hook files as read from disk, open documents winning.
@@ -397,6 +457,12 @@ impl World {
             self.open.insert(path.to_path_buf(), OpenDocument { version, text });
             self.hooks.insert(path.to_path_buf(), file);
             return Changed { hooks: vec![path.to_path_buf()], ..Changed::default() };
+        }
+        if self.mcp_root(path).is_some() {
+            let file = parse_mcp(path, &text);
+            self.open.insert(path.to_path_buf(), OpenDocument { version, text });
+            self.mcp.insert(path.to_path_buf(), file);
+            return Changed { mcp: vec![path.to_path_buf()], ..Changed::default() };
         }
         let Some((root, rel, source)) = self.steering_root(path) else {
             // Any other document of a folder: the agent's tools and the
@@ -552,6 +618,25 @@ impl World {
 
 fn hooks_dir(root: &Path) -> PathBuf {
     root.join(".kiro").join("hooks")
+}
+
+fn mcp_dir(root: &Path) -> PathBuf {
+    root.join(".kiro").join("settings")
+}
+
+fn mcp_file(root: &Path) -> PathBuf {
+    specwright_mcp::config::workspace_file(root)
+}
+
+/// What `${VAR}`s and commands of an MCP configuration are checked
+/// against: the server's own environment, which the servers it would start
+/// inherit.
+fn mcp_environment() -> Environment {
+    Environment::from_process()
+}
+
+fn parse_mcp(path: &Path, text: &str) -> McpFile {
+    specwright_mcp::config::parse(path, text, Scope::Workspace, &mcp_environment())
 }
 
 #[cfg(test)]
