@@ -70,6 +70,14 @@ pub trait Host: Send + Sync {
     /// answer is no.
     fn approve_command(&self, command: &str) -> BoxFuture<'_, bool>;
 
+    /// Whether `tool` of the MCP server `server`, which the server's
+    /// `autoApprove` does not name, may run with `input`. No answer is no;
+    /// a host that cannot ask refuses (the default).
+    fn approve_tool<'a>(&'a self, server: &'a str, tool: &'a str, input: &'a serde_json::Value) -> BoxFuture<'a, bool> {
+        let _ = (server, tool, input);
+        Box::pin(async { false })
+    }
+
     /// The text of `path` as the editor shows it (unsaved changes
     /// included), or `None` to read the disk.
     fn open_text(&self, path: &Path) -> Option<String> {

@@ -32,5 +32,5 @@ pub mod workspace;
 
 pub use agent::{AgentEvent, Limits, StopReason, TurnOutcome, run_turn};
 pub use host::{Applied, DiskHost, FileChange, Host};
-pub use tool::{Tool, ToolContext, ToolError};
+pub use tool::{Tool, ToolContext, ToolError, ToolSource};
 pub use workspace::Workspace;

@@ -64,6 +64,10 @@ impl Host for Staging<'_> {
         self.inner.approve_command(command)
     }
 
+    fn approve_tool<'a>(&'a self, server: &'a str, tool: &'a str, input: &'a serde_json::Value) -> BoxFuture<'a, bool> {
+        self.inner.approve_tool(server, tool, input)
+    }
+
     fn open_text(&self, path: &Path) -> Option<String> {
         match self.staged_text(path) {
             Some(text) => text,

@@ -58,6 +58,12 @@ pub trait Tool: Send + Sync {
     }
 }
 
+/// Tools from outside the agent (the workspace's MCP servers), listed when
+/// a turn starts (which may start them).
+pub trait ToolSource: Send + Sync {
+    fn tools(&self) -> BoxFuture<'_, Vec<Box<dyn Tool>>>;
+}
+
 /// The string argument `key` of `input`.
 pub fn string_arg<'v>(input: &'v Value, key: &str) -> Result<&'v str, ToolError> {
     input.get(key).and_then(Value::as_str).ok_or_else(|| ToolError::InvalidInput(format!("`{key}` must be a string")))

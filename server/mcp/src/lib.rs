@@ -9,6 +9,7 @@
 //! The official SDK (`rmcp`, pinned) is used only in [`sdk`], so that its
 //! API changes touch one module. Nothing here knows of LSP.
 
+pub mod client;
 pub mod config;
 pub mod sdk;
 pub mod serve;

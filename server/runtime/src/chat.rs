@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 use specwright_agent::compact::{self, Budget};
 use specwright_agent::session::{self, Session, SessionStore};
-use specwright_agent::{AgentEvent, Limits, StopReason, ToolContext, TurnOutcome, run_turn};
+use specwright_agent::{AgentEvent, Limits, StopReason, ToolContext, ToolSource, TurnOutcome, run_turn};
 use specwright_hooks::{Action, Event, EventKind, Hook, matches};
 use specwright_models::{Message, Model};
 
@@ -156,6 +156,9 @@ pub struct ChatTurn<'a> {
     /// focus on them).
     pub focus: &'a [String],
     pub hooks: Option<ChatHooks<'a>>,
+    /// Tools beside the agent's own: the workspace's MCP servers, when it
+    /// configures any (`None`: the agent's tools only).
+    pub extra_tools: Option<&'a dyn ToolSource>,
 }
 
 /// Runs one turn of `session` for the user's `text` (context already
@@ -186,7 +189,10 @@ pub async fn send(
     }
     session.messages.push(Message::user(message));
     let system = specwright_agent::prompt::system_prompt(turn.cx, session.spec.as_deref(), turn.focus).await;
-    let tools = specwright_agent::tools::all(turn.allowed_commands);
+    let mut tools = specwright_agent::tools::all(turn.allowed_commands);
+    if let Some(extra) = turn.extra_tools {
+        tools.extend(extra.tools().await);
+    }
     let limits = Limits { max_steps: turn.settings.max_steps, ..Limits::default() };
     let workspace = turn.cx.workspace;
     let mut calls: Vec<(String, Value)> = Vec::new();

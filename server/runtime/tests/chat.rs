@@ -166,6 +166,7 @@ async fn send(model: &dyn Model, setup: TurnSetup<'_>, session: &mut Session, te
         allowed_commands: setup.allowed,
         focus: &[],
         hooks: setup.hooks,
+        extra_tools: None,
     };
     let mut events = Vec::new();
     let canceller = cancel.clone();

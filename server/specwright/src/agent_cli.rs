@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use clap::Args;
 use specwright_agent::session::SessionStore;
-use specwright_agent::{AgentEvent, DiskHost, Limits, StopReason, ToolContext, TurnOutcome, Workspace};
+use specwright_agent::{AgentEvent, DiskHost, Limits, StopReason, ToolContext, ToolSource, TurnOutcome, Workspace};
+use specwright_mcp::client::McpClients;
 use specwright_models::{CancellationToken, Model};
 use specwright_runtime::chat::{self as runtime_chat, AgentSettings, ChatTurn, TurnEvent};
 
@@ -148,6 +149,17 @@ struct Setup {
     host: DiskHost,
     settings: AgentSettings,
     runtime: tokio::runtime::Runtime,
+    /// The workspace's MCP servers (`.kiro/settings/mcp.json`), started
+    /// when the first turn needs tools; `None` without a configuration.
+    mcp: Option<McpClients>,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        if let Some(mcp) = self.mcp.take() {
+            self.runtime.block_on(mcp.shutdown());
+        }
+    }
 }
 
 impl Setup {
@@ -186,7 +198,9 @@ impl Setup {
             max_steps: agent.max_steps,
             ..AgentSettings::default()
         };
-        Some(Self { model, workspace, host: DiskHost { autopilot: agent.autopilot }, settings, runtime })
+        let trusted = crate::mcp_cli::folder_trusted(workspace.root());
+        let mcp = McpClients::load(workspace.root(), &specwright_mcp::config::Environment::from_process(), trusted);
+        Some(Self { model, workspace, host: DiskHost { autopilot: agent.autopilot }, settings, runtime, mcp })
     }
 
     /// One turn: the answer to stdout as it streams, tools on stderr.
@@ -206,6 +220,7 @@ impl Setup {
             allowed_commands: &self.settings.allowed_commands,
             focus: &[],
             hooks: None,
+            extra_tools: self.mcp.as_ref().map(|m| m as &dyn ToolSource),
         };
         let mut stdout = std::io::stdout();
         let mut on_event = |event: TurnEvent| match event {

@@ -102,7 +102,8 @@ enum Command {
     },
     /// The workspace's specs, tasks and checks for any MCP client (Claude
     /// Code, VS Code, Cursor, Kiro): `mcp` or `mcp serve` serves over stdio,
-    /// `--http ADDR` streamable HTTP on loopback.
+    /// `--http ADDR` streamable HTTP on loopback; `mcp list` shows the MCP
+    /// servers the agent uses as tools (mcp.json), their state and tools.
     Mcp(specwright::mcp_cli::McpArgs),
     /// Print a generated schema (`schema settings > schemas/settings.schema.json`).
     #[command(hide = true)]

@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use specwright_agent::session::SessionStore;
-use specwright_agent::{AgentEvent, FileChange, Host, Workspace};
+use specwright_agent::{AgentEvent, FileChange, Host, ToolSource, Workspace};
+use specwright_mcp::client::McpClients;
 use specwright_models::{BoxFuture, Model};
 use specwright_runtime::chat::{AgentSettings, TurnEvent, new_session};
 use specwright_runtime::tasks::checkpoint::CheckpointStore;
@@ -170,6 +171,9 @@ fn run_tasks(
     let editor = DiskTasks;
     let verbose = options.format == "text";
     let concurrency = options.concurrency.clamp(1, 16);
+    // The workspace's MCP servers, started when the first task needs tools.
+    let trusted = crate::mcp_cli::folder_trusted(&root);
+    let mcp = McpClients::load(&root, &specwright_mcp::config::Environment::from_process(), trusted);
     runtime.block_on(async {
         let (cancel, _ctrl_c) = crate::spec_cli::cancel_on_ctrl_c();
         let run = TaskRun {
@@ -185,6 +189,7 @@ fn run_tasks(
             sessions: &sessions,
             checkpoints: &checkpoints,
             hooks: None,
+            extra_tools: mcp.as_ref().map(|m| m as &dyn ToolSource),
         };
         let one = |id: String| {
             let run = &run;
@@ -233,6 +238,9 @@ fn run_tasks(
                     break 'waves;
                 }
             }
+        }
+        if let Some(mcp) = &mcp {
+            mcp.shutdown().await;
         }
         Ok(reports)
     })
@@ -350,6 +358,11 @@ impl Host for TerminalHost {
 
     fn approve_command(&self, command: &str) -> BoxFuture<'_, bool> {
         let question = format!("Run `{command}`?");
+        Box::pin(Self::ask(question))
+    }
+
+    fn approve_tool<'a>(&'a self, server: &'a str, tool: &'a str, input: &'a serde_json::Value) -> BoxFuture<'a, bool> {
+        let question = format!("Call the tool `{tool}` of the MCP server `{server}` with {input}?");
         Box::pin(Self::ask(question))
     }
 }

@@ -2,4 +2,5 @@
 //! server and client. `server.rs` serves a [`crate::serve`] handler;
 //! `client.rs` connects to configured servers.
 
+pub mod client;
 pub mod server;

@@ -455,6 +455,10 @@ impl Host for CheckpointingHost<'_> {
         self.inner.approve_command(command)
     }
 
+    fn approve_tool<'a>(&'a self, server: &'a str, tool: &'a str, input: &'a serde_json::Value) -> BoxFuture<'a, bool> {
+        self.inner.approve_tool(server, tool, input)
+    }
+
     fn open_text(&self, path: &Path) -> Option<String> {
         self.inner.open_text(path)
     }

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use specwright_agent::session::{Session, SessionStore};
-use specwright_agent::{FileChange, Host, StopReason, ToolContext, Workspace};
+use specwright_agent::{FileChange, Host, StopReason, ToolContext, ToolSource, Workspace};
 use specwright_hooks::{Event, EventKind, matches};
 use specwright_models::{BoxFuture, CancellationToken, Model};
 use specwright_spec::{CitationTarget, DocKind, Spec, TaskStatus};
@@ -82,6 +82,8 @@ pub struct TaskRun<'a> {
     pub sessions: &'a SessionStore,
     pub checkpoints: &'a CheckpointStore,
     pub hooks: Option<ChatHooks<'a>>,
+    /// Tools beside the agent's own (the workspace's MCP servers).
+    pub extra_tools: Option<&'a dyn ToolSource>,
 }
 
 /// What a run reports.
@@ -208,6 +210,7 @@ pub async fn run_task(
         allowed_commands: &allowed,
         focus: &focus,
         hooks: None,
+        extra_tools: run.extra_tools,
     };
     let brief = brief(spec, index, &test_command);
     let outcome = chat::send(&turn, &mut session, &brief, on_event).await;

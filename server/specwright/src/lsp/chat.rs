@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use specwright_agent::context::{ContextItem, Problem};
 use specwright_agent::review;
 use specwright_agent::session::SessionStore;
-use specwright_agent::{AgentEvent, Applied, FileChange, Host, ToolContext, Workspace};
+use specwright_agent::{AgentEvent, Applied, FileChange, Host, ToolContext, ToolSource, Workspace};
+use specwright_mcp::client::McpClients;
 use specwright_models::{BoxFuture, CancellationToken};
 use specwright_runtime::chat::{self as runtime_chat, AgentSettings, ChatHooks, ChatTurn, TurnEvent};
 use specwright_runtime::hooks::{AgentHands, AgentSource};
@@ -32,6 +33,9 @@ pub(super) struct Chats {
     pub(super) data_dir: Option<PathBuf>,
     running: Mutex<HashMap<String, CancellationToken>>,
     pub(super) settings: Arc<RwLock<AgentSettings>>,
+    /// Each workspace folder's MCP servers with the configuration they were
+    /// made from (made again when the configuration changes).
+    mcp: Mutex<HashMap<PathBuf, FolderMcp>>,
 }
 
 impl Chats {
@@ -50,6 +54,32 @@ impl Chats {
     pub(super) fn settings(&self) -> AgentSettings {
         self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
+
+    /// The MCP servers of the folder `root` (`None` when its mcp.json files
+    /// configure none). The workspace's servers are the repository's
+    /// commands: they start only once the folder is `trusted`. The files are
+    /// read again on each call; when they (or the trust) changed, the old
+    /// servers are dropped (and so stopped).
+    pub(super) fn mcp(&self, root: &Path, trusted: bool) -> Option<McpClients> {
+        let config = specwright_mcp::config::load(root, &specwright_mcp::config::Environment::from_process());
+        let mut all = self.mcp.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(FolderMcp { config: seen, trusted: was_trusted, clients }) = all.get(root)
+            && *seen == config
+            && *was_trusted == trusted
+        {
+            return clients.clone();
+        }
+        let clients = (!config.servers.is_empty()).then(|| McpClients::gated(root, &config, trusted));
+        all.insert(root.to_path_buf(), FolderMcp { config, trusted, clients: clients.clone() });
+        clients
+    }
+}
+
+/// A folder's MCP servers, with the configuration and trust they were made for.
+struct FolderMcp {
+    config: specwright_mcp::config::McpConfig,
+    trusted: bool,
+    clients: Option<McpClients>,
 }
 
 /// The most characters of attached context in one message.
@@ -272,6 +302,7 @@ impl ChatEnv {
             .filter_map(|p| workspace.resolve(&p.to_string_lossy()).ok())
             .map(|p| workspace.display(&p))
             .collect();
+        let mcp = self.chats.mcp(root, trusted);
         let chat_turn = ChatTurn {
             model: model.as_ref(),
             cx: &cx,
@@ -280,6 +311,7 @@ impl ChatEnv {
             allowed_commands: &allowed,
             focus: &focus,
             hooks: Some(ChatHooks { engine: &self.engine, hooks, root: root.to_path_buf() }),
+            extra_tools: mcp.as_ref().map(|m| m as &dyn ToolSource),
         };
         let id = session.id.clone();
         let mut tool_lines = Vec::new();
@@ -669,6 +701,18 @@ impl Host for EditorHost {
         let message =
             format!("Specwright's agent wants to run `{command}`, which is not in specwright.agent.allowedCommands.");
         Box::pin(async move { self.ask(message, "Run", "Refuse").await })
+    }
+
+    fn approve_tool<'a>(&'a self, server: &'a str, tool: &'a str, input: &'a serde_json::Value) -> BoxFuture<'a, bool> {
+        let mut arguments = input.to_string();
+        if arguments.chars().count() > 300 {
+            arguments = format!("{}…", arguments.chars().take(300).collect::<String>());
+        }
+        let message = format!(
+            "Specwright's agent wants to call the tool `{tool}` of the MCP server `{server}` with {arguments}; it is not in \
+             the server's autoApprove (.kiro/settings/mcp.json)."
+        );
+        Box::pin(async move { self.ask(message, "Allow", "Refuse").await })
     }
 
     fn open_text(&self, path: &Path) -> Option<String> {

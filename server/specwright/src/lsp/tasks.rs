@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use specwright_agent::session::SessionStore;
-use specwright_agent::{FileChange, Workspace};
+use specwright_agent::{FileChange, ToolSource, Workspace};
 use specwright_models::{BoxFuture, CancellationToken};
 use specwright_runtime::chat::{ChatHooks, TurnEvent};
 use specwright_runtime::tasks::checkpoint::CheckpointStore;
@@ -262,6 +262,8 @@ async fn run_one(
     let hooks = env.world.read().unwrap_or_else(|e| e.into_inner()).hooks_of(root);
     let allowed = settings.allowed_commands_in(root, true);
     let spec = spec_now(env, dir);
+    // A task run's folder is trusted (asked before the run).
+    let mcp = env.chats.mcp(root, true);
     let run = TaskRun {
         model: model.as_ref(),
         workspace: &workspace,
@@ -275,6 +277,7 @@ async fn run_one(
         sessions: &sessions,
         checkpoints: &checkpoints,
         hooks: Some(ChatHooks { engine: &env.engine, hooks, root: root.to_path_buf() }),
+        extra_tools: mcp.as_ref().map(|m| m as &dyn ToolSource),
     };
     let (tx, forward) = env.chat_events();
     let session = specwright_runtime::chat::new_session(
