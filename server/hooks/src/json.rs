@@ -3,20 +3,22 @@
 //! recursive-descent reader builds a tree of [`Value`]s with their spans and
 //! leaves only string unescaping and number syntax to `serde_json`.
 //!
-//! It accepts exactly JSON (RFC 8259), as Kiro's `JSON.parse` does: no
-//! comments, no trailing commas. Duplicate keys are kept in order; lookups
-//! take the last one, as `JSON.parse` does.
+//! [`parse`] accepts exactly JSON (RFC 8259), as Kiro's `JSON.parse` does:
+//! no comments, no trailing commas (hook files). [`parse_jsonc`] accepts
+//! comments (`//`, `/* */`) and trailing commas too, as VS Code, and so
+//! Kiro's editor, reads every file named `mcp.json`. Duplicate keys are kept
+//! in order; lookups take the last one, as `JSON.parse` does.
 
 /// A JSON value and the byte span `start..end` of its text.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Value {
+pub struct Value {
     pub start: usize,
     pub end: usize,
     pub kind: Kind,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Kind {
+pub enum Kind {
     Null,
     Bool(bool),
     Number(serde_json::Number),
@@ -27,7 +29,7 @@ pub(crate) enum Kind {
 
 /// One `"key": value` of an object; `key_start..key_end` includes the quotes.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Member {
+pub struct Member {
     pub key: String,
     pub key_start: usize,
     pub key_end: usize,
@@ -36,7 +38,7 @@ pub(crate) struct Member {
 
 /// Where and why the text is not JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SyntaxError {
+pub struct SyntaxError {
     pub start: usize,
     pub end: usize,
     pub message: String,
@@ -71,8 +73,18 @@ impl Value {
 
 const MAX_DEPTH: usize = 128;
 
-pub(crate) fn parse(text: &str) -> Result<Value, SyntaxError> {
-    let mut p = Parser { s: text, b: text.as_bytes(), i: 0, depth: 0 };
+/// Exactly JSON.
+pub fn parse(text: &str) -> Result<Value, SyntaxError> {
+    parse_as(text, false)
+}
+
+/// JSON with comments and trailing commas.
+pub fn parse_jsonc(text: &str) -> Result<Value, SyntaxError> {
+    parse_as(text, true)
+}
+
+fn parse_as(text: &str, jsonc: bool) -> Result<Value, SyntaxError> {
+    let mut p = Parser { s: text, b: text.as_bytes(), i: 0, depth: 0, jsonc };
     if text.starts_with('\u{feff}') {
         p.i = '\u{feff}'.len_utf8();
     }
@@ -93,12 +105,32 @@ struct Parser<'a> {
     b: &'a [u8],
     i: usize,
     depth: usize,
+    /// Comments and trailing commas are allowed.
+    jsonc: bool,
 }
 
 impl Parser<'_> {
+    /// Skips whitespace (and, in JSONC, comments: an unterminated block
+    /// comment runs to the end of the text, where a value is then missing).
     fn ws(&mut self) {
-        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
-            self.i += 1;
+        loop {
+            while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+                self.i += 1;
+            }
+            if !self.jsonc {
+                return;
+            }
+            match (self.b.get(self.i), self.b.get(self.i + 1)) {
+                (Some(b'/'), Some(b'/')) => {
+                    while self.i < self.b.len() && self.b[self.i] != b'\n' {
+                        self.i += 1;
+                    }
+                }
+                (Some(b'/'), Some(b'*')) => {
+                    self.i = self.s[self.i + 2..].find("*/").map_or(self.b.len(), |j| self.i + 2 + j + 2);
+                }
+                _ => return,
+            }
         }
     }
 
@@ -126,6 +158,7 @@ impl Parser<'_> {
             b'n' => self.literal("null", Kind::Null),
             b'-' | b'0'..=b'9' => self.number(),
             b'\'' => Err(self.err_at(self.i, "JSON strings use double quotes, not single quotes")),
+            b'/' if self.jsonc => Err(self.err_at(self.i, "a comment starts with `//` or `/*`")),
             b'/' => Err(self.err_at(self.i, "JSON does not allow comments")),
             _ => Err(self.err_at(self.i, "expected a JSON value (object, array, string, number, true, false or null)")),
         }
@@ -213,7 +246,12 @@ impl Parser<'_> {
                     self.i += 1;
                     self.ws();
                     if self.b.get(self.i) == Some(&b']') {
-                        return Err(self.err_at(comma, "trailing comma: JSON does not allow a comma before `]`"));
+                        if !self.jsonc {
+                            return Err(self.err_at(comma, "trailing comma: JSON does not allow a comma before `]`"));
+                        }
+                        self.i += 1;
+                        self.depth -= 1;
+                        return Ok(Value { start, end: self.i, kind: Kind::Array(items) });
                     }
                 }
                 Some(b']') => {
@@ -257,7 +295,12 @@ impl Parser<'_> {
                     self.i += 1;
                     self.ws();
                     if self.b.get(self.i) == Some(&b'}') {
-                        return Err(self.err_at(comma, "trailing comma: JSON does not allow a comma before `}`"));
+                        if !self.jsonc {
+                            return Err(self.err_at(comma, "trailing comma: JSON does not allow a comma before `}`"));
+                        }
+                        self.i += 1;
+                        self.depth -= 1;
+                        return Ok(Value { start, end: self.i, kind: Kind::Object(members) });
                     }
                 }
                 Some(b'}') => {
@@ -327,5 +370,31 @@ mod tests {
     fn duplicate_keys_last_wins() {
         let v = parse(r#"{"a": 1, "a": 2}"#).unwrap();
         assert_eq!(v.get("a").unwrap().value.kind, Kind::Number(2.into()));
+    }
+
+    #[test]
+    fn comments_and_trailing_commas_are_jsonc() {
+        let text = "// servers\n{\"a\": [1, 2,], /* b */ \"b\": {\"c\": null,},}\n// end";
+        let v = parse_jsonc(text).unwrap();
+        let Kind::Array(items) = &v.get("a").unwrap().value.kind else { panic!() };
+        assert_eq!(items.len(), 2);
+        let b = v.get("b").unwrap();
+        assert_eq!(&text[b.key_start..b.key_end], "\"b\"");
+        assert_eq!(&text[b.value.start..b.value.end], "{\"c\": null,}");
+        assert!(parse(text).is_err(), "plain JSON still refuses them");
+    }
+
+    #[test]
+    fn jsonc_errors_point_at_the_offending_byte() {
+        let cases = [
+            ("{\"a\": 1,,}", 8, "expected a property name"),
+            ("{\"a\": /* open", 13, "unexpected end of file"),
+            ("{\"a\": /x}", 6, "a comment starts with"),
+        ];
+        for (text, at, msg) in cases {
+            let e = parse_jsonc(text).unwrap_err();
+            assert_eq!(e.start, at, "{text}: {e:?}");
+            assert!(e.message.contains(msg), "{text}: {e:?}");
+        }
     }
 }

@@ -18,7 +18,7 @@
 //! - Diagnostic codes ([`codes`]) are public interface: never rename one.
 
 mod edit;
-mod json;
+pub mod json;
 mod model;
 mod parse;
 pub mod trust;

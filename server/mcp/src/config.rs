@@ -19,8 +19,6 @@
 //!   reported; they never make an entry invalid.
 //! - Diagnostic codes ([`codes`]) are public interface: never rename one.
 
-mod json;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -29,7 +27,7 @@ use specwright_spec::LineIndex;
 use specwright_spec::suggest::closest_name;
 pub use specwright_spec::{Position, Range, Severity};
 
-use json::{Kind, Member, Value};
+use specwright_hooks::json::{self, Kind, Member, Value};
 
 /// The workspace's file, relative to the workspace folder.
 pub const WORKSPACE_FILE: &str = ".kiro/settings/mcp.json";
@@ -393,7 +391,7 @@ pub fn parse(path: &Path, text: &str, scope: Scope, env: &Environment) -> McpFil
     let mut cx = Cx { text, index: LineIndex::new(text), env, cwd, diagnostics: Vec::new() };
     let mut servers = Vec::new();
     let mut names = Vec::new();
-    match json::parse(text) {
+    match json::parse_jsonc(text) {
         Err(e) => {
             let msg = format!("invalid JSON: {}; the MCP configuration is `{{\"mcpServers\": {{…}}}}`", e.message);
             cx.push(Severity::Error, codes::INVALID_JSON, e.start, e.end, msg);
