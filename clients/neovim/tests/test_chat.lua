@@ -147,7 +147,7 @@ H.run({
           return i.word
         end, items)
       end
-      H.eq(words(context.complete('#', root)), { '#file:', '#folder', '#spec:', '#steering', '#codebase', '#problems', '#gitDiff' }, 'kinds')
+      H.eq(words(context.complete('#', root)), { '#file:', '#folder', '#spec:', '#steering', '#codebase', '#problems', '#gitDiff', '#mcp:' }, 'kinds')
       H.eq(words(context.complete('#gi', root)), { '#gitDiff' }, 'a kind')
       H.eq(words(context.complete('#file:s', root)), { '#file:src/' }, 'a folder')
       H.eq(words(context.complete('#file:src/', root)), { '#file:src/a.ts' }, 'a file')

@@ -152,7 +152,7 @@ H.run({
       local complete = require('specwright.commands').complete
       H.eq(
         complete('', 'Specwright '),
-        { 'ask', 'chat', 'check', 'checkpoints', 'design', 'hooks', 'map', 'new', 'refine', 'send', 'specs', 'task', 'tasks' },
+        { 'ask', 'chat', 'check', 'checkpoints', 'design', 'hooks', 'map', 'mcp', 'new', 'refine', 'send', 'specs', 'task', 'tasks' },
         'subcommands'
       )
       H.eq(complete('ta', 'Specwright ta'), { 'task', 'tasks' }, 'prefix')

@@ -39,7 +39,13 @@ H.run({
       end
       table.sort(unknown)
       H.eq(unknown, {}, 'names not in schemas/protocol.json')
-      for _, name in ipairs({ 'specwright/chat/send', 'specwright/chat/cancel', 'specwright.task.start', 'specwright.checkpoint.restore' }) do
+      for _, name in ipairs({
+        'specwright/chat/send',
+        'specwright/chat/cancel',
+        'specwright.task.start',
+        'specwright.checkpoint.restore',
+        'specwright/mcp/status',
+      }) do
         H.ok(used[name], name .. ' is used')
       end
       -- The handlers answer what the server sends.

@@ -4,7 +4,7 @@
 // session's history as turns. No `vscode` here, so node's test runner loads it.
 import MarkdownIt from 'markdown-it';
 
-import type { ChatEvent, CheckpointInfo, ContextKind, HistoryMessage, TaskReport } from './lsp_ext';
+import type { ChatContext, ChatEvent, CheckpointInfo, ContextKind, HistoryMessage, TaskReport } from './lsp_ext';
 import { escapeHtml, mermaidPlugin } from './mermaid';
 
 export type Block =
@@ -45,6 +45,7 @@ export const CONTEXT_KINDS: readonly ContextKind[] = [
   'codebase',
   'problems',
   'gitDiff',
+  'mcp',
 ] as const;
 
 /** The transcript of the chat view: the current session's turns and the task runs seen meanwhile. */
@@ -239,7 +240,7 @@ export interface ContextToken {
   arg?: string;
 }
 
-const TOKEN = /(^|\s)#(file|folder|spec|steering|codebase|problems|gitDiff)(?::(\S+))?(?=\s|$)/g;
+const TOKEN = /(^|\s)#(file|folder|spec|steering|codebase|problems|gitDiff|mcp)(?::(\S+))?(?=\s|$)/g;
 
 /** The `#kind` and `#kind:arg` tokens typed in a message, in order, without repeats. */
 export function contextTokens(text: string): ContextToken[] {
@@ -254,6 +255,11 @@ export function contextTokens(text: string): ContextToken[] {
     }
   }
   return out;
+}
+
+/** Whether two context items attach the same thing (an `mcp` item is also its server's). */
+export function sameContext(a: ChatContext, b: ChatContext): boolean {
+  return a.kind === b.kind && (a.uri ?? undefined) === (b.uri ?? undefined) && a.server === b.server;
 }
 
 /** Kinds that need no choice: attached as they are. */

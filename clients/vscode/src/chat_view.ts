@@ -18,6 +18,7 @@ import {
   historyTurns,
   needsNoPick,
   renderTranscript,
+  sameContext,
 } from './chat_model';
 import type { FromWebview, ToWebview, ViewState } from './chat_protocol';
 import { type TurnDiffs, listCheckpoints, restoreCheckpoint } from './checkpoints';
@@ -25,6 +26,7 @@ import * as config from './config';
 import type { Ctx } from './ctx';
 import type { Diffs } from './diffs';
 import * as ext from './lsp_ext';
+import { mcpToken, parseMcpArg, resourceRows } from './mcp_model';
 import { escapeHtml } from './mermaid';
 import { relativePath } from './review';
 import type { Reviewer } from './review_ui';
@@ -53,6 +55,7 @@ const KIND_HELP: Record<ext.ContextKind, string> = {
   codebase: 'the repository map',
   problems: 'the spec and steering problems',
   gitDiff: 'git diff HEAD and untracked files',
+  mcp: 'a resource of an MCP server',
 };
 
 export class ChatView implements vscode.WebviewViewProvider, TaskSink, TurnDiffs {
@@ -144,7 +147,7 @@ export class ChatView implements vscode.WebviewViewProvider, TaskSink, TurnDiffs
 <main id="transcript" aria-live="polite"></main>
 <div id="empty" class="empty">
   <p>Ask Specwright's agent to explain, change or build something in this workspace.</p>
-  <p>Type <code>#</code> to attach context: <code>#file</code>, <code>#folder</code>, <code>#spec</code>, <code>#steering</code>, <code>#codebase</code>, <code>#problems</code>, <code>#gitDiff</code>.</p>
+  <p>Type <code>#</code> to attach context: <code>#file</code>, <code>#folder</code>, <code>#spec</code>, <code>#steering</code>, <code>#codebase</code>, <code>#problems</code>, <code>#gitDiff</code>, <code>#mcp</code>.</p>
 </div>
 <footer id="composer">
   <div id="chips" class="chips"></div>
@@ -303,6 +306,19 @@ export class ChatView implements vscode.WebviewViewProvider, TaskSink, TurnDiffs
     const out = [...this.attached];
     const root = vscode.workspace.workspaceFolders?.[0]?.uri;
     for (const token of contextTokens(text)) {
+      if (token.kind === 'mcp') {
+        // `#mcp:<server>/<uri>`; `#mcp` alone needs a choice: the picker attaches it.
+        const resource = token.arg ? parseMcpArg(token.arg) : undefined;
+        const item: Attached | undefined = resource && {
+          context: { kind: 'mcp', server: resource.server, uri: resource.uri },
+          label: mcpToken(resource.server, resource.uri),
+          title: KIND_HELP.mcp,
+        };
+        if (item && !out.some((a) => sameContext(a.context, item.context))) {
+          out.push(item);
+        }
+        continue;
+      }
       let uri: string | undefined;
       if (token.arg && root) {
         const rel = token.arg.replace(/^\.?\//, '');
@@ -324,7 +340,7 @@ export class ChatView implements vscode.WebviewViewProvider, TaskSink, TurnDiffs
         label: `#${token.kind}${token.arg ? `:${token.arg}` : ''}`,
         title: KIND_HELP[token.kind],
       };
-      if (!out.some((a) => a.context.kind === item.context.kind && a.context.uri === item.context.uri)) {
+      if (!out.some((a) => sameContext(a.context, item.context))) {
         out.push(item);
       }
     }
@@ -432,7 +448,7 @@ export class ChatView implements vscode.WebviewViewProvider, TaskSink, TurnDiffs
     }
     const items = needsNoPick(kind) ? [{ context: { kind }, label: `#${kind}`, title: KIND_HELP[kind] }] : await this.pickItems(kind);
     for (const item of items) {
-      if (!this.attached.some((a) => a.context.kind === item.context.kind && a.context.uri === item.context.uri)) {
+      if (!this.attached.some((a) => sameContext(a.context, item.context))) {
         this.attached.push(item);
       }
     }
@@ -441,6 +457,9 @@ export class ChatView implements vscode.WebviewViewProvider, TaskSink, TurnDiffs
   }
 
   private async pickItems(kind: ext.ContextKind): Promise<Attached[]> {
+    if (kind === 'mcp') {
+      return this.pickMcpResources();
+    }
     const root = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (!root) {
       return [];
@@ -508,6 +527,43 @@ export class ChatView implements vscode.WebviewViewProvider, TaskSink, TurnDiffs
       default:
         return [attached(undefined, `#${kind}`)];
     }
+  }
+
+  /** The resources of the MCP servers (started first; a workspace's own only once the folder is trusted). */
+  private async pickMcpResources(): Promise<Attached[]> {
+    const client = this.ctx.running();
+    if (!client) {
+      return [];
+    }
+    const { servers } = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Specwright: listing MCP resources' },
+      () => client.sendRequest<ext.McpStatusResult>(ext.MCP_STATUS, { start: true, resources: true } satisfies ext.McpStatusParams),
+    );
+    const rows = resourceRows(servers);
+    if (rows.length === 0) {
+      const none =
+        servers.length === 0
+          ? 'no MCP server is configured (.kiro/settings/mcp.json).'
+          : 'no running MCP server offers resources. "Specwright: MCP Servers" shows their state.';
+      void vscode.window.showInformationMessage(`Specwright: ${none}`);
+      return [];
+    }
+    const picked = await vscode.window.showQuickPick(rows, {
+      title: 'Attach an MCP resource',
+      placeHolder: 'Its contents are read from the server and sent with your message',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!picked) {
+      return [];
+    }
+    return [
+      {
+        context: { kind: 'mcp', server: picked.server, uri: picked.uri },
+        label: mcpToken(picked.server, picked.uri),
+        title: KIND_HELP.mcp,
+      },
+    ];
   }
 
   private async restore(checkpoint: string): Promise<void> {

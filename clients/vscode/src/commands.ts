@@ -1,11 +1,13 @@
 // One factory per command: each takes the context and returns the
 // command's callback. Commands call the server and render its answers.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 
 import type { ChatView } from './chat_view';
 import { pickCheckpoint } from './checkpoints';
 import type { Ctx } from './ctx';
 import * as ext from './lsp_ext';
+import { configUri, serverRows } from './mcp_model';
 import type { PreviewProvider } from './preview';
 import type { Reviewer } from './review_ui';
 import type { Node, SpecExplorer } from './spec_explorer';
@@ -339,6 +341,36 @@ export const runAllTasks: Factory = (deps) => async (arg) => {
   }
 };
 
+/**
+ * The MCP servers of the workspace (`specwright/mcp/status`, each enabled
+ * one started first): their state, transport and tools. The chosen one's
+ * mcp.json opens.
+ */
+export const showMcpServers: Factory = (deps) => async () => {
+  const client = deps.ctx.running();
+  if (!client) {
+    return;
+  }
+  const { servers } = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Specwright: starting the MCP servers' },
+    () => client.sendRequest<ext.McpStatusResult>(ext.MCP_STATUS, { start: true } satisfies ext.McpStatusParams),
+  );
+  if (servers.length === 0) {
+    void vscode.window.showInformationMessage('Specwright: no MCP server is configured (.kiro/settings/mcp.json).');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(serverRows(servers), {
+    title: 'MCP servers',
+    placeHolder: 'Pick one to open its mcp.json',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  const uri = picked && configUri(picked.server, os.homedir());
+  if (uri) {
+    await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+  }
+};
+
 export const showOutput: Factory = (deps) => () => deps.ctx.output.show(true);
 
 export const restartServer: Factory = (deps) => async () => {
@@ -371,4 +403,5 @@ export const COMMANDS: Record<string, Factory> = {
   'specwright.showReview': showReview,
   'specwright.startTask': startTask,
   'specwright.runAllTasks': runAllTasks,
+  'specwright.mcp.showServers': showMcpServers,
 };

@@ -19,6 +19,8 @@ export const CHAT_HISTORY = 'specwright/chat/history';
 export const CHAT_EVENT = 'specwright/chat/event';
 /** Server → client request, sent when the client declared `experimental.specwright.reviewEdits`. */
 export const REVIEW_EDITS = 'specwright/reviewEdits';
+/** The MCP servers of the workspace folders: state, tools and (asked for) resources. */
+export const MCP_STATUS = 'specwright/mcp/status';
 
 /** Every custom request or notification, in the server's order. */
 export const METHODS = [
@@ -38,6 +40,7 @@ export const METHODS = [
   CHAT_HISTORY,
   CHAT_EVENT,
   REVIEW_EDITS,
+  MCP_STATUS,
 ] as const;
 
 export const SET_TASK_STATUS = 'specwright.task.setStatus';
@@ -258,11 +261,14 @@ export interface ChatNewResult {
   session: string;
 }
 
-export type ContextKind = 'file' | 'folder' | 'spec' | 'steering' | 'codebase' | 'problems' | 'gitDiff';
+export type ContextKind = 'file' | 'folder' | 'spec' | 'steering' | 'codebase' | 'problems' | 'gitDiff' | 'mcp';
 
 export interface ChatContext {
   kind: ContextKind;
+  /** A file or folder of the workspace; for `mcp`, the resource's URI. */
   uri?: string | null;
+  /** For `mcp`: the MCP server whose resource `uri` is. */
+  server?: string;
 }
 
 export interface ChatSendParams {
@@ -386,4 +392,46 @@ export interface CheckpointRestoreParams {
 
 export interface CheckpointRestoreResult {
   restored: string[];
+}
+
+/** `specwright/mcp/status` params (`{}` or null: neither). */
+export interface McpStatusParams {
+  /** Start every enabled server that is not running first (a workspace's own only once the folder is trusted). */
+  start?: boolean;
+  /** List the resources of the running servers. */
+  resources?: boolean;
+}
+
+export type McpServerState = 'stopped' | 'starting' | 'running' | 'failed' | 'disabled' | 'not trusted';
+
+export interface McpResourceInfo {
+  uri: string;
+  name: string;
+  description?: string;
+  mimeType?: string;
+}
+
+export interface McpServerStatus {
+  /** The workspace folder's URI. */
+  folder: string;
+  /** Its key in `mcpServers`. */
+  name: string;
+  /** `workspace` (.kiro/settings/mcp.json) or `user` (~/.kiro/settings/mcp.json). */
+  scope: 'workspace' | 'user';
+  /** `stdio: <command> <args>` or `http: <url>`. */
+  transport: string;
+  state: McpServerState;
+  /** Why it failed, or why it does not start. */
+  reason?: string;
+  /** The tools it offers the agent (empty until it ran). */
+  tools: string[];
+  /** The tools that run without asking (`*`: all). */
+  autoApprove: string[];
+  pid?: number;
+  /** With `resources`, when it runs. */
+  resources?: McpResourceInfo[];
+}
+
+export interface McpStatusResult {
+  servers: McpServerStatus[];
 }

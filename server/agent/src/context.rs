@@ -43,6 +43,17 @@ pub enum ContextItem {
     Problems(Vec<Problem>),
     /// The uncommitted changes: `git diff HEAD` and the untracked files.
     GitDiff,
+    /// Text the front end already read from elsewhere (an MCP server's
+    /// resource), attached under `title`; with an empty body, `title` is
+    /// the whole note.
+    Text { title: String, body: String },
+}
+
+impl ContextItem {
+    /// A one-line note in place of an item that could not be attached.
+    pub fn note(note: impl Into<String>) -> Self {
+        ContextItem::Text { title: note.into(), body: String::new() }
+    }
 }
 
 /// A problem as the front end reports it (converted from its diagnostics).
@@ -146,6 +157,7 @@ async fn section(item: &ContextItem, cx: &ToolContext<'_>) -> Section {
         ContextItem::Codebase => codebase(cx).await,
         ContextItem::Problems(problems) => self::problems(problems),
         ContextItem::GitDiff => git_diff(cx).await,
+        ContextItem::Text { title, body } => Section::plain(title.clone(), body.clone()),
     }
 }
 

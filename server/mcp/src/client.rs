@@ -396,7 +396,8 @@ impl McpClients {
     /// out), starting it when needed.
     pub async fn tools(&self, name: &str) -> Result<Vec<RemoteTool>, McpError> {
         let server = self.server(name)?;
-        self.connection(name).await?;
+        let connection = self.connection(name).await?;
+        self.refresh_tools(server, &connection).await;
         let slot = server.slot();
         Ok(slot.tools.iter().filter(|t| server.config.tool_enabled(&t.name)).cloned().collect())
     }
@@ -459,6 +460,21 @@ impl McpClients {
                     Err(shared) => drop(shared),
                 }
             }
+        }
+    }
+
+    /// Lists the tools of `server` again when it said they changed
+    /// (`notifications/tools/list_changed`); on failure the old list stays.
+    async fn refresh_tools(&self, server: &Server, connection: &Arc<Connection>) {
+        if !connection.take_tools_changed() {
+            return;
+        }
+        match connection.list_tools(server.timeout()).await {
+            Ok(tools) => {
+                tracing::info!(server = %server.config.name, "the MCP server's tools changed: {} now", tools.len());
+                server.slot().tools = tools;
+            }
+            Err(e) => tracing::warn!(server = %server.config.name, "listing the changed tools failed: {e}"),
         }
     }
 
@@ -555,11 +571,18 @@ impl McpClients {
             if server.config.disabled || server.not_trusted {
                 continue;
             }
-            let tools: Vec<RemoteTool> = {
+            let connection = {
                 let slot = server.slot();
                 if slot.state != ServerState::Running {
                     continue;
                 }
+                slot.connection.clone()
+            };
+            if let Some(connection) = &connection {
+                self.refresh_tools(server, connection).await;
+            }
+            let tools: Vec<RemoteTool> = {
+                let slot = server.slot();
                 slot.tools.iter().filter(|t| server.config.tool_enabled(&t.name)).cloned().collect()
             };
             for tool in tools {

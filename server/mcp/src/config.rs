@@ -189,6 +189,14 @@ impl Default for AutoApprove {
 }
 
 impl AutoApprove {
+    /// The tools named (`["*"]` for all).
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            AutoApprove::All => vec!["*".into()],
+            AutoApprove::Tools(tools) => tools.clone(),
+        }
+    }
+
     pub fn allows(&self, tool: &str) -> bool {
         match self {
             AutoApprove::All => true,

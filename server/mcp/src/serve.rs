@@ -29,6 +29,11 @@ use specwright_spec::{DocKind, Spec, TaskStatus};
 /// Where the model configuration's variables are read from.
 pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// The report of `specwright check --format json` for a folder. The
+/// protocol crate owns that report and hands it in, so the `check` tool and
+/// the command line can never disagree.
+pub type CheckReport = Arc<dyn Fn(&Path) -> Value + Send + Sync>;
+
 /// How the server is set up.
 #[derive(Clone)]
 pub struct ServeConfig {
@@ -44,6 +49,8 @@ pub struct ServeConfig {
     /// Whether `repo_map` keeps the code index in the user's cache folder
     /// (warm builds parse only what changed).
     pub index_cache: bool,
+    /// What the `check` tool reports (`None`: no `check` tool).
+    pub check: Option<CheckReport>,
 }
 
 impl ServeConfig {
@@ -56,6 +63,7 @@ impl ServeConfig {
             env: Arc::new(|k| std::env::var(k).ok()),
             trust: specwright_hooks::trust::TrustStore::user_default(),
             index_cache: true,
+            check: None,
         }
     }
 }
@@ -67,6 +75,7 @@ pub struct SpecServer {
     env: Env,
     trust: Option<specwright_hooks::trust::TrustStore>,
     index_cache: bool,
+    check: Option<CheckReport>,
     /// One writer of the spec files at a time (each write is a
     /// read-modify-write).
     writing: tokio::sync::Mutex<()>,
@@ -181,6 +190,7 @@ impl SpecServer {
             env: config.env,
             trust: config.trust,
             index_cache: config.index_cache,
+            check: config.check,
             writing: tokio::sync::Mutex::new(()),
         })
     }
@@ -202,6 +212,14 @@ impl SpecServer {
 
     /// Every tool, in a stable order.
     pub fn tools(&self) -> Vec<ToolInfo> {
+        let mut tools = self.all_tools();
+        if self.check.is_none() {
+            tools.retain(|t| t.name != "check");
+        }
+        tools
+    }
+
+    fn all_tools(&self) -> Vec<ToolInfo> {
         let spec = json!({"type": "string", "description": "The spec's folder name under .kiro/specs/"});
         let id = json!({"type": "string", "description": "The task's number, e.g. 2.1"});
         let object = |properties: Value, required: &[&str]| json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false});
@@ -254,9 +272,9 @@ impl SpecServer {
             ToolInfo {
                 name: "check",
                 title: "Check specs",
-                description: "The diagnostics of the workspace's specs, steering documents and hook files, as JSON \
-                              (the report of `specwright check --format json`); with `path`, only those of that \
-                              file or folder.",
+                description: "The diagnostics of the workspace's specs, steering documents, hook files and MCP \
+                              configuration, as JSON (the report of `specwright check --format json`); with `path`, \
+                              only those of that file or folder.",
                 input_schema: object(
                     json!({"path": {"type": "string", "description": "A file or folder inside the workspace (relative to it, or absolute)"}}),
                     &[],
@@ -320,7 +338,7 @@ impl SpecServer {
             "get_task" => self.get_task(&args),
             "next_task" => self.next_task(&args),
             "set_task_status" => self.set_task_status(&args, &cancel).await,
-            "check" => self.check(&args),
+            "check" if self.check.is_some() => self.check(&args),
             "repo_map" => self.repo_map(&args).await,
             "steering_for" => self.steering_for(&args),
             "create_spec" => self.create_spec(&args, &cancel).await,
@@ -606,85 +624,26 @@ impl SpecServer {
         Ok(structured(result))
     }
 
+    /// The check report of the workspace; with `path`, only the entries
+    /// (specs, steering, hook and MCP files, diagnostics) of that file or
+    /// folder, and the summary counted again over them.
     fn check(&self, args: &Map<String, Value>) -> Result<ToolOutput, String> {
+        let Some(report) = &self.check else { return Err("there is no check report".into()) };
         let scope = match args.get("path") {
             None | Some(Value::Null) => None,
             Some(Value::String(p)) if p.trim().is_empty() => None,
             Some(Value::String(p)) => Some(self.confine(Path::new(p))?),
             Some(_) => return Err("`path` must be a string".into()),
         };
-        let rel = |path: &Path| -> String {
-            let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            path.strip_prefix(&self.root).unwrap_or(&path).to_string_lossy().replace('\\', "/")
-        };
-        let within = |rel_path: &str| match &scope {
-            None => true,
-            Some(scope) => {
-                let scope = rel(scope);
-                scope.is_empty() || rel_path == scope || rel_path.starts_with(&format!("{scope}/"))
-            }
-        };
-        let mut totals = [0usize; 4];
-        let mut diagnostics = Vec::new();
-        let mut push = |path: String,
-                        range: specwright_spec::Range,
-                        severity: specwright_spec::Severity,
-                        code: &str,
-                        message: &str| {
-            totals[severity_index(severity)] += 1;
-            diagnostics
-                .push(json!({"path": path, "range": range, "severity": severity, "code": code, "message": message}));
-        };
-        let mut specs = Vec::new();
-        for dir in self.spec_dirs() {
-            let spec = Spec::load(&dir);
-            let dir_rel = rel(&dir);
-            let documents = documents(&spec);
-            let analysis = specwright_spec::analyze(&spec);
-            let mut any = within(&dir_rel);
-            for d in &analysis.diagnostics {
-                let path = format!("{dir_rel}/{}", d.doc.file_name());
-                if within(&path) {
-                    any = true;
-                    push(path, d.range, d.severity, d.code.as_str(), &d.message);
-                }
-            }
-            if any {
-                specs.push(json!({"name": spec.name, "path": dir_rel, "kind": spec.kind(), "documents": documents, "summary": analysis.summary}));
+        let mut report = report(&self.root);
+        if let Some(scope) = scope {
+            let scope = std::fs::canonicalize(&scope).unwrap_or(scope);
+            let scope = scope.strip_prefix(&self.root).unwrap_or(&scope).to_string_lossy().replace('\\', "/");
+            if !scope.is_empty() {
+                scope_report(&mut report, &scope);
             }
         }
-        let mut steering = Vec::new();
-        for file in specwright_steering::Steering::load(&self.root, None).files {
-            if !within(&file.rel) {
-                continue;
-            }
-            steering.push(
-                json!({"path": file.rel, "inclusion": file.inclusion, "patterns": file.patterns, "name": file.name}),
-            );
-            for d in &file.diagnostics {
-                push(file.rel.clone(), d.range, d.severity, d.code, &d.message);
-            }
-        }
-        let mut hooks = Vec::new();
-        for file in specwright_hooks::load(&self.root) {
-            let path = rel(&file.path);
-            if !within(&path) {
-                continue;
-            }
-            hooks.push(json!({"path": path, "hooks": file.hooks.len()}));
-            for d in &file.diagnostics {
-                push(path.clone(), d.range, d.severity, d.code, &d.message);
-            }
-        }
-        let [errors, warnings, information, hints] = totals;
-        Ok(structured(json!({
-            "version": 1,
-            "specs": specs,
-            "steering": steering,
-            "hooks": hooks,
-            "diagnostics": diagnostics,
-            "summary": {"errors": errors, "warnings": warnings, "information": information, "hints": hints},
-        })))
+        Ok(structured(report))
     }
 
     async fn repo_map(&self, args: &Map<String, Value>) -> Result<ToolOutput, String> {
@@ -981,11 +940,41 @@ fn documents(spec: &Spec) -> Vec<&'static str> {
     DOCUMENTS.iter().filter(|(_, kind)| spec.document(*kind).is_some()).map(|(doc, _)| *doc).collect()
 }
 
-fn severity_index(severity: specwright_spec::Severity) -> usize {
-    match severity {
-        specwright_spec::Severity::Error => 0,
-        specwright_spec::Severity::Warning => 1,
-        specwright_spec::Severity::Information => 2,
-        specwright_spec::Severity::Hint => 3,
+/// Keeps, of a check report, what lies in `scope` (a workspace-relative
+/// file or folder): the specs, steering documents, hook and MCP files and
+/// diagnostics; the summary is counted again over what is left.
+fn scope_report(report: &mut Value, scope: &str) {
+    let within = |path: &str| path == scope || path.starts_with(&format!("{scope}/"));
+    // A spec is kept when its folder is in scope or one of its documents is.
+    let spec_in_scope = |path: &str| within(path) || scope.starts_with(&format!("{path}/"));
+    let Value::Object(map) = report else { return };
+    let mut counts = Map::new();
+    for (key, total) in [("specs", "specs"), ("steering", "steering"), ("hooks", "hooks"), ("mcp", "mcp")] {
+        if let Some(Value::Array(entries)) = map.get_mut(key) {
+            entries.retain(|e| {
+                let path = e["path"].as_str().unwrap_or_default();
+                if key == "specs" { spec_in_scope(path) } else { within(path) }
+            });
+            counts.insert(total.into(), entries.len().into());
+        }
+    }
+    let mut severities = [0usize; 4];
+    if let Some(Value::Array(diagnostics)) = map.get_mut("diagnostics") {
+        diagnostics.retain(|d| within(d["path"].as_str().unwrap_or_default()));
+        for d in diagnostics.iter() {
+            let index = match d["severity"].as_str() {
+                Some("error") => 0,
+                Some("warning") => 1,
+                Some("information") => 2,
+                _ => 3,
+            };
+            severities[index] += 1;
+        }
+    }
+    for (name, count) in ["errors", "warnings", "information", "hints"].iter().zip(severities) {
+        counts.insert((*name).into(), count.into());
+    }
+    if let Some(Value::Object(summary)) = map.get_mut("summary") {
+        summary.extend(counts);
     }
 }

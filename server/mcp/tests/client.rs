@@ -4,9 +4,11 @@
 //! schemas, a call, resources, a slow tool that times out (and the server
 //! stays usable), a server killed by pid restarted on next use, disabled
 //! servers and tools, shutdown, and the same server over streamable HTTP.
+//! Also a Python SDK server whose tools change (`tests/changing_tools.py`).
 
 mod common;
 
+use std::path::Path;
 use std::time::Duration;
 
 use common::{alive, clients, everything, workspace};
@@ -225,4 +227,42 @@ async fn a_remote_server_over_streamable_http() {
     assert_eq!(status[0].pid, None, "a remote server has no process of ours");
     clients.shutdown().await;
     let _ = server.kill().await;
+}
+
+/// A server that says its tools changed (`notifications/tools/list_changed`)
+/// has them listed again: the agent's next turn sees the new tool.
+#[tokio::test]
+async fn tools_are_listed_again_when_the_server_says_they_changed() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = repo.join(".venv-test/bin/python");
+    assert!(
+        python.exists(),
+        "the MCP Python SDK is needed: run scripts/setup-test-tools (it creates {})",
+        python.display()
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/changing_tools.py");
+    let root = workspace(
+        "changing",
+        &json!({"mcpServers": {"changing": {"command": python.display().to_string(), "args": [script.display().to_string()]}}}),
+    );
+    let clients = clients(&root);
+    let names = |tools: Vec<specwright_mcp::client::RemoteTool>| tools.into_iter().map(|t| t.name).collect::<Vec<_>>();
+    assert_eq!(names(clients.tools("changing").await.expect("tools")), ["unlock"]);
+    let out = clients.call_tool("changing", "unlock", json!({})).await.expect("unlock");
+    assert_eq!(out.text(), "unlocked");
+    // The notification comes before the answer; allow for its handling.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = names(clients.tools("changing").await.expect("tools"));
+        if now.contains(&"secret".to_string()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the new tool never appeared: {now:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let agent_tools: Vec<String> = clients.agent_tools().await.iter().map(|t| t.name().to_string()).collect();
+    assert!(agent_tools.contains(&"changing__secret".to_string()), "{agent_tools:?}");
+    let secret = clients.call_tool("changing", "secret", json!({})).await.expect("secret");
+    assert_eq!(secret.text(), "the secret is 42");
+    clients.shutdown().await;
 }

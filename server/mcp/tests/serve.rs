@@ -75,6 +75,7 @@ impl Fixture {
             env: Arc::new(env),
             trust: Some(self.trust()),
             index_cache: false,
+            check: Some(Arc::new(fake_check_report)),
         })
         .expect("server")
     }
@@ -281,17 +282,65 @@ async fn paths_stay_inside_the_workspace() {
     assert!(map.is_error, "{}", map.text);
 }
 
+/// A check report shaped like `specwright check --format json`'s (the
+/// protocol crate hands the real one in): one entry of each kind, and a
+/// diagnostic in each file.
+fn fake_check_report(root: &Path) -> Value {
+    assert!(root.is_absolute());
+    let diagnostic = |path: &str, severity: &str| json!({"path": path, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}, "severity": severity, "code": "x", "message": "m"});
+    json!({
+        "version": 1,
+        "specs": [{"name": "calc", "path": ".kiro/specs/calc"}, {"name": "other", "path": ".kiro/specs/other"}],
+        "steering": [{"path": ".kiro/steering/a.md"}],
+        "hooks": [{"path": ".kiro/hooks/a.kiro.hook", "hooks": 1}],
+        "mcp": [{"path": ".kiro/settings/mcp.json", "servers": 1}],
+        "diagnostics": [
+            diagnostic(".kiro/specs/calc/tasks.md", "error"),
+            diagnostic(".kiro/specs/calc/requirements.md", "warning"),
+            diagnostic(".kiro/specs/other/tasks.md", "error"),
+            diagnostic(".kiro/settings/mcp.json", "hint"),
+        ],
+        "summary": {"specs": 2, "steering": 1, "hooks": 1, "mcp": 1, "errors": 2, "warnings": 1, "information": 0, "hints": 1},
+    })
+}
+
 #[tokio::test]
-async fn check_reports_diagnostics_as_json() {
+async fn check_returns_the_report_scoped_to_a_path() {
     let f = Fixture::new("check");
-    f.write(".kiro/specs/calc/tasks.md", "# Plan\n\n- [ ] 1. Something\n  - _Requirements: 7.1_\n");
-    let out = call(&f.server(), "check", json!({})).await;
-    let report = ok(&out);
-    let codes: Vec<&str> =
-        report["diagnostics"].as_array().expect("diagnostics").iter().filter_map(|d| d["code"].as_str()).collect();
-    assert!(!codes.is_empty(), "{report}");
-    assert_eq!(report["diagnostics"][0]["path"].as_str().map(|p| p.starts_with(".kiro/specs/calc/")), Some(true));
-    assert!(report["summary"]["errors"].as_u64().is_some());
+    f.write(".kiro/specs/calc/tasks.md", "# Plan\n\n- [ ] 1. Something\n");
+    f.write(".kiro/specs/other/tasks.md", "# Plan\n\n- [ ] 1. Something\n");
+    let server = f.server();
+    let whole = call(&server, "check", json!({})).await;
+    assert_eq!(ok(&whole), &fake_check_report(server.root()), "without a path, the report as it is");
+
+    let spec = call(&server, "check", json!({"path": ".kiro/specs/calc"})).await;
+    let spec = ok(&spec);
+    assert_eq!(spec["specs"], json!([{"name": "calc", "path": ".kiro/specs/calc"}]));
+    assert_eq!(spec["diagnostics"].as_array().map(Vec::len), Some(2));
+    assert_eq!(spec["mcp"], json!([]));
+    assert_eq!(
+        spec["summary"],
+        json!({"specs": 1, "steering": 0, "hooks": 0, "mcp": 0, "errors": 1, "warnings": 1, "information": 0, "hints": 0})
+    );
+
+    // A document keeps its spec, and only its own diagnostics.
+    let document = call(&server, "check", json!({"path": ".kiro/specs/calc/tasks.md"})).await;
+    let document = ok(&document);
+    assert_eq!(document["specs"][0]["name"], "calc");
+    assert_eq!(document["summary"]["errors"], 1);
+    assert_eq!(document["summary"]["warnings"], 0);
+
+    let absolute = server.root().join(".kiro/specs/other");
+    let other = call(&server, "check", json!({"path": absolute.to_string_lossy()})).await;
+    assert_eq!(ok(&other)["specs"][0]["name"], "other");
+}
+
+#[tokio::test]
+async fn without_a_report_there_is_no_check_tool() {
+    let f = Fixture::new("no-check");
+    let server = SpecServer::new(ServeConfig { check: None, ..ServeConfig::new(f.root.clone()) }).expect("server");
+    assert!(server.tools().iter().all(|t| t.name != "check"));
+    assert!(matches!(server.call("check", json!({}), CancellationToken::new()).await, Err(CallError::NotFound(_))));
 }
 
 #[tokio::test]

@@ -44,6 +44,11 @@ impl Provider {
         }
     }
 
+    /// The environment variables the providers read their API keys from by
+    /// default: never handed to the processes Specwright starts for others
+    /// (MCP servers).
+    pub const KEY_VARIABLES: &[&str] = &["ANTHROPIC_API_KEY", "OPENAI_API_KEY"];
+
     pub fn default_key_var(self) -> &'static str {
         match self {
             Self::Anthropic => "ANTHROPIC_API_KEY",

@@ -167,11 +167,28 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    let report = build_report(&dirs);
+    let out = match format {
+        Format::Text => render_text(&report),
+        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif(&report)).unwrap_or_default() + "\n",
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+    if report.summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// The report of the folders `dirs` (each a workspace, or a folder with
+/// workspaces below): paths are relative to the folder, and prefixed by it
+/// when there are several.
+pub fn build_report(dirs: &[PathBuf]) -> Report {
     let mut reports = Vec::new();
     let mut steering = Vec::new();
     let mut hooks = Vec::new();
     let mut mcp = Vec::new();
-    for d in &dirs {
+    for d in dirs {
         let (checked, steered, hooked, configured) = std::thread::scope(|s| {
             let steered = s.spawn(|| check_steering(d));
             let hooked = s.spawn(|| (check_hooks(d), check_mcp(d)));
@@ -202,16 +219,19 @@ pub fn run(dirs: &[PathBuf], format: Format) -> ExitCode {
     for (prefix, configured) in &mcp {
         report.add_mcp(prefix, configured);
     }
-    let out = match format {
-        Format::Text => render_text(&report),
-        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-        Format::Sarif => serde_json::to_string_pretty(&sarif(&report)).unwrap_or_default() + "\n",
-    };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()).is_err() {
-        return ExitCode::from(2);
-    }
-    if report.summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    report
+}
+
+/// The JSON report of one folder, as `specwright check --format json DIR`
+/// prints it (what the MCP server's `check` tool returns).
+pub fn json_report(dir: &Path) -> serde_json::Value {
+    serde_json::to_value(build_report(&[dir.to_path_buf()])).unwrap_or_default()
+}
+
+/// The text report of one folder, as `specwright check DIR` prints it
+/// (what the ACP agent's `/check` shows).
+pub fn text_report(dir: &Path) -> String {
+    render_text(&build_report(&[dir.to_path_buf()]))
 }
 
 /// The JSON report (`schemas/check-report.schema.json`).

@@ -13,6 +13,7 @@
 //! - [`mcp_cli`]: `specwright mcp`, the specs as an MCP server
 //!   (`specwright-mcp` owns its behaviour and the SDK).
 
+pub mod acp_cli;
 pub mod agent_cli;
 pub mod check;
 pub mod context_cli;

@@ -105,6 +105,15 @@ enum Command {
     /// `--http ADDR` streamable HTTP on loopback; `mcp list` shows the MCP
     /// servers the agent uses as tools (mcp.json), their state and tools.
     Mcp(specwright::mcp_cli::McpArgs),
+    /// Specwright's agent for Agent Client Protocol clients (Zed, JetBrains,
+    /// codecompanion.nvim, avante.nvim) over stdio: sessions, permissions,
+    /// the spec's tasks as the plan, slash commands.
+    Acp {
+        #[command(flatten)]
+        args: specwright::acp_cli::AcpArgs,
+        #[command(flatten)]
+        flags: specwright::spec_cli::ModelFlags,
+    },
     /// Print a generated schema (`schema settings > schemas/settings.schema.json`).
     #[command(hide = true)]
     Schema {
@@ -146,6 +155,7 @@ fn main() -> ExitCode {
         Some(Command::Task { command }) => specwright::task_cli::run(command),
         Some(Command::Demo { args }) => specwright::demo_cli::run(args),
         Some(Command::Mcp(args)) => specwright::mcp_cli::run(args),
+        Some(Command::Acp { args, flags }) => specwright::acp_cli::run(args, flags),
         Some(Command::Schema { which: SchemaKind::Settings }) => specwright::settings::print_schema(),
         None if cli.stdio => run_server(),
         None => {

@@ -65,6 +65,11 @@ pub fn run(args: McpArgs) -> ExitCode {
     }
 }
 
+/// The `check` tool's report: the one `specwright check --format json` prints.
+pub fn check_report() -> specwright_mcp::serve::CheckReport {
+    Arc::new(|dir: &std::path::Path| crate::check::json_report(dir))
+}
+
 fn serve_mcp(args: ServeArgs) -> Result<(), String> {
     if let Some(addr) = args.http
         && !addr.ip().is_loopback()
@@ -74,8 +79,11 @@ fn serve_mcp(args: ServeArgs) -> Result<(), String> {
              reachable from other machines"
         ));
     }
-    let config =
-        ServeConfig { test_timeout: Duration::from_secs(args.test_timeout.max(1)), ..ServeConfig::new(args.dir) };
+    let config = ServeConfig {
+        test_timeout: Duration::from_secs(args.test_timeout.max(1)),
+        check: Some(check_report()),
+        ..ServeConfig::new(args.dir)
+    };
     let server = Arc::new(SpecServer::new(config)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -17,7 +17,8 @@ use specwright_mcp::client::McpClients;
 use specwright_models::{BoxFuture, Model};
 use specwright_runtime::chat::{AgentSettings, TurnEvent, new_session};
 use specwright_runtime::tasks::checkpoint::CheckpointStore;
-use specwright_runtime::tasks::run::{TaskEditor, TaskReport, TaskRun, run_task};
+use specwright_runtime::tasks::disk::write_file;
+use specwright_runtime::tasks::run::{TaskReport, TaskRun, run_task};
 use specwright_runtime::tasks::{order, status};
 use specwright_spec::{DocKind, Spec, TaskStatus};
 
@@ -168,7 +169,7 @@ fn run_tasks(
     let sessions = SessionStore::new(&data, &root);
     let checkpoints = CheckpointStore::new(&data, &root);
     let host = TerminalHost { autopilot: options.autopilot };
-    let editor = DiskTasks;
+    let editor = specwright_runtime::tasks::disk::DiskTasks;
     let verbose = options.format == "text";
     let concurrency = options.concurrency.clamp(1, 16);
     // The workspace's MCP servers, started when the first task needs tools.
@@ -364,85 +365,5 @@ impl Host for TerminalHost {
     fn approve_tool<'a>(&'a self, server: &'a str, tool: &'a str, input: &'a serde_json::Value) -> BoxFuture<'a, bool> {
         let question = format!("Call the tool `{tool}` of the MCP server `{server}` with {input}?");
         Box::pin(Self::ask(question))
-    }
-}
-
-/// The spec's files on disk, written atomically.
-struct DiskTasks;
-
-fn write_file(path: &Path, old: Option<String>, new: String) -> Result<(), String> {
-    specwright_agent::host::apply_on_disk(&FileChange::Write { path: path.to_path_buf(), old, new })
-}
-
-impl TaskEditor for DiskTasks {
-    fn set_status<'a>(
-        &'a self,
-        spec: &'a Path,
-        task_id: &'a str,
-        status: TaskStatus,
-    ) -> BoxFuture<'a, Result<(), String>> {
-        let (spec, task_id) = (spec.to_path_buf(), task_id.to_string());
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let loaded = Spec::load(&spec);
-                let tasks_path = loaded.path(DocKind::Tasks);
-                let old = std::fs::read_to_string(&tasks_path).ok();
-                let new =
-                    status::with_status(&loaded, &task_id, status).ok_or_else(|| format!("no task '{task_id}'"))?;
-                write_file(&tasks_path, old, new)?;
-                let meta = spec.join(".tasks-meta.json");
-                let old = std::fs::read_to_string(&meta).ok();
-                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-                write_file(&meta, old.clone(), status::with_meta(old.as_deref(), &task_id, status, now))
-            })
-            .await
-            .map_err(|e| format!("the write did not finish: {e}"))?
-        })
-    }
-
-    fn restore<'a>(&'a self, changes: Vec<FileChange>) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || changes.iter().try_for_each(specwright_agent::host::apply_on_disk))
-                .await
-                .map_err(|e| format!("the restore did not finish: {e}"))?
-        })
-    }
-
-    fn write_config<'a>(
-        &'a self,
-        spec: &'a Path,
-        old: Option<String>,
-        text: String,
-    ) -> BoxFuture<'a, Result<(), String>> {
-        let path = spec.join(".config.kiro");
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || write_file(&path, old, text))
-                .await
-                .map_err(|e| format!("the write did not finish: {e}"))?
-        })
-    }
-
-    fn errors_in<'a>(&'a self, files: &'a [PathBuf]) -> BoxFuture<'a, Vec<String>> {
-        let files = files.to_vec();
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let mut errors = Vec::new();
-                for file in &files {
-                    let Some((dir, kind)) = specwright_spec::spec_document(file) else { continue };
-                    let spec = Spec::load(&dir);
-                    let analysis = specwright_spec::analyze(&spec);
-                    for d in analysis
-                        .diagnostics
-                        .iter()
-                        .filter(|d| d.doc == kind && d.severity == specwright_spec::Severity::Error)
-                    {
-                        errors.push(format!("{}:{}: {}", file.display(), d.range.start.line + 1, d.message));
-                    }
-                }
-                errors
-            })
-            .await
-            .unwrap_or_default()
-        })
     }
 }

@@ -157,3 +157,39 @@ async fn ask_calls_the_tools_of_the_workspace_mcp_servers() {
     assert!(requests[0].contains("everything__echo") && requests[0].contains("read_file"), "{}", requests[0]);
     assert!(requests[1].contains("Echo: via mcp"), "{}", requests[1]);
 }
+
+/// The model keys in Specwright's environment are not handed to the MCP
+/// servers it starts: server-everything's `get-env` shows the server's
+/// environment, with what its `env` sets, and without the keys.
+#[tokio::test]
+async fn mcp_servers_do_not_inherit_the_model_keys() {
+    use specwright_testkit::{Reply, ScriptedServer};
+    let everything = npm_server("server-everything").display().to_string();
+    let root = workspace(
+        "env",
+        &serde_json::json!({"mcpServers": {
+            "everything": {"command": "node", "args": [everything, "stdio"], "autoApprove": ["get-env"], "env": {"SET_FOR_THE_SERVER": "yes"}},
+        }}),
+    );
+    let script = vec![Reply::tool_call("c1", "everything__get-env", "{}"), Reply::chunks(["Done."])];
+    let server = ScriptedServer::start(script).await.expect("scripted server");
+    let out = tokio::process::Command::from(specwright(&root))
+        .args(["ask", "What is your environment?", "--dir"])
+        .arg(&root)
+        .env("SPECWRIGHT_PROVIDER", "openai")
+        .env("SPECWRIGHT_BASE_URL", format!("{}/v1", server.base_url()))
+        .env("SPECWRIGHT_MODEL", "cli-model")
+        .env("OPENAI_API_KEY", "openai-key-for-the-model-only")
+        .env("ANTHROPIC_API_KEY", "anthropic-key-for-the-model-only")
+        .output()
+        .await
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("✓ everything__get-env"), "{stderr}");
+    let requests: Vec<String> = server.requests().into_iter().map(|r| r.raw_body).collect();
+    let result = &requests[1];
+    assert!(result.contains("SET_FOR_THE_SERVER") && result.contains("PATH"), "{result}");
+    assert!(!result.contains("OPENAI_API_KEY") && !result.contains("ANTHROPIC_API_KEY"), "{result}");
+    assert!(!result.contains("key-for-the-model-only"), "{result}");
+}

@@ -107,3 +107,75 @@ async fn an_untrusted_folder_offers_no_mcp_tools() {
     assert!(request.contains("read_file"), "the agent's own tools are offered");
     assert!(!request.contains("everything__"), "no MCP tool from an untrusted folder");
 }
+
+/// `specwright/mcp/status` lists each server with its state: a workspace's
+/// server is `not trusted` (and never started) until the folder is trusted,
+/// a disabled one stays `disabled`; with `start` and `resources` the
+/// trusted server runs and lists its tools and resources. One of those
+/// resources attached as `{kind: "mcp", server, uri}` reaches the model
+/// with the message; an unknown server's resource becomes a note.
+#[tokio::test]
+async fn mcp_status_and_a_resource_attached_as_chat_context() {
+    let ws = TempWorkspace::new("mcp-status");
+    let config = json!({"mcpServers": {
+        "everything": {"command": "node", "args": [everything(), "stdio"], "autoApprove": ["echo"]},
+        "off": {"command": "node", "args": ["-e", "process.exit(0)"], "disabled": true},
+    }});
+    ws.write(".kiro/settings/mcp.json", &config.to_string());
+    let server = ScriptedServer::start(vec![Reply::chunks(["Read it."])]).await.expect("server");
+    let client = Client::in_process();
+    let options = json!({"specwright": {"model": {
+        "provider": "openai", "model": "test-model", "baseUrl": format!("{}/v1", server.base_url()),
+        "maxRetries": 0, "timeoutSeconds": 10
+    }}});
+    client.initialize_with_capabilities(&[&ws.root], options, true, json!({"window": {"showMessage": {}}})).await;
+    let by_name = |status: &Value, name: &str| -> Value {
+        status["servers"].as_array().expect("servers").iter().find(|s| s["name"] == name).cloned().expect(name)
+    };
+
+    let before = client.request_ok("specwright/mcp/status", json!({"start": true})).await;
+    let everything_before = by_name(&before, "everything");
+    assert_eq!(everything_before["state"], "not trusted", "{before}");
+    assert!(everything_before["reason"].as_str().is_some_and(|r| r.contains("trust the folder")), "{before}");
+    assert!(everything_before.get("pid").is_none(), "never started: {before}");
+    assert_eq!(everything_before["scope"], "workspace");
+    assert!(everything_before["transport"].as_str().is_some_and(|t| t.starts_with("stdio: node ")), "{before}");
+    assert_eq!(everything_before["autoApprove"], json!(["echo"]));
+    assert_eq!(by_name(&before, "off")["state"], "disabled");
+
+    client.trust_hooks().await;
+    let plain = client.request_ok("specwright/mcp/status", json!({})).await;
+    assert_eq!(by_name(&plain, "everything")["state"], "stopped", "servers start lazily: {plain}");
+    let after = client.request_ok("specwright/mcp/status", json!({"start": true, "resources": true})).await;
+    let running = by_name(&after, "everything");
+    assert_eq!(running["state"], "running", "{after}");
+    assert!(running["pid"].as_u64().is_some(), "{after}");
+    let tools: Vec<&str> = running["tools"].as_array().expect("tools").iter().filter_map(Value::as_str).collect();
+    assert!(tools.contains(&"echo") && tools.contains(&"get-sum"), "{tools:?}");
+    let resource = running["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["uri"].as_str().is_some_and(|u| u.starts_with("demo://resource/static/document/")))
+        .cloned()
+        .expect("a static document resource");
+    let uri = resource["uri"].as_str().expect("uri").to_string();
+    assert_eq!(by_name(&after, "off")["state"], "disabled");
+    assert!(client.request("specwright/mcp/status", json!({"begin": true})).await.is_err(), "unknown params");
+
+    let r = client.request_ok("specwright/chat/new", json!({"title": "MCP context"})).await;
+    let session = r["session"].as_str().expect("session").to_string();
+    let context = json!([
+        {"kind": "mcp", "server": "everything", "uri": uri},
+        {"kind": "mcp", "server": "nope", "uri": "x://y"},
+        {"kind": "mcp", "uri": "x://no-server"},
+    ]);
+    let result = client
+        .request_ok("specwright/chat/send", json!({"session": session, "text": "Summarise it", "context": context}))
+        .await;
+    assert_eq!(result["stopReason"], "endTurn", "{result}");
+    let request = &server.requests()[0].raw_body;
+    assert!(request.contains(&format!("Attached MCP resource `{uri}` of the server `everything`")), "{request}");
+    assert!(request.contains("MCP resource `x://y` of the server `nope` was not attached"), "{request}");
+    assert!(request.contains("needs both `server` and `uri`"), "{request}");
+}

@@ -57,3 +57,29 @@ async fn mcp_configuration_diagnostics_are_published_and_follow_edits() {
     client.did_change_watched(&[(&uri, 3)]).await;
     client.wait_diagnostics(&uri, |d| d.is_empty()).await;
 }
+
+/// The user's own `~/.kiro/settings/mcp.json`, outside every workspace
+/// folder, is checked while it is open in the editor (as a user-level file),
+/// and its diagnostics are cleared when it is closed.
+#[tokio::test]
+async fn the_users_own_mcp_json_is_checked_while_open() {
+    let ws = TempWorkspace::new("mcp-lsp-user");
+    let home = ws.root.with_extension("home");
+    let path = home.join(".kiro/settings/mcp.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, BROKEN).unwrap();
+    let client = Client::spawn_binary_with_env(&["lsp", "--stdio"], &[("HOME", home.as_path())]);
+    client.initialize(&ws.root).await;
+    let uri = client.did_open(&path).await;
+    let diags = client.wait_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["code"], "mcp-unknown-key");
+    assert_eq!(range_tuple(&diags[0]["range"]), (2, 42, 2, 54), "{diags:#?}");
+    client.did_change_range(&uri, range(2, 42, 2, 54), "\"autoApprove\"").await;
+    client.wait_diagnostics(&uri, |d| d.is_empty()).await;
+    client.did_change_range(&uri, range(2, 42, 2, 55), "\"autoAprove\"").await;
+    client.wait_diagnostics(&uri, |d| !d.is_empty()).await;
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}})).await;
+    client.wait_diagnostics(&uri, |d| d.is_empty()).await;
+    let _ = std::fs::remove_dir_all(&home);
+}

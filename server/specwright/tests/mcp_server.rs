@@ -55,6 +55,7 @@ fn workspace(python: &Path) -> TempWorkspace {
     ws.write("calc.py", "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a + b\n");
     ws.write("test_add.py", "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n");
     ws.write("test_sub.py", "from calc import sub\n\n\ndef test_sub():\n    assert sub(5, 3) == 2\n");
+    ws.write(".kiro/settings/mcp.json", r#"{"mcpServers": {"docs": {"command": "no-such-mcp-server-xyz"}}}"#);
     ws.write(
         ".kiro/steering/python.md",
         "---\ninclusion: fileMatch\nfileMatchPattern: \"*.py\"\n---\n\nUse type hints.\n",
@@ -155,6 +156,25 @@ fn a_real_mcp_client_walks_the_tasks_and_done_needs_passing_tests() {
 
     assert_eq!(out["check"]["isError"], false);
     assert_eq!(out["check"]["structured"]["specs"][0]["name"], "calc");
+    assert_eq!(out["check"]["structured"]["summary"]["mcp"], 0, "scoped to the spec: {}", out["check"]);
+    // The whole report is the command line's: the MCP configuration's
+    // diagnostics included.
+    let all = &out["checkAll"]["structured"];
+    assert_eq!(all["mcp"][0]["path"], ".kiro/settings/mcp.json", "{all}");
+    let cli = Command::new(env!("CARGO_BIN_EXE_specwright"))
+        .args(["check", "--format", "json"])
+        .arg(&ws.root)
+        .output()
+        .expect("run specwright check");
+    let cli: Value = serde_json::from_slice(&cli.stdout).expect("the check report");
+    assert_eq!(all["mcp"], cli["mcp"]);
+    assert_eq!(all["hooks"], cli["hooks"]);
+    assert_eq!(all["steering"], cli["steering"]);
+    let codes = |report: &Value| -> Vec<String> {
+        report["diagnostics"].as_array().into_iter().flatten().map(|d| d["code"].to_string()).collect()
+    };
+    assert!(codes(all).contains(&"\"mcp-command-not-found\"".to_string()), "{all}");
+    assert_eq!(codes(all), codes(&cli));
     assert_eq!(out["checkOutside"]["isError"], true, "{}", out["checkOutside"]);
     assert!(text(&out["checkOutside"]).contains("outside the workspace"));
     assert_eq!(out["escape"]["isError"], true);

@@ -405,6 +405,60 @@ M.subcommands.checkpoints = {
   end,
 }
 
+--- The lines of `:Specwright mcp`: per server `name (scope) state — transport`,
+--- then an indented `tools:` line (tools that run without asking marked
+--- `(auto)`) or `reason:` line; servers of several folders under their folder.
+---@param servers table[] `servers` of `specwright/mcp/status`
+---@return string[]
+function M.format_mcp(servers)
+  local folders = {}
+  for _, server in ipairs(servers) do
+    folders[server.folder or ''] = true
+  end
+  local several = vim.tbl_count(folders) > 1
+  local lines, folder = {}, nil
+  for _, server in ipairs(servers) do
+    if several and server.folder ~= folder then
+      folder = server.folder
+      local ok, path = pcall(vim.uri_to_fname, folder or '')
+      table.insert(lines, (ok and path or tostring(folder)) .. ':')
+    end
+    local indent = several and '  ' or ''
+    table.insert(
+      lines,
+      ('%s%s (%s) %s — %s'):format(indent, server.name, server.scope, server.state, server.transport)
+    )
+    local auto = {}
+    for _, name in ipairs(server.autoApprove or {}) do
+      auto[name] = true
+    end
+    local tools = {}
+    for _, tool in ipairs(server.tools or {}) do
+      table.insert(tools, (auto['*'] or auto[tool]) and (tool .. ' (auto)') or tool)
+    end
+    if server.reason and server.reason ~= '' then
+      table.insert(lines, indent .. '  reason: ' .. server.reason)
+    elseif #tools > 0 then
+      table.insert(lines, indent .. '  tools: ' .. table.concat(tools, ', '))
+    end
+  end
+  return lines
+end
+
+M.subcommands.mcp = {
+  desc = 'mcp: the MCP servers of .kiro/settings/mcp.json and ~/.kiro/settings/mcp.json, started, '
+    .. 'with their state and tools (a workspace\'s own only once the folder is trusted)',
+  run = function()
+    specwright.request('specwright/mcp/status', { start = true }, function(result)
+      local servers = result and result.servers or {}
+      if #servers == 0 then
+        return notify('no MCP server is configured (.kiro/settings/mcp.json, ~/.kiro/settings/mcp.json)')
+      end
+      ui.scratch('mcp', M.format_mcp(servers))
+    end)
+  end,
+}
+
 --- `:Specwright {subcommand} {args}`.
 ---@param opts { fargs: string[] }
 function M.run(opts)

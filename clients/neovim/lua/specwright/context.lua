@@ -1,7 +1,8 @@
 -- The context of a chat question: the `#file:path`, `#folder`, `#spec:name`,
--- `#steering`, `#codebase`, `#problems` and `#gitDiff` tokens it holds become
--- the `context` items of `specwright/chat/send` (the server reads and clips
--- what they name), and the chat buffer's 'omnifunc' completes them.
+-- `#steering`, `#codebase`, `#problems`, `#gitDiff` and `#mcp:server/uri`
+-- tokens it holds become the `context` items of `specwright/chat/send` (the
+-- server reads and clips what they name), and the chat buffer's 'omnifunc'
+-- completes them.
 local specwright = require('specwright')
 
 local M = {}
@@ -15,6 +16,7 @@ M.KINDS = {
   { word = '#codebase', kind = 'codebase', info = 'the repository map' },
   { word = '#problems', kind = 'problems', info = 'the spec and steering diagnostics' },
   { word = '#gitDiff', kind = 'gitDiff', info = 'git diff HEAD and untracked files' },
+  { word = '#mcp:', kind = 'mcp', info = 'a resource of an MCP server: #mcp:server/uri (see :Specwright mcp)' },
 }
 
 local KIND_OF = {}
@@ -29,23 +31,36 @@ function M.spec_dir_of(path)
   return path and path:match('^(.*/%.kiro/specs/[^/]+)/') or nil
 end
 
+--- What follows `#mcp:`, split at its first `/`: the MCP server's name
+--- before, the resource's URI after (`everything/demo://a/b` →
+--- `everything`, `demo://a/b`). Nil when either is empty.
+---@param arg string
+---@return string? server, string? uri
+function M.mcp_resource(arg)
+  local server, uri = arg:match('^([^/]+)/(.+)$')
+  return server, uri
+end
+
 --- The context items the prompt's `#` tokens ask for: `#file:src/a.ts`,
 --- `#folder[:path]`, `#spec:name`, `#steering[:name]`, `#codebase`,
---- `#problems`, `#gitDiff`. A token must start the text or follow a space;
---- unknown kinds are text. Paths are relative to `root`.
+--- `#problems`, `#gitDiff`, `#mcp:server/uri`. A token must start the text
+--- or follow a space; unknown kinds are text. Paths are relative to `root`;
+--- an MCP resource's URI is sent as written.
 ---@param text string
 ---@param root string
 ---@param origin? string The file the chat was opened from.
----@return { kind: string, uri?: string }[]
+---@return { kind: string, uri?: string, server?: string }[]
 function M.parse(text, root, origin)
   local items, seen = {}, {}
-  local function add(kind, path)
-    local item = { kind = kind, uri = path and vim.uri_from_fname(path) or nil }
-    local key = kind .. '\0' .. (item.uri or '')
+  local function insert(item)
+    local key = item.kind .. '\0' .. (item.uri or '') .. '\0' .. (item.server or '')
     if not seen[key] then
       seen[key] = true
       table.insert(items, item)
     end
+  end
+  local function add(kind, path)
+    insert({ kind = kind, uri = path and vim.uri_from_fname(path) or nil })
   end
   local function resolve(arg)
     arg = vim.fs.normalize(arg) -- `~` and `$VAR` expanded
@@ -80,6 +95,11 @@ function M.parse(text, root, origin)
         local name = arg:match('%.md$') and arg or (arg .. '.md')
         add('steering', name:find('/', 1, true) and resolve(name) or (root .. '/.kiro/steering/' .. name))
       end
+    elseif kind == 'mcp' then
+      local server, uri = M.mcp_resource(arg)
+      if server then
+        insert({ kind = 'mcp', server = server, uri = uri })
+      end
     elseif kind then
       add(kind, nil)
     end
@@ -109,9 +129,44 @@ local function entries(dir, prefix, folders_only)
   return out
 end
 
+--- The `#mcp:` completions for `arg` (what follows `#mcp:`): the resources
+--- of the running MCP servers, then `#mcp:<server>/` for the others that
+--- could serve one, from `specwright/mcp/status` asked synchronously (no
+--- client, no answer within a second: none). Starts no server.
+---@param arg string
+---@return table[] complete-items
+local function complete_mcp(arg)
+  local client = vim.lsp.get_clients({ name = 'specwright' })[1]
+  if not client or not client.initialized then
+    return {}
+  end
+  local ok, response = pcall(client.request_sync, client, 'specwright/mcp/status', { resources = true }, 1000)
+  local servers = ok and response and not response.err and response.result and response.result.servers or {}
+  local out, named = {}, {}
+  for _, server in ipairs(servers) do
+    for _, resource in ipairs(server.resources or {}) do
+      local rest = server.name .. '/' .. resource.uri
+      if vim.startswith(rest, arg) then
+        local info = resource.name .. (resource.description and ('\n' .. resource.description) or '')
+        table.insert(out, { word = '#mcp:' .. rest, abbr = rest, menu = '[' .. server.name .. ']', info = info })
+      end
+    end
+  end
+  for _, server in ipairs(servers) do
+    local usable = server.state ~= 'disabled' and server.state ~= 'not trusted'
+    local prefix = server.name .. '/'
+    if usable and #(server.resources or {}) == 0 and not named[prefix] and vim.startswith(prefix, arg) then
+      named[prefix] = true
+      table.insert(out, { word = '#mcp:' .. prefix, menu = '[mcp ' .. server.state .. ']' })
+    end
+  end
+  return out
+end
+
 --- Completion of the context token `base` (it starts with `#`): the kinds,
 --- then paths of the workspace (`#file:`, `#folder:`), spec names
---- (`#spec:`) and steering documents (`#steering:`).
+--- (`#spec:`), steering documents (`#steering:`) and MCP resources
+--- (`#mcp:`).
 ---@param base string
 ---@param root string
 ---@return table[] complete-items
@@ -145,6 +200,8 @@ function M.complete(base, root)
         table.insert(out, { word = head .. name:gsub('%.md$', ''), menu = '[steering]' })
       end
     end
+  elseif kind == 'mcp' then
+    out = complete_mcp(arg)
   end
   return out
 end

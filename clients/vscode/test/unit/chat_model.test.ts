@@ -10,6 +10,7 @@ import {
   historyTurns,
   isSafeLink,
   renderTranscript,
+  sameContext,
   toolSummary,
 } from '../../src/chat_model';
 import type { ChatEvent, TaskReport } from '../../src/lsp_ext';
@@ -228,13 +229,27 @@ describe('context tokens', () => {
       { kind: 'spec', arg: 'auth' },
     ]);
   });
+  it('finds #mcp tokens with their server and resource URI', () => {
+    assert.deepEqual(contextTokens('read #mcp:everything/demo://resource/static/document/architecture.md and #mcp'), [
+      { kind: 'mcp', arg: 'everything/demo://resource/static/document/architecture.md' },
+      { kind: 'mcp' },
+    ]);
+  });
+  it('tells context items apart by kind, URI and MCP server', () => {
+    assert.ok(sameContext({ kind: 'file', uri: 'file:///a' }, { kind: 'file', uri: 'file:///a' }));
+    assert.ok(sameContext({ kind: 'codebase' }, { kind: 'codebase', uri: null }));
+    assert.ok(!sameContext({ kind: 'file', uri: 'file:///a' }, { kind: 'folder', uri: 'file:///a' }));
+    assert.ok(!sameContext({ kind: 'mcp', server: 'a', uri: 'demo://1' }, { kind: 'mcp', server: 'b', uri: 'demo://1' }));
+    assert.ok(sameContext({ kind: 'mcp', server: 'a', uri: 'demo://1' }, { kind: 'mcp', server: 'a', uri: 'demo://1' }));
+  });
   it('ignores unknown kinds and words that only contain a hash', () => {
     assert.deepEqual(contextTokens('issue #12 and a#file and #files'), []);
   });
   it('completes kinds by prefix', () => {
     assert.deepEqual(completeKinds('f'), ['file', 'folder']);
     assert.deepEqual(completeKinds('GIT'), ['gitDiff']);
-    assert.equal(completeKinds('').length, 7);
+    assert.deepEqual(completeKinds('m'), ['mcp']);
+    assert.equal(completeKinds('').length, 8);
   });
 });
 

@@ -61,6 +61,7 @@ describe('commands', () => {
       'Specwright: Checkpoints…',
       'Specwright: Start Task',
       'Specwright: Run All Tasks',
+      'Specwright: MCP Servers',
     ]) {
       assert.ok(titles.includes(t), t);
     }

@@ -18,12 +18,14 @@ use std::time::Duration;
 use hyper::header::{HeaderName, HeaderValue};
 use process_wrap::tokio::{CommandWrap, ProcessGroup};
 use rmcp::{
-    RoleClient, ServiceError, ServiceExt,
+    ClientHandler, RoleClient, ServiceError, ServiceExt,
     model::{
         CallToolRequest, CallToolRequestParams, ClientCapabilities, ClientConfig, ClientRequest, ContentBlock,
         Implementation, JsonObject, ReadResourceRequestParams, ResourceContents, ServerResult,
     },
-    service::{Peer, PeerRequestOptions, QuitReason, RunningServiceCancellationToken},
+    service::{
+        MaybeSendFuture, NotificationContext, Peer, PeerRequestOptions, QuitReason, RunningServiceCancellationToken,
+    },
     transport::{
         StreamableHttpClientTransport, TokioChildProcess, streamable_http_client::StreamableHttpClientTransportConfig,
     },
@@ -43,12 +45,34 @@ pub struct Connection {
     peer: Peer<RoleClient>,
     stop: Option<RunningServiceCancellationToken>,
     closed: Arc<AtomicBool>,
+    /// Set by the server's `notifications/tools/list_changed`.
+    tools_changed: Arc<AtomicBool>,
     exited: Option<tokio::task::JoinHandle<()>>,
     pid: Option<u32>,
 }
 
-fn client_config() -> ClientConfig {
-    ClientConfig::new(ClientCapabilities::default(), Implementation::new("specwright", env!("CARGO_PKG_VERSION")))
+/// What the client does with the server's notifications: it notes that the
+/// tools changed (they are listed again before the agent next sees them).
+struct Handler {
+    tools_changed: Arc<AtomicBool>,
+}
+
+impl ClientHandler for Handler {
+    fn on_tool_list_changed(
+        &self,
+        _context: NotificationContext<RoleClient>,
+    ) -> impl Future<Output = ()> + MaybeSendFuture + '_ {
+        self.tools_changed.store(true, Ordering::SeqCst);
+        std::future::ready(())
+    }
+
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(ClientCapabilities::default(), Implementation::new("specwright", env!("CARGO_PKG_VERSION")))
+    }
+}
+
+fn handler() -> Handler {
+    Handler { tools_changed: Arc::new(AtomicBool::new(false)) }
 }
 
 /// Connects to server `name` over `transport` (a child is started in `cwd`)
@@ -74,6 +98,10 @@ async fn connect_stdio(
     cwd: &Path,
 ) -> Result<Connection, McpError> {
     let mut cmd = tokio::process::Command::new(command);
+    // Our model keys are ours: a server gets one only when its `env` names it.
+    for key in specwright_models::config::Provider::KEY_VARIABLES {
+        cmd.env_remove(key);
+    }
     cmd.args(args).envs(env.iter()).current_dir(cwd);
     // Its own process group, so that shutdown reaches a launcher's (npx's) children.
     let mut cmd = CommandWrap::from(cmd);
@@ -93,11 +121,13 @@ async fn connect_stdio(
             }
         });
     }
-    let running = client_config()
+    let handler = handler();
+    let tools_changed = handler.tools_changed.clone();
+    let running = handler
         .serve(transport)
         .await
         .map_err(|e| McpError::Start(format!("the MCP handshake with `{command}` failed: {e}")))?;
-    Ok(Connection::watch(name, running, pid))
+    Ok(Connection::watch(name, running, pid, tools_changed))
 }
 
 async fn connect_http(url: &str, headers: &std::collections::BTreeMap<String, String>) -> Result<Connection, McpError> {
@@ -111,11 +141,13 @@ async fn connect_http(url: &str, headers: &std::collections::BTreeMap<String, St
     }
     let config = StreamableHttpClientTransportConfig::with_uri(url.to_owned()).custom_headers(map);
     let transport = StreamableHttpClientTransport::from_config(config);
-    let running = client_config()
+    let handler = handler();
+    let tools_changed = handler.tools_changed.clone();
+    let running = handler
         .serve(transport)
         .await
         .map_err(|e| McpError::Start(format!("the MCP handshake with {url} failed: {e}")))?;
-    Ok(Connection::watch(url, running, None))
+    Ok(Connection::watch(url, running, None, tools_changed))
 }
 
 fn service_error(e: ServiceError, timeout: Duration) -> McpError {
@@ -129,7 +161,12 @@ fn service_error(e: ServiceError, timeout: Duration) -> McpError {
 }
 
 impl Connection {
-    fn watch(name: &str, running: rmcp::service::RunningService<RoleClient, ClientConfig>, pid: Option<u32>) -> Self {
+    fn watch(
+        name: &str,
+        running: rmcp::service::RunningService<RoleClient, Handler>,
+        pid: Option<u32>,
+        tools_changed: Arc<AtomicBool>,
+    ) -> Self {
         let peer = running.peer().clone();
         let stop = running.cancellation_token();
         let closed = Arc::new(AtomicBool::new(false));
@@ -143,7 +180,13 @@ impl Connection {
                 other => tracing::warn!(server = %label, "MCP server connection ended: {other:?}"),
             }
         });
-        Connection { name: name.to_owned(), peer, stop: Some(stop), closed, exited: Some(exited), pid }
+        Connection { name: name.to_owned(), peer, stop: Some(stop), closed, tools_changed, exited: Some(exited), pid }
+    }
+
+    /// Whether the server said its tools changed since the last call (the
+    /// flag is cleared).
+    pub fn take_tools_changed(&self) -> bool {
+        self.tools_changed.swap(false, Ordering::SeqCst)
     }
 
     /// The child's process id (stdio servers).

@@ -6,6 +6,7 @@
 //! the spec's files ([`status`]).
 
 pub mod checkpoint;
+pub mod disk;
 pub mod drift;
 pub mod evidence;
 pub mod order;

@@ -287,13 +287,23 @@ impl ChatEnv {
         let checkpoint = checkpoints.begin(&label, Some(&session.id));
         let recording = CheckpointingHost::new(&host, &checkpoints, checkpoint, root);
         let cx = ToolContext { workspace: &workspace, host: &recording, cancel: &cancel, output_limit: 20_000 };
-        let (items, hooks) = {
+        let settings = self.chats.settings();
+        let trusted = super::mcp::folder_trusted(&self.engine, root);
+        let mcp = self.chats.mcp(root, trusted);
+        let (pending, hooks) = {
             let world = self.world.read().unwrap_or_else(|e| e.into_inner());
             (context_items(context, &world, root), world.hooks_of(root))
         };
+        let mut items = Vec::with_capacity(pending.len());
+        for item in pending {
+            items.push(match item {
+                PendingItem::Ready(item) => item,
+                PendingItem::McpResource { server, uri } => {
+                    super::mcp::resource_item(mcp.as_ref(), &server, &uri).await
+                }
+            });
+        }
         let text = specwright_agent::context::attach(text, &items, &cx, CONTEXT_CHARS).await;
-        let settings = self.chats.settings();
-        let trusted = self.engine.gate().store().is_some_and(|s| s.trusts_folder(root));
         let allowed = settings.allowed_commands_in(root, trusted);
         let focus: Vec<String> = context
             .iter()
@@ -302,7 +312,6 @@ impl ChatEnv {
             .filter_map(|p| workspace.resolve(&p.to_string_lossy()).ok())
             .map(|p| workspace.display(&p))
             .collect();
-        let mcp = self.chats.mcp(root, trusted);
         let chat_turn = ChatTurn {
             model: model.as_ref(),
             cx: &cx,
@@ -400,16 +409,33 @@ pub(super) fn chat_event(session: &str, turn: u32, root: &Path, event: TurnEvent
     }
 }
 
+/// A context item as the client sent it, read where it lives: most by the
+/// agent's context module, an MCP resource from its server first.
+enum PendingItem {
+    Ready(ContextItem),
+    McpResource { server: String, uri: String },
+}
+
 /// The context items the client attached, as the agent's context module
 /// reads them: paths from their URIs, a spec by its folder's name, the
-/// problems the server knows in this folder. Items it cannot read are
+/// problems the server knows in this folder, an MCP server's resource by
+/// the server's name and the resource's URI. Items it cannot read are
 /// named, so the model can look them up.
-fn context_items(context: &[ext::ChatContext], world: &World, root: &Path) -> Vec<ContextItem> {
+fn context_items(context: &[ext::ChatContext], world: &World, root: &Path) -> Vec<PendingItem> {
     let path_of = |item: &ext::ChatContext| {
         item.uri.as_deref().and_then(|u| u.parse::<lsp::Uri>().ok()).and_then(|u| convert::path(&u))
     };
     let mut items = Vec::new();
     for item in context {
+        if item.kind == "mcp" {
+            items.push(match (&item.server, &item.uri) {
+                (Some(server), Some(uri)) => PendingItem::McpResource { server: server.clone(), uri: uri.clone() },
+                _ => PendingItem::Ready(ContextItem::note(
+                    "An MCP resource was not attached: it needs both `server` and `uri`",
+                )),
+            });
+            continue;
+        }
         let path = path_of(item);
         let parsed = match (item.kind.as_str(), path) {
             ("file", Some(path)) => Some(ContextItem::File(path)),
@@ -423,7 +449,7 @@ fn context_items(context: &[ext::ChatContext], world: &World, root: &Path) -> Ve
             _ => None,
         };
         match parsed {
-            Some(parsed) => items.push(parsed),
+            Some(parsed) => items.push(PendingItem::Ready(parsed)),
             None => tracing::info!("chat context item {:?} ({:?}) was not understood", item.kind, item.uri),
         }
     }

@@ -57,37 +57,29 @@ pub fn index_symbol_kind(k: specwright_index::SymbolKind) -> lsp::SymbolKind {
     }
 }
 
-pub fn steering_diagnostic(d: &specwright_steering::Diagnostic) -> lsp::Diagnostic {
+/// A diagnostic of a file that is not a spec (steering, hooks, MCP
+/// configuration): they share one shape, so one conversion.
+fn file_diagnostic(range_: specwright_spec::Range, severity_: Severity, code: &str, message: &str) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: range(d.range),
-        severity: Some(severity(d.severity)),
-        code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        range: range(range_),
+        severity: Some(severity(severity_)),
+        code: Some(lsp::NumberOrString::String(code.to_string())),
         source: Some("specwright".to_string()),
-        message: d.message.clone(),
+        message: message.to_string(),
         ..lsp::Diagnostic::default()
     }
+}
+
+pub fn steering_diagnostic(d: &specwright_steering::Diagnostic) -> lsp::Diagnostic {
+    file_diagnostic(d.range, d.severity, d.code, &d.message)
 }
 
 pub fn hook_diagnostic(d: &specwright_hooks::Diagnostic) -> lsp::Diagnostic {
-    lsp::Diagnostic {
-        range: range(d.range),
-        severity: Some(severity(d.severity)),
-        code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        source: Some("specwright".to_string()),
-        message: d.message.clone(),
-        ..lsp::Diagnostic::default()
-    }
+    file_diagnostic(d.range, d.severity, d.code, &d.message)
 }
 
 pub fn mcp_diagnostic(d: &specwright_mcp::config::Diagnostic) -> lsp::Diagnostic {
-    lsp::Diagnostic {
-        range: range(d.range),
-        severity: Some(severity(d.severity)),
-        code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        source: Some("specwright".to_string()),
-        message: d.message.clone(),
-        ..lsp::Diagnostic::default()
-    }
+    file_diagnostic(d.range, d.severity, d.code, &d.message)
 }
 
 pub fn uri(path: &Path) -> Option<lsp::Uri> {

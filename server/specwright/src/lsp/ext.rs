@@ -116,6 +116,14 @@ pub const CHECKPOINT_LIST: &str = "specwright.checkpoint.list";
 /// turn back as they were before it, through `workspace/applyEdit`.
 pub const CHECKPOINT_RESTORE: &str = "specwright.checkpoint.restore";
 
+/// `specwright/mcp/status` `{start?, resources?}` ([`McpStatusParams`] →
+/// [`McpStatusResult`]): the MCP servers of every workspace folder
+/// (`.kiro/settings/mcp.json` and the user's), their state and tools; with
+/// `start`, each enabled one is started first (never a workspace's own
+/// before the folder is trusted); with `resources`, the resources of the
+/// running ones are listed.
+pub const MCP_STATUS: &str = "specwright/mcp/status";
+
 /// Notification (server → client) `specwright/chat/event` ([`ChatEvent`]).
 pub const CHAT_EVENT: &str = "specwright/chat/event";
 /// Request (server → client) `specwright/reviewEdits` ([`ReviewEditsParams`] →
@@ -141,6 +149,7 @@ pub const METHODS: &[&str] = &[
     CHAT_HISTORY,
     CHAT_EVENT,
     REVIEW_EDITS,
+    MCP_STATUS,
 ];
 
 /// Every command the server executes.
@@ -498,10 +507,15 @@ pub struct ChatNewResult {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatContext {
-    /// `file`, `folder`, `spec`, `steering`, `codebase`, `problems` or `gitDiff`.
+    /// `file`, `folder`, `spec`, `steering`, `codebase`, `problems`,
+    /// `gitDiff` or `mcp` (a resource of an MCP server: `server` and the
+    /// resource's `uri`).
     pub kind: String,
     #[serde(default)]
     pub uri: Option<String>,
+    /// The MCP server of an `mcp` item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -558,6 +572,62 @@ pub struct ChatSessionInfo {
     pub title: String,
     pub turns: u32,
     pub autopilot: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct McpStatusParams {
+    /// Start every enabled server that is not running first.
+    #[serde(default)]
+    pub start: bool,
+    /// List the resources of the running servers.
+    #[serde(default)]
+    pub resources: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct McpStatusResult {
+    pub servers: Vec<McpServerStatus>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct McpServerStatus {
+    /// The workspace folder it serves.
+    pub folder: String,
+    /// Its key in `mcpServers`.
+    pub name: String,
+    /// `workspace` (`.kiro/settings/mcp.json`) or `user` (`~/.kiro/settings/mcp.json`).
+    pub scope: String,
+    /// `stdio: <command> <args>` or `http: <url>` (never header values).
+    pub transport: String,
+    /// `stopped`, `starting`, `running`, `failed`, `disabled` or `not trusted`.
+    pub state: String,
+    /// Why it failed, or why it does not start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The tools it offers the agent (its own names, `disabledTools` left
+    /// out; the agent sees them as `<name>__<tool>`), once it ran.
+    pub tools: Vec<String>,
+    /// Tools that run without asking (`autoApprove`; `*` for all).
+    pub auto_approve: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// Its resources (with `resources`, when it runs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<McpResourceInfo>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct McpResourceInfo {
+    pub uri: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -11,6 +11,7 @@ mod frames;
 mod generation;
 mod handlers;
 mod hooks;
+mod mcp;
 mod paths;
 mod server;
 mod shielded;
@@ -57,6 +58,7 @@ pub fn service_with(options: ServerOptions) -> (LspService<Server>, tower_lsp_se
         .custom_method(ext::CHAT_CANCEL, Server::chat_cancel)
         .custom_method(ext::CHAT_LIST, Server::chat_list)
         .custom_method(ext::CHAT_HISTORY, Server::chat_history)
+        .custom_method(ext::MCP_STATUS, Server::mcp_status)
         .custom_method(ext::GENERATION[0].1, Server::spec_create)
         .custom_method(ext::GENERATION[1].1, Server::spec_generate_design)
         .custom_method(ext::GENERATION[2].1, Server::spec_generate_tasks)

@@ -358,7 +358,7 @@ impl World {
     fn put_mcp(&mut self, root: &Path, file: Option<McpFile>) -> Changed {
         let path = mcp_file(root);
         let file = match self.open.get(&path) {
-            Some(doc) => Some(parse_mcp(&path, &doc.text)),
+            Some(doc) => Some(parse_mcp(&path, &doc.text, Scope::Workspace)),
             None => file,
         };
         match file {
@@ -376,6 +376,16 @@ impl World {
     /// The workspace folder whose MCP configuration `path` is.
     fn mcp_root(&self, path: &Path) -> Option<PathBuf> {
         self.roots.iter().find(|r| mcp_file(r) == path).cloned()
+    }
+
+    /// Whether `path` is an MCP configuration: a workspace folder's, or the
+    /// user's `~/.kiro/settings/mcp.json` (checked while open).
+    fn mcp_scope(&self, path: &Path) -> Option<Scope> {
+        if self.mcp_root(path).is_some() {
+            return Some(Scope::Workspace);
+        }
+        let home = mcp_environment().home()?;
+        (specwright_mcp::config::user_file(&home) == path).then_some(Scope::User)
     }
 
     /// A workspace folder's hook files as read from disk, open documents winning.
@@ -458,8 +468,8 @@ impl World {
             self.hooks.insert(path.to_path_buf(), file);
             return Changed { hooks: vec![path.to_path_buf()], ..Changed::default() };
         }
-        if self.mcp_root(path).is_some() {
-            let file = parse_mcp(path, &text);
+        if let Some(scope) = self.mcp_scope(path) {
+            let file = parse_mcp(path, &text, scope);
             self.open.insert(path.to_path_buf(), OpenDocument { version, text });
             self.mcp.insert(path.to_path_buf(), file);
             return Changed { mcp: vec![path.to_path_buf()], ..Changed::default() };
@@ -492,7 +502,12 @@ impl World {
         if self.open.remove(path).is_none() {
             return Changed::default();
         }
-        self.apply(disk)
+        let mut changed = self.apply(disk);
+        // The user's own mcp.json is checked while it is open in the editor.
+        if self.mcp_scope(path) == Some(Scope::User) && self.mcp.remove(path).is_some() {
+            changed.removed.push(path.to_path_buf());
+        }
+        changed
     }
 
     pub fn snapshot(&self, dir: &Path) -> Option<SpecSnapshot> {
@@ -635,8 +650,8 @@ fn mcp_environment() -> Environment {
     Environment::from_process()
 }
 
-fn parse_mcp(path: &Path, text: &str) -> McpFile {
-    specwright_mcp::config::parse(path, text, Scope::Workspace, &mcp_environment())
+fn parse_mcp(path: &Path, text: &str, scope: Scope) -> McpFile {
+    specwright_mcp::config::parse(path, text, scope, &mcp_environment())
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ async def walk(session, specwright, workspace):
     out["donePassing"] = await call(session, "set_task_status", {"spec": "calc", "id": "1", "status": "done"})
     out["next2"] = await call(session, "next_task", {"spec": "calc"})
     out["check"] = await call(session, "check", {"path": ".kiro/specs/calc"})
+    out["checkAll"] = await call(session, "check", {})
     out["checkOutside"] = await call(session, "check", {"path": "../"})
     out["escape"] = await call(session, "get_task", {"spec": "../../etc", "id": "1"})
     out["steering"] = await call(session, "steering_for", {"files": ["calc.py"]})

@@ -701,9 +701,15 @@ impl Client {
 
     /// The real binary with these arguments, serving over its stdio.
     pub fn spawn_binary_with(args: &[&str]) -> Self {
+        Self::spawn_binary_with_env(args, &[])
+    }
+
+    /// The real binary with these arguments and extra environment variables.
+    pub fn spawn_binary_with_env(args: &[&str], env: &[(&str, &Path)]) -> Self {
         let data_dir = new_data_dir();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_specwright"))
             .args(args)
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .env("SPECWRIGHT_DATA_DIR", &data_dir)
             .env("SPECWRIGHT_CACHE_DIR", data_dir.join("cache"))
             .stdin(Stdio::piped())
