@@ -24,14 +24,19 @@ use std::time::Duration;
 use serde_json::Value;
 use specwright_agent::host::apply_on_disk;
 use specwright_agent::session::{Session, SessionStore};
-use specwright_agent::{AgentEvent, FileChange, Host, StopReason, ToolContext, ToolSource, Workspace};
+use specwright_agent::tools::ShellRun;
+use specwright_agent::{AgentEvent, FileChange, Host, StopReason, Tool, ToolContext, ToolSource, Workspace};
+use specwright_mcp::client::McpClients;
+use specwright_mcp::config::{AutoApprove, McpConfig, McpServerConfig, Scope, Transport};
 use specwright_models::{BoxFuture, CancellationToken, Model, Role};
 use specwright_runtime::chat::{self as runtime_chat, AgentSettings, ChatTurn, TurnEvent};
 use specwright_runtime::tasks::checkpoint::CheckpointStore;
 use specwright_runtime::tasks::disk::DiskTasks;
 use specwright_runtime::tasks::order;
 use specwright_runtime::tasks::run::{TaskReport, TaskRun, run_task};
-use specwright_spec::{Spec, TaskStatus};
+use specwright_spec::{DocKind, Spec, TaskStatus};
+use specwright_specgen::workflow::{self, SpecTexts, SpecType, Workflow};
+use specwright_specgen::{DocTarget, Update as GenUpdate};
 
 /// What the agent is started with.
 #[derive(Clone)]
@@ -187,6 +192,86 @@ pub trait Peer: Send + Sync {
     fn permission(&self, ask: PermissionAsk) -> BoxFuture<'_, Permission>;
     /// Writes `text` to `path` through the client (its buffer, when open).
     fn write_text_file<'a>(&'a self, path: &'a Path, text: &'a str) -> BoxFuture<'a, Result<(), String>>;
+    /// The text of `path` as the client has it (its buffer, unsaved changes included).
+    fn read_text_file<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, Result<String, String>>;
+    /// Runs `command` (`sh -c`) in the client's terminal in `cwd`, shown on
+    /// tool call `tool_call_id`, stopped after `timeout`.
+    fn run_terminal<'a>(&'a self, run: TerminalRun<'a>) -> BoxFuture<'a, Result<ShellRun, String>>;
+}
+
+/// A command for the client's terminal.
+pub struct TerminalRun<'a> {
+    pub tool_call_id: String,
+    pub command: &'a str,
+    pub cwd: &'a Path,
+    pub timeout: Duration,
+    /// The most bytes of output kept.
+    pub output_limit: usize,
+}
+
+/// An MCP server the client hands a session (`mcpServers` of `session/new`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientServer {
+    Stdio { name: String, command: String, args: Vec<String>, env: Vec<(String, String)> },
+    Http { name: String, url: String, headers: Vec<(String, String)> },
+}
+
+/// The client's MCP servers as the MCP client runs them: the user's own
+/// (the editor passed them), so they need no folder trust; every tool asks.
+fn client_mcp(root: &Path, servers: &[ClientServer]) -> Option<McpClients> {
+    if servers.is_empty() {
+        return None;
+    }
+    let servers = servers
+        .iter()
+        .map(|s| {
+            let (name, transport) = match s {
+                ClientServer::Stdio { name, command, args, env } => (
+                    name.clone(),
+                    Transport::Stdio {
+                        command: command.clone(),
+                        args: args.clone(),
+                        env: env.iter().cloned().collect(),
+                    },
+                ),
+                ClientServer::Http { name, url, headers } => (
+                    name.clone(),
+                    Transport::Http { url: url.clone(), headers: headers.iter().cloned().collect(), oauth: None },
+                ),
+            };
+            McpServerConfig {
+                name,
+                transport,
+                disabled: false,
+                auto_approve: AutoApprove::default(),
+                disabled_tools: Vec::new(),
+                timeout: None,
+                scope: Scope::User,
+                unset_variables: Vec::new(),
+            }
+        })
+        .collect();
+    Some(McpClients::gated(root, &McpConfig { servers, files: Vec::new() }, true))
+}
+
+/// Several tool sources as one; a name offered twice is the first one's.
+struct Combined<'a>(Vec<&'a dyn ToolSource>);
+
+impl ToolSource for Combined<'_> {
+    fn tools(&self) -> BoxFuture<'_, Vec<Box<dyn Tool>>> {
+        Box::pin(async move {
+            let mut seen = HashSet::new();
+            let mut out = Vec::new();
+            for source in &self.0 {
+                for tool in source.tools().await {
+                    if seen.insert(tool.name()) {
+                        out.push(tool);
+                    }
+                }
+            }
+            out
+        })
+    }
 }
 
 /// A session as `session/new` and `session/load` describe it.
@@ -212,8 +297,10 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "check", description: "Check the specs, steering, hooks and MCP configuration", hint: None },
     Command {
         name: "spec",
-        description: "List the specs, or put one in focus (its tasks become the plan): /spec <name>",
-        hint: Some("spec name"),
+        description: "List the specs; /spec <name> puts one in focus (its tasks become the plan); /spec new <name> \
+                      <what it is> writes its requirements; /spec design and /spec tasks write the next document of \
+                      the spec in focus",
+        hint: Some("<name> | new <name> <what it is> | design | tasks"),
     },
     Command { name: "plan", description: "Show the plan of the spec in focus again", hint: None },
     Command {
@@ -237,6 +324,8 @@ struct Slot {
     spec: Mutex<Option<String>>,
     /// The session's extra tools, with the trust they were made for.
     tools: Mutex<MadeTools>,
+    /// The MCP servers the client handed the session.
+    client_tools: Option<McpClients>,
 }
 
 /// The ACP agent's sessions over any number of folders.
@@ -278,19 +367,25 @@ impl SpecAgent {
         lock(&self.sessions).get(id).cloned().ok_or_else(|| format!("there is no session `{id}`"))
     }
 
-    /// A new session in folder `cwd`.
-    pub fn new_session(&self, cwd: &Path) -> Result<SessionView, String> {
+    /// A new session in folder `cwd`, with the client's MCP servers.
+    pub fn new_session(&self, cwd: &Path, servers: &[ClientServer]) -> Result<SessionView, String> {
         let root = folder(cwd)?;
         let store = self.store(&root);
         let spec = only_spec(&root);
         let session = runtime_chat::new_session(&store, None, spec.clone(), self.config.settings.autopilot);
-        Ok(self.insert(root, store, session))
+        Ok(self.insert(root, store, session, servers))
     }
 
     /// The persisted session `id` of folder `cwd`; its conversation is
     /// replayed through `peer` (the user's and the agent's text) before
     /// this returns.
-    pub fn load_session(&self, id: &str, cwd: &Path, peer: &dyn Peer) -> Result<SessionView, String> {
+    pub fn load_session(
+        &self,
+        id: &str,
+        cwd: &Path,
+        servers: &[ClientServer],
+        peer: &dyn Peer,
+    ) -> Result<SessionView, String> {
         let root = folder(cwd)?;
         let store = self.store(&root);
         let session = store.load(id).ok_or_else(|| format!("there is no session `{id}` for {}", root.display()))?;
@@ -312,17 +407,19 @@ impl SpecAgent {
                 _ => Update::AgentText(text),
             });
         }
-        Ok(self.insert(root, store, session))
+        Ok(self.insert(root, store, session, servers))
     }
 
-    fn insert(&self, root: PathBuf, store: SessionStore, session: Session) -> SessionView {
+    fn insert(&self, root: PathBuf, store: SessionStore, session: Session, servers: &[ClientServer]) -> SessionView {
         let view = SessionView {
             id: session.id.clone(),
             autopilot: session.autopilot,
             model_label: self.config.model_label.clone(),
             spec: session.spec.clone(),
         };
+        let client_tools = client_mcp(&root, servers);
         let slot = Slot {
+            client_tools,
             root,
             store,
             autopilot: AtomicBool::new(session.autopilot),
@@ -425,7 +522,8 @@ impl SpecAgent {
         let cx = ToolContext { workspace: &workspace, host: &host, cancel: &cancel, output_limit: 20_000 };
         let trusted = (self.config.trusted)(&slot.root);
         let allowed = self.config.settings.allowed_commands_in(&slot.root, trusted);
-        let tools = self.tools(&slot, trusted);
+        let folder_tools = self.tools(&slot, trusted);
+        let tools = combined(folder_tools.as_deref(), slot.client_tools.as_ref());
         let turn = ChatTurn {
             model: model.as_ref(),
             cx: &cx,
@@ -434,7 +532,7 @@ impl SpecAgent {
             allowed_commands: &allowed,
             focus: &[],
             hooks: None,
-            extra_tools: tools.as_deref(),
+            extra_tools: tools.as_ref().map(|t| t as &dyn ToolSource),
         };
         let mut on_event = |event: TurnEvent| forward(event, peer, &host, &slot.root);
         let outcome = runtime_chat::send(&turn, &mut session, text, &mut on_event).await;
@@ -476,6 +574,13 @@ impl SpecAgent {
                 };
                 peer.update(Update::AgentText(text));
             }
+            "spec" if rest.starts_with("new ") || rest == "new" => {
+                return self.spec_new(slot, rest["new".len()..].trim(), peer).await;
+            }
+            "spec" if rest == "design" || rest == "tasks" => {
+                let target = if rest == "design" { DocTarget::Design } else { DocTarget::Tasks };
+                return self.spec_step(slot, target, peer).await;
+            }
             "spec" => {
                 if spec_names(&slot.root).iter().any(|n| n == rest) {
                     *lock(&slot.spec) = Some(rest.to_string());
@@ -506,6 +611,116 @@ impl SpecAgent {
             }
         }
         Ok(Stop::EndTurn)
+    }
+
+    /// `/spec new <name> <what it is>`: the new spec's first document
+    /// (requirements) and `.config.kiro`, written through the host (asked
+    /// in supervised mode); the spec is then in focus.
+    async fn spec_new(&self, slot: &Slot, args: &str, peer: &dyn Peer) -> Result<Stop, String> {
+        let (name, prompt) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        let (name, prompt) = (name.trim(), prompt.trim());
+        let specs = slot.root.join(".kiro").join("specs");
+        if name.is_empty() || prompt.is_empty() {
+            peer.update(Update::AgentText("`/spec new <name> <what the feature is>`".into()));
+            return Ok(Stop::EndTurn);
+        }
+        if !specwright_specgen::naming::is_valid_name(name) {
+            peer.update(Update::AgentText(format!("`{name}` is not a valid spec name (letters, digits, - and _).")));
+            return Ok(Stop::EndTurn);
+        }
+        if specs.join(name).exists() {
+            peer.update(Update::AgentText(format!("A spec named `{name}` exists already.")));
+            return Ok(Stop::EndTurn);
+        }
+        let dir = specs.join(name);
+        let target = workflow::first_target(Workflow::RequirementsFirst, SpecType::Feature);
+        let Some(text) = self.generate(slot, &dir, SpecTexts::default(), prompt, target, peer).await? else {
+            return Ok(Stop::Cancelled);
+        };
+        let host = AcpHost { peer, slot, caps: *lock(&self.caps), current: Mutex::default() };
+        let config = workflow::new_config(Workflow::RequirementsFirst, SpecType::Feature);
+        host.apply(FileChange::Write { path: dir.join(DocKind::Config.file_name()), old: None, new: config }).await?;
+        host.apply(FileChange::Write { path: dir.join(target.file_name()), old: None, new: text }).await?;
+        *lock(&slot.spec) = Some(name.to_string());
+        peer.update(Update::AgentText(format!(
+            "\n\nWrote `.kiro/specs/{name}/{}`; `{name}` is in focus. Next: `/spec design`.",
+            target.file_name()
+        )));
+        Ok(Stop::EndTurn)
+    }
+
+    /// `/spec design` and `/spec tasks` for the spec in focus: the document
+    /// written (tasks merged into an existing plan), through the host.
+    async fn spec_step(&self, slot: &Slot, target: DocTarget, peer: &dyn Peer) -> Result<Stop, String> {
+        let Some(name) = lock(&slot.spec).clone() else {
+            peer.update(Update::AgentText("No spec is in focus: `/spec <name>` puts one in focus.".into()));
+            return Ok(Stop::EndTurn);
+        };
+        let dir = slot.root.join(".kiro").join("specs").join(&name);
+        let texts = SpecTexts::read(&dir);
+        if texts.requirements.is_none() && texts.bugfix.is_none() {
+            peer.update(Update::AgentText(format!("The spec `{name}` has no requirements.md to start from.")));
+            return Ok(Stop::EndTurn);
+        }
+        let Some(generated) = self.generate(slot, &dir, texts.clone(), "", target, peer).await? else {
+            return Ok(Stop::Cancelled);
+        };
+        let path = dir.join(target.file_name());
+        let old = std::fs::read_to_string(&path).ok();
+        let text = if target == DocTarget::Tasks {
+            workflow::tasks_to_write(texts.tasks.as_deref(), &generated, &texts).0
+        } else {
+            generated
+        };
+        let host = AcpHost { peer, slot, caps: *lock(&self.caps), current: Mutex::default() };
+        host.apply(FileChange::Write { path, old, new: text }).await?;
+        peer.update(Update::AgentText(format!("\n\nWrote `.kiro/specs/{name}/{}`.", target.file_name())));
+        if let Some(plan) = plan_of(&slot.root, &name) {
+            peer.update(Update::Plan(plan));
+        }
+        Ok(Stop::EndTurn)
+    }
+
+    /// One document from the model, streamed to the client as it arrives;
+    /// `None` when the turn was cancelled.
+    async fn generate(
+        &self,
+        slot: &Slot,
+        dir: &Path,
+        texts: SpecTexts,
+        prompt: &str,
+        target: DocTarget,
+        peer: &dyn Peer,
+    ) -> Result<Option<String>, String> {
+        let Some(model) = self.config.model.clone() else {
+            return Err("no model is configured: start `specwright acp` with SPECWRIGHT_PROVIDER and its API key \
+                        variable set"
+                .into());
+        };
+        let cancel = CancellationToken::new();
+        *lock(&slot.cancel) = cancel.clone();
+        let root = slot.root.clone();
+        let index = tokio::task::spawn_blocking(move || specwright_index::Index::build(&root))
+            .await
+            .map_err(|e| format!("the code index was not built: {e}"))?;
+        let map_tokens = specwright_specgen::context::DEFAULT_MAP_TOKENS;
+        let inputs = workflow::inputs_with(&slot.root, dir, texts, prompt, None, Some(&index), map_tokens);
+        let mut shown = 0usize;
+        let mut on_update = |update: GenUpdate| {
+            if let GenUpdate::Preview(text) = update
+                && text.len() > shown
+                && text.is_char_boundary(shown)
+            {
+                peer.update(Update::AgentText(text[shown..].to_string()));
+                shown = text.len();
+            }
+        };
+        let result = specwright_specgen::generate(Some(model.as_ref()), target, &inputs, &cancel, &mut on_update).await;
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
+        let generated = result.map_err(|e| format!("{}: {e}", target.file_name()))?;
+        Ok(Some(generated.text))
     }
 
     /// `/task start <id>` and `/task runall`: the runtime's task runs (the
@@ -558,9 +773,11 @@ impl SpecAgent {
         let checkpoints = CheckpointStore::new(&data, &slot.root);
         let settings = &self.config.settings;
         let allowed = settings.allowed_commands_in(&slot.root, true);
-        let tools = self.tools(slot, true);
+        let folder_tools = self.tools(slot, true);
+        let tools = combined(folder_tools.as_deref(), slot.client_tools.as_ref());
         let run = TaskRun {
-            model: model.as_ref(),
+            model: Some(model.as_ref()),
+            implementer: None,
             workspace: &workspace,
             host: &host,
             editor: &DiskTasks,
@@ -572,7 +789,7 @@ impl SpecAgent {
             sessions: &slot.store,
             checkpoints: &checkpoints,
             hooks: None,
-            extra_tools: tools.as_deref(),
+            extra_tools: tools.as_ref().map(|t| t as &dyn ToolSource),
         };
         let mut stop = Stop::EndTurn;
         'waves: for wave in waves {
@@ -641,6 +858,12 @@ fn report_text(report: &TaskReport) -> String {
         text.push_str(&format!("\n\nUndo: checkpoint `{checkpoint}`."));
     }
     text
+}
+
+/// The folder's tools and the client's, as one source (`None`: neither).
+fn combined<'a>(folder: Option<&'a dyn ToolSource>, client: Option<&'a McpClients>) -> Option<Combined<'a>> {
+    let sources: Vec<&dyn ToolSource> = folder.into_iter().chain(client.map(|c| c as &dyn ToolSource)).collect();
+    (!sources.is_empty()).then_some(Combined(sources))
 }
 
 /// `cwd` as a session's folder: absolute, and an existing folder.
@@ -782,6 +1005,38 @@ impl Host for AcpHost<'_> {
                     .await
                     .map_err(|e| format!("the write did not finish: {e}"))?,
             }
+        })
+    }
+
+    /// In the client's terminal when it has one (`terminal: true`).
+    fn run_in_terminal<'a>(
+        &'a self,
+        command: &'a str,
+        timeout: Duration,
+    ) -> BoxFuture<'a, Option<Result<ShellRun, String>>> {
+        Box::pin(async move {
+            if !self.caps.terminal {
+                return None;
+            }
+            let run = TerminalRun {
+                tool_call_id: self.current(),
+                command,
+                cwd: &self.slot.root,
+                timeout,
+                output_limit: 200_000,
+            };
+            Some(self.peer.run_terminal(run).await)
+        })
+    }
+
+    /// Through the client when it reads files (so its unsaved buffers are
+    /// what the agent sees); `None` (the disk) otherwise or when it fails.
+    fn read_open<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async move {
+            if !self.caps.read_text_file {
+                return None;
+            }
+            self.peer.read_text_file(path).await.ok()
         })
     }
 

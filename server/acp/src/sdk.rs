@@ -4,6 +4,10 @@
 //! become `session/update` notifications, and [`Peer`] questions become
 //! `session/request_permission` and `fs/write_text_file` requests.
 //!
+//! The client side ([`run_task_client`]) drives an external ACP agent for a
+//! task run: its `fs/*` requests and permission questions are handed to
+//! `client.rs` through a channel and answered there.
+//!
 //! The crate runs handlers inside its dispatch loop: a prompt turn (which
 //! waits on the client's answers) runs as a connection task, so the loop
 //! keeps reading `session/cancel` and the answers meanwhile. A failed turn
@@ -30,9 +34,13 @@ use agent_client_protocol::v1::{ConnectionTo, Responder};
 use agent_client_protocol::{Agent, Client, Error, Stdio};
 use specwright_models::BoxFuture;
 
+use specwright_agent::tools::{ShellEnding, ShellRun};
+
 use crate::agent::{
-    COMMANDS, ClientCaps, Permission, PermissionAsk, PlanStatus, SessionView, SpecAgent, Stop, ToolKind, Update,
+    COMMANDS, ClientCaps, ClientServer, Permission, PermissionAsk, PlanStatus, SessionView, SpecAgent, Stop,
+    TerminalRun, ToolKind, Update,
 };
+use crate::client::{AgentEnd, AgentNote, Incoming};
 
 /// The mode ids (and values of the `mode` config option).
 const SUPERVISED: &str = "supervised";
@@ -78,7 +86,7 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
             {
                 let a = a.clone();
                 async move |req: NewSessionRequest, responder: Responder<NewSessionResponse>, cx: ConnectionTo<Client>| {
-                    match a.new_session(&req.cwd) {
+                    match a.new_session(&req.cwd, &client_servers(&req.mcp_servers)) {
                         Ok(view) => {
                             let response = NewSessionResponse::new(view.id.clone())
                                 .modes(modes(&view))
@@ -98,7 +106,7 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
                 let a = a.clone();
                 async move |req: LoadSessionRequest, responder: Responder<LoadSessionResponse>, cx: ConnectionTo<Client>| {
                     let peer = SdkPeer { cx: cx.clone(), session: req.session_id.clone() };
-                    match a.load_session(&req.session_id.0, &req.cwd, &peer) {
+                    match a.load_session(&req.session_id.0, &req.cwd, &client_servers(&req.mcp_servers), &peer) {
                         Ok(view) => {
                             let response =
                                 LoadSessionResponse::new().modes(modes(&view)).config_options(config_options(&view));
@@ -202,11 +210,35 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
         .map_err(|e| format!("the ACP connection failed: {e}"))
 }
 
+/// The MCP servers a client hands a session, in our terms (SSE is not
+/// offered in the capabilities, so none comes).
+fn client_servers(servers: &[agent_client_protocol::v1::schema::McpServer]) -> Vec<ClientServer> {
+    use agent_client_protocol::v1::schema::McpServer;
+    servers
+        .iter()
+        .filter_map(|server| match server {
+            McpServer::Stdio(s) => Some(ClientServer::Stdio {
+                name: s.name.clone(),
+                command: s.command.to_string_lossy().into_owned(),
+                args: s.args.clone(),
+                env: s.env.iter().map(|v| (v.name.clone(), v.value.clone())).collect(),
+            }),
+            McpServer::Http(h) => Some(ClientServer::Http {
+                name: h.name.clone(),
+                url: h.url.clone(),
+                headers: h.headers.iter().map(|v| (v.name.clone(), v.value.clone())).collect(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 fn initialize_response() -> InitializeResponse {
     InitializeResponse::new(ProtocolVersion::V1)
         .agent_capabilities(
             AgentCapabilities::new()
                 .load_session(true)
+                .mcp_capabilities(agent_client_protocol::v1::schema::McpCapabilities::new().http(true))
                 .prompt_capabilities(PromptCapabilities::new().embedded_context(true))
                 .session_capabilities(SessionCapabilities::new().list(SessionListCapabilities::new())),
         )
@@ -427,6 +459,77 @@ impl crate::agent::Peer for SdkPeer {
         })
     }
 
+    fn read_text_file<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(async move {
+            let request =
+                agent_client_protocol::v1::schema::ReadTextFileRequest::new(self.session.clone(), path.to_path_buf());
+            self.cx
+                .send_request(request)
+                .block_task()
+                .await
+                .map(|answer| answer.content)
+                .map_err(|e| format!("the editor did not read {}: {e}", path.display()))
+        })
+    }
+
+    fn run_terminal<'a>(&'a self, run: TerminalRun<'a>) -> BoxFuture<'a, Result<ShellRun, String>> {
+        use agent_client_protocol::v1::schema::{
+            CreateTerminalRequest, KillTerminalRequest, ReleaseTerminalRequest, Terminal, TerminalOutputRequest,
+            WaitForTerminalExitRequest,
+        };
+        Box::pin(async move {
+            let failed = |e: Error| format!("the editor's terminal failed: {e}");
+            let create = CreateTerminalRequest::new(self.session.clone(), "sh")
+                .args(vec!["-c".to_string(), run.command.to_string()])
+                .cwd(run.cwd.to_path_buf())
+                .output_byte_limit(run.output_limit as u64);
+            let terminal = self.cx.send_request(create).block_task().await.map_err(failed)?.terminal_id;
+            // The client shows the terminal on the tool call, live.
+            let shown = ToolCallUpdate::new(
+                run.tool_call_id,
+                ToolCallUpdateFields::new().content(vec![ToolCallContent::Terminal(Terminal::new(terminal.clone()))]),
+            );
+            let _ = self.cx.send_notification(SessionNotification::new(
+                self.session.clone(),
+                SessionUpdate::ToolCallUpdate(shown),
+            ));
+            let wait = WaitForTerminalExitRequest::new(self.session.clone(), terminal.clone());
+            let exited = tokio::time::timeout(run.timeout, self.cx.send_request(wait).block_task()).await;
+            let timed_out = match exited {
+                Ok(answer) => {
+                    answer.map_err(failed)?;
+                    false
+                }
+                Err(_) => {
+                    let kill = KillTerminalRequest::new(self.session.clone(), terminal.clone());
+                    let _ = self.cx.send_request(kill).block_task().await;
+                    true
+                }
+            };
+            let output = TerminalOutputRequest::new(self.session.clone(), terminal.clone());
+            let output = self.cx.send_request(output).block_task().await.map_err(failed)?;
+            let release = ReleaseTerminalRequest::new(self.session.clone(), terminal);
+            let _ = self.cx.send_request(release).block_task().await;
+            let ending = if timed_out {
+                ShellEnding::TimedOut
+            } else {
+                match output.exit_status.as_ref() {
+                    Some(status) => match (status.exit_code, &status.signal) {
+                        (Some(code), _) => {
+                            ShellEnding::Exited { code: i32::try_from(code).ok(), status: format!("exit code {code}") }
+                        }
+                        (None, Some(signal)) => {
+                            ShellEnding::Exited { code: None, status: format!("killed by signal {signal}") }
+                        }
+                        (None, None) => ShellEnding::Exited { code: None, status: "ended".into() },
+                    },
+                    None => ShellEnding::Exited { code: None, status: "ended".into() },
+                }
+            };
+            Ok(ShellRun { ending, output: output.output })
+        })
+    }
+
     fn write_text_file<'a>(&'a self, path: &'a Path, text: &'a str) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
             let request = WriteTextFileRequest::new(self.session.clone(), path.to_path_buf(), text.to_string());
@@ -438,4 +541,178 @@ impl crate::agent::Peer for SdkPeer {
                 .map_err(|e| format!("the editor did not write {}: {e}", path.display()))
         })
     }
+}
+
+/// Answers a request of the external agent once `client.rs` has: `ok`
+/// makes the response, an error is the agent's `invalid_params` with the reason.
+async fn answer_with<T, R: agent_client_protocol::JsonRpcResponse>(
+    responder: Responder<R>,
+    answer: tokio::sync::oneshot::Receiver<Result<T, String>>,
+    ok: impl FnOnce(T) -> R,
+) -> Result<(), Error> {
+    match answer.await {
+        Ok(Ok(value)) => responder.respond(ok(value)),
+        Ok(Err(e)) => responder.respond_with_error(Error::invalid_params().data(serde_json::json!(e))),
+        Err(_) => responder.respond_with_internal_error("the task run ended"),
+    }
+}
+
+/// The client side: drives the external agent on `outgoing`/`incoming`
+/// (its stdin and stdout) through one session and one prompt, `brief`, in
+/// folder `root`; its requests and updates go to `tx` (answered by
+/// `client.rs`, through the task run's host). On `cancel`, `session/cancel`
+/// is sent and the agent has `grace` to answer.
+pub async fn run_task_client(
+    outgoing: tokio_util::compat::Compat<tokio::process::ChildStdin>,
+    incoming: tokio_util::compat::Compat<tokio::process::ChildStdout>,
+    tx: tokio::sync::mpsc::UnboundedSender<Incoming>,
+    brief: String,
+    root: std::path::PathBuf,
+    cancel: specwright_models::CancellationToken,
+    grace: std::time::Duration,
+) -> Result<AgentEnd, String> {
+    use agent_client_protocol::v1::schema::{
+        ClientCapabilities, FileSystemCapabilities, ReadTextFileRequest, ReadTextFileResponse,
+        RequestPermissionResponse, SelectedPermissionOutcome, WriteTextFileResponse,
+    };
+    let text = Arc::new(std::sync::Mutex::new(String::new()));
+    let transport = agent_client_protocol::ByteStreams::new(outgoing, incoming);
+    Client
+        .v1()
+        .name("specwright")
+        .on_receive_notification(
+            {
+                let (tx, text) = (tx.clone(), text.clone());
+                async move |n: SessionNotification, _cx: ConnectionTo<Agent>| {
+                    let note = match n.update {
+                        SessionUpdate::AgentMessageChunk(chunk) => match chunk.content {
+                            ContentBlock::Text(t) => {
+                                text.lock().unwrap_or_else(|e| e.into_inner()).push_str(&t.text);
+                                Some(AgentNote::Text(t.text))
+                            }
+                            _ => None,
+                        },
+                        SessionUpdate::ToolCall(call) => Some(AgentNote::ToolCall {
+                            id: call.tool_call_id.0.to_string(),
+                            title: call.title,
+                            input: call.raw_input.unwrap_or(serde_json::Value::Null),
+                        }),
+                        SessionUpdate::ToolCallUpdate(update) => match update.fields.status {
+                            Some(ToolCallStatus::Completed | ToolCallStatus::Failed) => Some(AgentNote::ToolDone {
+                                id: update.tool_call_id.0.to_string(),
+                                ok: update.fields.status == Some(ToolCallStatus::Completed),
+                                output: match update.fields.raw_output {
+                                    Some(serde_json::Value::String(s)) => s,
+                                    Some(other) => other.to_string(),
+                                    None => String::new(),
+                                },
+                            }),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(note) = note {
+                        let _ = tx.send(Incoming::Update(note));
+                    }
+                    Ok(())
+                }
+            },
+            agent_client_protocol::on_receive_notification!(),
+        )
+        .on_receive_request(
+            {
+                let tx = tx.clone();
+                async move |req: ReadTextFileRequest,
+                            responder: Responder<ReadTextFileResponse>,
+                            cx: ConnectionTo<Agent>| {
+                    let (reply, answer) = tokio::sync::oneshot::channel();
+                    let _ = tx.send(Incoming::Read { path: req.path, line: req.line, limit: req.limit, reply });
+                    cx.spawn(answer_with(responder, answer, ReadTextFileResponse::new))
+                }
+            },
+            agent_client_protocol::on_receive_request!(),
+        )
+        .on_receive_request(
+            {
+                let tx = tx.clone();
+                async move |req: WriteTextFileRequest,
+                            responder: Responder<WriteTextFileResponse>,
+                            cx: ConnectionTo<Agent>| {
+                    let (reply, answer) = tokio::sync::oneshot::channel();
+                    let _ = tx.send(Incoming::Write { path: req.path, content: req.content, reply });
+                    cx.spawn(answer_with(responder, answer, |()| WriteTextFileResponse::new()))
+                }
+            },
+            agent_client_protocol::on_receive_request!(),
+        )
+        .on_receive_request(
+            {
+                let tx = tx.clone();
+                async move |req: RequestPermissionRequest,
+                            responder: Responder<RequestPermissionResponse>,
+                            cx: ConnectionTo<Agent>| {
+                    let title =
+                        req.tool_call.fields.title.clone().unwrap_or_else(|| req.tool_call.tool_call_id.0.to_string());
+                    let input = req.tool_call.fields.raw_input.clone().unwrap_or(serde_json::Value::Null);
+                    let (reply, answer) = tokio::sync::oneshot::channel();
+                    let _ = tx.send(Incoming::Permission { title, input, reply });
+                    cx.spawn(async move {
+                        let allowed = answer.await.unwrap_or(false);
+                        let kinds: &[PermissionOptionKind] = if allowed {
+                            &[PermissionOptionKind::AllowOnce, PermissionOptionKind::AllowAlways]
+                        } else {
+                            &[PermissionOptionKind::RejectOnce, PermissionOptionKind::RejectAlways]
+                        };
+                        let chosen = kinds
+                            .iter()
+                            .find_map(|k| req.options.iter().find(|o| o.kind == *k))
+                            .map(|o| o.option_id.clone());
+                        responder.respond(RequestPermissionResponse::new(match chosen {
+                            Some(id) => RequestPermissionOutcome::Selected(SelectedPermissionOutcome::new(id)),
+                            None => RequestPermissionOutcome::Cancelled,
+                        }))
+                    })
+                }
+            },
+            agent_client_protocol::on_receive_request!(),
+        )
+        .connect_with(transport, async move |cx: ConnectionTo<Agent>| {
+            cx.send_request(
+                InitializeRequest::new(ProtocolVersion::V1)
+                    .client_capabilities(
+                        ClientCapabilities::new()
+                            .fs(FileSystemCapabilities::new().read_text_file(true).write_text_file(true))
+                            .terminal(false),
+                    )
+                    .client_info(Implementation::new("specwright", env!("CARGO_PKG_VERSION"))),
+            )
+            .block_task()
+            .await?;
+            let session = cx.send_request(NewSessionRequest::new(root)).block_task().await?;
+            let id = session.session_id;
+            let prompt = cx.send_request(PromptRequest::new(id.clone(), vec![brief.into()])).block_task();
+            tokio::pin!(prompt);
+            let answer = tokio::select! {
+                answer = &mut prompt => Some(answer?),
+                () = cancel.cancelled() => {
+                    cx.send_notification(CancelNotification::new(id.clone()))?;
+                    match tokio::time::timeout(grace, &mut prompt).await {
+                        Ok(answer) => Some(answer?),
+                        Err(_) => None,
+                    }
+                }
+            };
+            let stop = match answer.map(|a| a.stop_reason) {
+                Some(StopReason::EndTurn) => "end_turn",
+                Some(StopReason::MaxTokens) => "max_tokens",
+                Some(StopReason::MaxTurnRequests) => "max_turn_requests",
+                Some(StopReason::Refusal) => "refusal",
+                Some(StopReason::Cancelled) | None => "cancelled",
+                Some(_) => "other",
+            };
+            let text = text.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            Ok(AgentEnd { stop: stop.to_string(), text })
+        })
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -85,6 +85,25 @@ pub trait Host: Send + Sync {
         None
     }
 
+    /// Runs an approved `command` in the front end's terminal (an ACP
+    /// client's `terminal/*`, so the user sees it run), in the workspace
+    /// folder, stopped after `timeout`: `None` when the front end has no
+    /// terminal (the agent then runs it itself).
+    fn run_in_terminal<'a>(
+        &'a self,
+        command: &'a str,
+        timeout: std::time::Duration,
+    ) -> BoxFuture<'a, Option<Result<crate::tools::ShellRun, String>>> {
+        let _ = (command, timeout);
+        Box::pin(async { None })
+    }
+
+    /// [`Host::open_text`] for a front end that must ask for it (an ACP
+    /// client's `fs/read_text_file`): the agent's tools read through this.
+    fn read_open<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async move { self.open_text(path) })
+    }
+
     /// The text of `path` now: the editor's (unsaved changes included),
     /// else the disk's; `None` when there is neither.
     fn current_text(&self, path: &Path) -> Option<String> {

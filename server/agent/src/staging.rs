@@ -75,6 +75,23 @@ impl Host for Staging<'_> {
         }
     }
 
+    fn run_in_terminal<'a>(
+        &'a self,
+        command: &'a str,
+        timeout: std::time::Duration,
+    ) -> BoxFuture<'a, Option<Result<crate::tools::ShellRun, String>>> {
+        self.inner.run_in_terminal(command, timeout)
+    }
+
+    fn read_open<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, Option<String>> {
+        Box::pin(async move {
+            match self.staged_text(path) {
+                Some(text) => text,
+                None => self.inner.read_open(path).await,
+            }
+        })
+    }
+
     fn current_text(&self, path: &Path) -> Option<String> {
         match self.staged_text(path) {
             Some(text) => text,

@@ -43,6 +43,9 @@ pub struct AgentSettings {
     /// `specwright.tasks.concurrency`: tasks of one dependency wave run at
     /// the same time by "Run all" (their test runs stay one at a time).
     pub task_concurrency: usize,
+    /// `specwright.tasks.agent`: the command line of an external ACP agent
+    /// that implements tasks instead of Specwright's own.
+    pub task_agent: Option<String>,
 }
 
 impl Default for AgentSettings {
@@ -56,6 +59,7 @@ impl Default for AgentSettings {
             test_timeout_s: 600,
             drift_hints: false,
             task_concurrency: 1,
+            task_agent: None,
         }
     }
 }
@@ -105,6 +109,12 @@ impl AgentSettings {
                 .filter(|n| *n > 0)
                 .unwrap_or(1)
                 .min(16),
+            task_agent: tasks
+                .get("agent")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
         })
     }
 

@@ -231,6 +231,15 @@ pub const SETTINGS: &[Setting] = &[
         description: "The command whose passing tests tick a task (\"cargo test -p core\"); else the task's `Test:` line, else the project's (cargo test, npm test, go test ./..., python3 -m pytest). User settings only: a workspace cannot choose what runs.",
     },
     Setting {
+        key: "specwright.tasks.agent",
+        json_type: JsonType::String,
+        enum_values: &[],
+        default: None,
+        minimum: None,
+        user_only: true,
+        description: "An external Agent Client Protocol agent that implements tasks instead of Specwright's own (its command line: \"npx -y @zed-industries/claude-code-acp\", \"gemini --experimental-acp\", \"kiro-cli acp\"). Its file access is served inside the workspace, its permission questions are asked here, every change is checkpointed, and a task is ticked only when Specwright runs the tests and they pass. User settings only: a workspace cannot choose what runs.",
+    },
+    Setting {
         key: "specwright.tasks.testTimeoutSeconds",
         json_type: JsonType::Integer,
         enum_values: &[],

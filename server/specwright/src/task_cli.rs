@@ -96,6 +96,12 @@ pub struct TaskOptions {
     pub concurrency: usize,
     #[arg(long, value_parser = ["text", "json"], default_value = "text")]
     pub format: String,
+    /// An external ACP agent implements the task instead of Specwright's own
+    /// (its command line, e.g. `--agent "npx -y @zed-industries/claude-code-acp"`);
+    /// its file access is served inside the workspace, and the task is still
+    /// ticked only when Specwright runs the tests and they pass.
+    #[arg(long, value_name = "COMMAND")]
+    pub agent: Option<String>,
 }
 
 pub fn run(command: TaskCommand) -> ExitCode {
@@ -135,8 +141,17 @@ fn run_tasks(
     flags: &ModelFlags,
     include_optional: bool,
 ) -> Result<Vec<TaskReport>, String> {
-    let model: Arc<dyn Model> = match crate::spec_cli::model(flags) {
-        Ok(Some(model)) => Arc::from(model),
+    let agent = match options.agent.as_deref() {
+        Some(command) => Some(
+            specwright_acp::client::ExternalAgent::parse(command)
+                .ok_or_else(|| format!("--agent {command:?} is not a command line"))?,
+        ),
+        None => None,
+    };
+    let model: Option<Arc<dyn Model>> = match crate::spec_cli::model(flags) {
+        Ok(Some(model)) => Some(Arc::from(model)),
+        // An external agent brings its own model.
+        Ok(None) if agent.is_some() => None,
         Ok(None) => {
             return Err(
                 "no model is configured: set SPECWRIGHT_PROVIDER (and its API key variable) or pass --provider".into(),
@@ -178,7 +193,8 @@ fn run_tasks(
     runtime.block_on(async {
         let (cancel, _ctrl_c) = crate::spec_cli::cancel_on_ctrl_c();
         let run = TaskRun {
-            model: model.as_ref(),
+            model: model.as_deref(),
+            implementer: agent.as_ref().map(|a| a as &dyn specwright_runtime::tasks::run::TaskAgent),
             workspace: &workspace,
             host: &host,
             editor: &editor,

@@ -50,6 +50,32 @@ fn python() -> PathBuf {
     venv
 }
 
+fn requirements_json() -> Value {
+    json!({
+        "introduction": "Users pin short notes.",
+        "glossary": [{"term": "Notes_Service", "definition": "The service that keeps notes"}],
+        "requirements": [
+            {"title": "Pin a note",
+             "user_story": {"role": "a user", "capability": "to pin a note", "benefit": "I see it first"},
+             "acceptance_criteria": [
+                {"pattern": "event", "condition": "a user pins a note", "system": "Notes_Service", "response": "show it first"}]}
+        ]
+    })
+}
+
+fn design_json() -> Value {
+    json!({
+        "overview": "A notes list with pinning.",
+        "architecture": "The UI calls the Notes_Service.",
+        "architecture_diagram": "flowchart TD\n    UI --> Notes_Service",
+        "components": [{"name": "Notes_Service", "responsibility": "Keeps and orders notes", "interface": "pin(id: string): void"}],
+        "data_models": [{"name": "Note", "description": "A note", "fields": [{"name": "pinned", "type": "boolean", "description": "Shown first"}]}],
+        "correctness_properties": [{"title": "Pinned first", "statement": "For any notes, pinned ones come first.", "validates": ["1.1"]}],
+        "error_handling": [{"scenario": "Unknown note", "handling": "Nothing changes"}],
+        "testing_strategy": "Unit tests."
+    })
+}
+
 fn kinds(updates: &Value) -> Vec<String> {
     updates.as_array().into_iter().flatten().filter_map(|u| u["sessionUpdate"].as_str()).map(str::to_string).collect()
 }
@@ -78,15 +104,22 @@ async fn an_acp_client_runs_sessions_with_permissions_plans_and_cancel() {
         // The rejected rewrite.
         Reply::tool_call("c3", "write_file", json!({"path": "calc.py", "content": "broken\n"}).to_string()),
         Reply::chunks(["Understood."]),
+        // A command in the editor's terminal.
+        Reply::tool_call("r1", "run_command", json!({"command": "echo from-the-terminal"}).to_string()),
+        Reply::chunks(["Ran."]),
         // `/task start 2` (the folder trusted by then, so its MCP server runs): an MCP tool, an
         // edit (autopilot by then), then the tests, run by Specwright, pass.
         Reply::tool_call("m1", "everything__echo", json!({"message": "from acp"}).to_string()),
+        Reply::tool_call("m2", "client-everything__get-sum", json!({"a": 1, "b": 2}).to_string()),
         Reply::tool_call(
             "c4",
             "write_file",
             json!({"path": "calc.py", "content": format!("{fixed}# checked\n")}).to_string(),
         ),
         Reply::chunks(["Task ", "done."]),
+        // `/spec new` and `/spec design`: the documents as structured output.
+        Reply::text(requirements_json().to_string()),
+        Reply::text(design_json().to_string()),
         // The slow answer that is cancelled.
         Reply::Text { chunks, delay_ms: 200 },
     ])
@@ -104,6 +137,7 @@ async fn an_acp_client_runs_sessions_with_permissions_plans_and_cancel() {
         .env("SPECWRIGHT_BASE_URL", format!("{}/v1", server.base_url()))
         .env("SPECWRIGHT_MODEL", "acp-test-model")
         .env("SPECWRIGHT_DATA_DIR", &data)
+        .env("EVERYTHING", everything.canonicalize().unwrap())
         .env("RUST_LOG", "warn")
         .output()
         .await
@@ -120,6 +154,7 @@ async fn an_acp_client_runs_sessions_with_permissions_plans_and_cancel() {
     let init = &first["init"];
     assert_eq!(init["protocolVersion"], 1);
     assert_eq!(init["agentCapabilities"]["loadSession"], true);
+    assert_eq!(init["agentCapabilities"]["mcpCapabilities"]["http"], true);
     assert!(init["agentCapabilities"]["sessionCapabilities"]["list"].is_object(), "{init}");
     let auth = init["authMethods"][0]["description"].as_str().expect("an auth method");
     assert!(auth.contains("SPECWRIGHT_PROVIDER") && auth.contains("ANTHROPIC_API_KEY"), "{auth}");
@@ -182,7 +217,7 @@ async fn an_acp_client_runs_sessions_with_permissions_plans_and_cancel() {
         .find_map(|u| u["content"].as_array()?.iter().find(|c| c["type"] == "diff").cloned())
         .expect("a diff of the edit");
     assert_eq!(diff["path"], calc.as_str());
-    assert_eq!(diff["oldText"], "def sub(a, b):\n    return a + b\n");
+    assert_eq!(diff["oldText"], "def sub(a, b):\n    return a + b\n# unsaved in the editor\n", "the buffer's text");
     assert_eq!(diff["newText"], fixed);
     let done: Vec<&str> = fix
         .as_array()
@@ -193,25 +228,49 @@ async fn an_acp_client_runs_sessions_with_permissions_plans_and_cancel() {
         .collect();
     assert_eq!(done, ["completed", "completed"], "{fix}");
     assert!(kinds(fix).contains(&"plan".to_string()), "the plan again after the turn: {fix}");
+    // The agent's read_file read through the client (its buffers, unsaved text included).
+    assert!(first["reads"].as_array().unwrap().iter().any(|r| r == calc.as_str()), "{}", first["reads"]);
     let permissions = first["permissions"].as_array().expect("permissions");
-    assert_eq!(permissions.len(), 2, "{permissions:?}");
+    assert_eq!(permissions.len(), 4, "{permissions:?}");
     assert_eq!(permissions[0]["toolCall"]["title"], "Change calc.py");
     assert_eq!(permissions[0]["toolCall"]["toolCallId"], "c2");
     let option_kinds: Vec<&str> =
         permissions[0]["options"].as_array().unwrap().iter().filter_map(|o| o["kind"].as_str()).collect();
     assert_eq!(option_kinds, ["allow_once", "allow_always", "reject_once", "reject_always"]);
     // Written through the client: the fix, and later the task run's edit; never the rejected one.
+    let calc_writes: Vec<&Value> =
+        first["writes"].as_array().unwrap().iter().filter(|w| w["path"] == calc.as_str()).collect();
     assert_eq!(
-        first["writes"],
-        json!([{"path": calc, "content": fixed}, {"path": calc, "content": format!("{fixed}# checked\n")}])
+        calc_writes,
+        [&json!({"path": calc, "content": fixed}), &json!({"path": calc, "content": format!("{fixed}# checked\n")})]
     );
 
     // The rejected edit: not written, and the model was told.
     assert_eq!(first["rejectStop"], "end_turn");
     assert_eq!(first["rejectText"], "Understood.");
     assert!(!ws.read("calc.py").contains("broken"));
+    let read = &server.requests()[1].raw_body;
+    assert!(read.contains("# unsaved in the editor"), "the model saw the editor's buffer: {read}");
     let told = &server.requests()[4].raw_body;
     assert!(told.contains("the user rejected the change to calc.py"), "{told}");
+
+    // The command: asked, allowed once, run in the editor's terminal, its output to the model.
+    assert_eq!(first["runStop"], "end_turn");
+    assert_eq!(first["runText"], "Ran.");
+    assert_eq!(permissions[2]["toolCall"]["title"], "Run `echo from-the-terminal`");
+    assert_eq!(
+        first["terminals"],
+        json!([{"command": "sh", "args": ["-c", "echo from-the-terminal"], "cwd": ws.root.canonicalize().unwrap().display().to_string()}])
+    );
+    let shown = first["runUpdates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|u| u["content"].as_array()?.iter().find(|c| c["type"] == "terminal").cloned())
+        .expect("the terminal shown on the tool call");
+    assert_eq!(shown["terminalId"], "term-1");
+    let ran = &server.requests()[6].raw_body;
+    assert!(ran.contains("exit code 0") && ran.contains("from-the-terminal"), "{ran}");
 
     assert!(first["modeSet"].is_object());
     assert!(first["badMode"].as_str().unwrap().contains("Invalid params"), "{}", first["badMode"]);
@@ -246,7 +305,33 @@ async fn an_acp_client_runs_sessions_with_permissions_plans_and_cancel() {
         .expect("m1's result");
     assert_eq!(echoed["status"], "completed", "{echoed}");
     assert_eq!(echoed["rawOutput"], "Echo: from acp");
+    // The client's own MCP server (session/new mcpServers): its tool is asked, allowed once, run.
+    assert_eq!(permissions[3]["toolCall"]["title"], "Use `get-sum` of the MCP server `client-everything`");
+    let summed = task_updates
+        .iter()
+        .find(|u| u["toolCallId"] == "m2" && u["sessionUpdate"] == "tool_call_update")
+        .expect("m2's result");
+    assert_eq!(summed["status"], "completed", "{summed}");
+    assert!(summed["rawOutput"].as_str().is_some_and(|o| o.contains('3')), "{summed}");
     assert_eq!(ws.read("calc.py"), format!("{fixed}# checked\n"));
+    // Run all: the required tasks are done (task 3 is optional), so nothing runs.
+    assert_eq!(first["runAllStop"], "end_turn");
+    assert!(
+        first["runAllText"].as_str().unwrap().contains("Every required task of `calc` is done"),
+        "{}",
+        first["runAllText"]
+    );
+
+    // `/spec new` and `/spec design`: written through the client, the new spec in focus.
+    assert_eq!(first["specNewStop"], "end_turn", "{}", first["specNewText"]);
+    assert!(first["specNewText"].as_str().unwrap().contains("`notes` is in focus"), "{}", first["specNewText"]);
+    let requirements = ws.read(".kiro/specs/notes/requirements.md");
+    assert!(requirements.contains("Pin a note") && requirements.contains("WHEN a user pins a note"), "{requirements}");
+    assert!(!ws.read(".kiro/specs/notes/.config.kiro").is_empty());
+    assert_eq!(first["specDesignStop"], "end_turn", "{}", first["specDesignText"]);
+    assert!(ws.read(".kiro/specs/notes/design.md").contains("Notes_Service"));
+    let written: Vec<&str> = first["writes"].as_array().unwrap().iter().filter_map(|w| w["path"].as_str()).collect();
+    assert!(written.iter().any(|p| p.ends_with(".kiro/specs/notes/design.md")), "{written:?}");
 
     let listed = first["list"]["sessions"].as_array().expect("sessions");
     assert!(listed.iter().any(|s| s["sessionId"] == session["sessionId"]), "{listed:?}");

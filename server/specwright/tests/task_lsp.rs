@@ -179,3 +179,36 @@ async fn an_unsaved_touched_file_blocks_the_tick_and_says_to_save() {
     assert!(saved["detail"].as_str().is_some_and(|d| d.contains("calc.py not saved")), "{saved}");
     assert!(ws.read(".kiro/specs/calc/tasks.md").contains("- [-] 1."), "not ticked");
 }
+
+/// `specwright.tasks.agent`: "▶ Start task" hands the task to an external
+/// ACP agent (the scripted one of tests/acp/scripted_agent.mjs, on the
+/// official TypeScript SDK) with no model configured; its write reaches the
+/// editor through `workspace/applyEdit`, and the task is ticked because
+/// Specwright's own test run passes.
+#[tokio::test]
+async fn start_task_with_an_external_acp_agent() {
+    let ws = TempWorkspace::new("task-lsp-acp");
+    ws.write(".kiro/specs/calc/tasks.md", "# Implementation Plan\n\n- [ ] 1. Subtract\n");
+    ws.write("calc.py", "def sub(a, b):\n    return a + b\n");
+    ws.write("test_sub.py", "from calc import sub\n\n\ndef test_sub():\n    assert sub(5, 3) == 2\n");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let sdk = repo.join(".venv-test/node/node_modules/@agentclientprotocol/sdk");
+    assert!(sdk.join("package.json").is_file(), "run scripts/setup-test-tools: it installs @agentclientprotocol/sdk");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/acp/scripted_agent.mjs");
+    let log = ws.root.with_extension("agent.json");
+    let agent = format!("node '{}' '{}' honest '{}'", script.display(), sdk.display(), log.display());
+    let client = Client::spawn_binary();
+    client.set_message_answer(Some("Trust and run"));
+    let settings = json!({"specwright": {"agent": {"mode": "autopilot"}, "tasks": {"agent": agent}}});
+    client.initialize_with_capabilities(&[&ws.root], settings, true, json!({"window": {"showMessage": {}}})).await;
+    let args = json!({"uri": ws.uri(".kiro/specs/calc/tasks.md"), "taskId": "1", "testCommand": format!("{} test_sub.py", python())});
+    let report = client
+        .request_ok("workspace/executeCommand", json!({"command": "specwright.task.start", "arguments": [args]}))
+        .await;
+    assert_eq!(report["status"], "done", "{report:#}");
+    assert_eq!(ws.read("calc.py"), "def sub(a, b):\n    return a - b\n");
+    assert!(ws.read(".kiro/specs/calc/tasks.md").contains("- [x] 1. Subtract"));
+    let seen: Value = serde_json::from_str(&std::fs::read_to_string(&log).expect("the agent's log")).expect("json");
+    assert!(seen["brief"].as_str().unwrap().contains("Subtract"), "{seen}");
+    let _ = std::fs::remove_file(&log);
+}

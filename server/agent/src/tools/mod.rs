@@ -75,7 +75,7 @@ fn shown(cx: &ToolContext<'_>, path: &Path) -> String {
 /// disk; `None` when the file does not exist. A folder, a binary file or a
 /// file that is not UTF-8 is an error.
 async fn current_text(cx: &ToolContext<'_>, path: &Path) -> Result<Option<String>, ToolError> {
-    if let Some(text) = cx.host.open_text(path) {
+    if let Some(text) = cx.host.read_open(path).await {
         return Ok(Some(text));
     }
     let shown = shown(cx, path);

@@ -105,6 +105,12 @@ impl RunCommand {
             )));
         }
         check_cancel(cx)?;
+        // In the front end's terminal when it has one (an ACP client's).
+        if let Some(run) = cx.host.run_in_terminal(command, Duration::from_secs(timeout_s)).await {
+            let run =
+                run.map_err(|e| ToolError::Failed(format!("cannot run `{command}` in the editor's terminal: {e}")))?;
+            return ending(command, timeout_s, run);
+        }
         run_shell(command, timeout_s, cx).await
     }
 }
@@ -117,6 +123,11 @@ enum Ending {
 
 async fn run_shell(command: &str, timeout_s: u64, cx: &ToolContext<'_>) -> Result<String, ToolError> {
     let run = shell(cx.workspace.root(), command, Duration::from_secs(timeout_s), cx.cancel, cx.output_limit).await;
+    ending(command, timeout_s, run)
+}
+
+/// The tool's answer for a command's run.
+fn ending(command: &str, timeout_s: u64, run: ShellRun) -> Result<String, ToolError> {
     match run.ending {
         ShellEnding::Exited { status, .. } => Ok(format!("{status}\n{}", run.output)),
         ShellEnding::Failed(e) => Err(ToolError::Failed(format!("cannot run `{command}`: {e}"))),

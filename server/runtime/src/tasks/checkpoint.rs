@@ -462,6 +462,18 @@ impl Host for CheckpointingHost<'_> {
     fn open_text(&self, path: &Path) -> Option<String> {
         self.inner.open_text(path)
     }
+
+    fn read_open<'b>(&'b self, path: &'b Path) -> BoxFuture<'b, Option<String>> {
+        self.inner.read_open(path)
+    }
+
+    fn run_in_terminal<'b>(
+        &'b self,
+        command: &'b str,
+        timeout: std::time::Duration,
+    ) -> BoxFuture<'b, Option<Result<specwright_agent::tools::ShellRun, String>>> {
+        self.inner.run_in_terminal(command, timeout)
+    }
 }
 
 /// A checkpoint as its manifest `<id>.json` holds it.

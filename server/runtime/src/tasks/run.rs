@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use specwright_agent::session::{Session, SessionStore};
-use specwright_agent::{FileChange, Host, StopReason, ToolContext, ToolSource, Workspace};
+use specwright_agent::{FileChange, Host, StopReason, ToolContext, ToolSource, TurnOutcome, Workspace};
 use specwright_hooks::{Event, EventKind, matches};
 use specwright_models::{BoxFuture, CancellationToken, Model};
 use specwright_spec::{CitationTarget, DocKind, Spec, TaskStatus};
@@ -65,7 +65,13 @@ pub trait TaskEditor: Send + Sync {
 
 /// One task run's inputs.
 pub struct TaskRun<'a> {
-    pub model: &'a dyn Model,
+    /// The model Specwright's own agent runs with (`None`: only an
+    /// [`implementer`](TaskRun::implementer) can run tasks).
+    pub model: Option<&'a dyn Model>,
+    /// Another agent that implements the task instead of Specwright's own
+    /// (an external ACP agent: `specwright.tasks.agent`). Its edits go
+    /// through the same checkpointing host, and the evidence gate is the same.
+    pub implementer: Option<&'a dyn TaskAgent>,
     pub workspace: &'a Workspace,
     /// Where the agent's edits go (supervised or not).
     pub host: &'a dyn Host,
@@ -84,6 +90,20 @@ pub struct TaskRun<'a> {
     pub hooks: Option<ChatHooks<'a>>,
     /// Tools beside the agent's own (the workspace's MCP servers).
     pub extra_tools: Option<&'a dyn ToolSource>,
+}
+
+/// An agent other than Specwright's own that implements a task.
+pub trait TaskAgent: Send + Sync {
+    /// Implements the task `brief` describes in `cx`'s workspace, changing
+    /// files only through `cx.host` (which records them for the checkpoint
+    /// and asks the user as the mode says), streaming what it does to
+    /// `on_event`. What it claims is not evidence: the tests decide.
+    fn implement<'a>(
+        &'a self,
+        brief: &'a str,
+        cx: &'a ToolContext<'a>,
+        on_event: &'a mut (dyn FnMut(TurnEvent) + Send),
+    ) -> BoxFuture<'a, TurnOutcome>;
 }
 
 /// What a run reports.
@@ -202,18 +222,31 @@ pub async fn run_task(
     let cx = ToolContext { workspace: run.workspace, host: &recording, cancel: run.cancel, output_limit: 20_000 };
     let allowed: Vec<String> = run.allowed_commands.iter().cloned().chain([test_command.clone()]).collect();
     let focus = named_files(spec, &root);
-    let turn = ChatTurn {
-        model: run.model,
-        cx: &cx,
-        store: run.sessions,
-        settings: run.settings,
-        allowed_commands: &allowed,
-        focus: &focus,
-        hooks: None,
-        extra_tools: run.extra_tools,
+    let outcome = match (run.implementer, run.model) {
+        (Some(agent), _) => {
+            let brief = external_brief(spec, index, &test_command, &root, &focus);
+            agent.implement(&brief, &cx, on_event).await
+        }
+        (None, Some(model)) => {
+            let brief = brief(spec, index, &test_command);
+            let turn = ChatTurn {
+                model,
+                cx: &cx,
+                store: run.sessions,
+                settings: run.settings,
+                allowed_commands: &allowed,
+                focus: &focus,
+                hooks: None,
+                extra_tools: run.extra_tools,
+            };
+            chat::send(&turn, &mut session, &brief, on_event).await
+        }
+        (None, None) => TurnOutcome {
+            stop: StopReason::ModelError("no model is configured and no task agent is set".into()),
+            text: String::new(),
+            steps: 0,
+        },
     };
-    let brief = brief(spec, index, &test_command);
-    let outcome = chat::send(&turn, &mut session, &brief, on_event).await;
     report.answer = outcome.text.clone();
     let mut checkpoint = recording.into_checkpoint();
     let host = run.host;
@@ -508,6 +541,32 @@ pub fn brief(spec: &Spec, index: usize, test_command: &str) -> String {
          Specwright ticks the task itself after running the tests."
     ));
     text
+}
+
+/// The most characters of the design an external agent's brief carries.
+const BRIEF_DESIGN_CHARS: usize = 30_000;
+
+/// The brief for an external agent, which has neither Specwright's system
+/// prompt nor its tools: the task, its sub-tasks and criteria, the design,
+/// and the steering that applies to the files the spec names, redacted.
+pub fn external_brief(spec: &Spec, index: usize, test_command: &str, root: &Path, focus: &[String]) -> String {
+    let own = brief(spec, index, test_command);
+    let task_part = own.split("\nWrite or extend tests").next().unwrap_or(&own);
+    let mut text = format!(
+        "{task_part}\nWrite or extend tests that prove the criteria, implement the task, and run `{test_command}` \
+         until the tests pass. Do not delete, skip or weaken existing tests. Do not edit tasks.md: Specwright runs \
+         the tests itself and ticks the task only if they pass.\n"
+    );
+    if let Some(design) = spec.document(DocKind::Design) {
+        let design: String = design.text.chars().take(BRIEF_DESIGN_CHARS).collect();
+        text.push_str(&format!("\n## The design (.kiro/specs/{}/design.md)\n\n{design}\n", spec.name));
+    }
+    let user_dir = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".kiro").join("steering"));
+    let steering = specwright_steering::Steering::load(root, user_dir.as_deref());
+    for applied in steering.applicable(focus, &[]) {
+        text.push_str(&format!("\n## Steering: {}\n\n{}\n", applied.name, applied.text));
+    }
+    specwright_secrets::redact_for_model(&text).0
 }
 
 /// The criteria the tasks `indices` cite, with their ids, in citation order.

@@ -513,6 +513,9 @@ mod tests {
         let writer = log.clone();
         let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
         let _default = tracing::subscriber::set_default(subscriber);
+        // Another test's thread may have cached "no subscriber wants this
+        // event" for these callsites first; ask again with this one set.
+        tracing::callsite::rebuild_interest_cache();
         let secret = "sk-live-0123456789abcdef";
         let bodies = [
             format!(r#"{{"jsonrpc":"2.0","id":1,"method":"x","params":{{"key":"{secret}"#),

@@ -251,9 +251,16 @@ async fn run_one(
     test_command: Option<String>,
     cancel: &CancellationToken,
 ) -> Result<TaskReport> {
-    let model = env.model()?;
-    let workspace = Workspace::new(root).map_err(|e| failed(format!("the workspace folder: {e}")))?;
     let settings = env.settings();
+    // `specwright.tasks.agent`: an external ACP agent brings its own model.
+    let agent = match settings.task_agent.as_deref() {
+        Some(command) => Some(specwright_acp::client::ExternalAgent::parse(command).ok_or_else(|| {
+            failed(format!("specwright.tasks.agent {command:?} is not a command line (check its quotes)"))
+        })?),
+        None => None,
+    };
+    let model = if agent.is_some() { env.model().ok() } else { Some(env.model()?) };
+    let workspace = Workspace::new(root).map_err(|e| failed(format!("the workspace folder: {e}")))?;
     let data = env.chats.data_dir.clone().ok_or_else(|| failed("there is no data folder for sessions"))?;
     let sessions = SessionStore::new(&data, root);
     let checkpoints = CheckpointStore::new(&data, root);
@@ -265,7 +272,8 @@ async fn run_one(
     // A task run's folder is trusted (asked before the run).
     let mcp = env.chats.mcp(root, true);
     let run = TaskRun {
-        model: model.as_ref(),
+        model: model.as_deref(),
+        implementer: agent.as_ref().map(|a| a as &dyn specwright_runtime::tasks::run::TaskAgent),
         workspace: &workspace,
         host: &host,
         editor: &editor,
