@@ -207,6 +207,8 @@ pub struct TerminalRun<'a> {
     pub timeout: Duration,
     /// The most bytes of output kept.
     pub output_limit: usize,
+    /// The turn's cancellation: the command is killed.
+    pub cancel: CancellationToken,
 }
 
 /// An MCP server the client hands a session (`mcpServers` of `session/new`).
@@ -315,7 +317,10 @@ struct Slot {
     root: PathBuf,
     store: SessionStore,
     session: tokio::sync::Mutex<Session>,
+    /// The running turn's token (made by [`SpecAgent::begin`]).
     cancel: Mutex<CancellationToken>,
+    /// A turn runs: another prompt is refused until it ends.
+    busy: AtomicBool,
     autopilot: AtomicBool,
     /// Edits allowed for the rest of the session ("Always allow").
     always_edit: AtomicBool,
@@ -389,6 +394,7 @@ impl SpecAgent {
         let root = folder(cwd)?;
         let store = self.store(&root);
         let session = store.load(id).ok_or_else(|| format!("there is no session `{id}` for {}", root.display()))?;
+        let live = self.slot(id).ok().filter(|s| s.root == root);
         for message in &session.messages {
             let text: String = message
                 .content
@@ -405,6 +411,15 @@ impl SpecAgent {
             peer.update(match message.role {
                 Role::User => Update::UserText(text),
                 _ => Update::AgentText(text),
+            });
+        }
+        // Loaded again while this process has it: the same session, not a second copy.
+        if let Some(slot) = live {
+            return Ok(SessionView {
+                id: id.to_string(),
+                autopilot: slot.autopilot.load(Ordering::SeqCst),
+                model_label: self.config.model_label.clone(),
+                spec: lock(&slot.spec).clone(),
             });
         }
         Ok(self.insert(root, store, session, servers))
@@ -426,6 +441,7 @@ impl SpecAgent {
             spec: Mutex::new(session.spec.clone()),
             session: tokio::sync::Mutex::new(session),
             cancel: Mutex::new(CancellationToken::new()),
+            busy: AtomicBool::new(false),
             always_edit: AtomicBool::new(false),
             always_run: Mutex::default(),
             tools: Mutex::default(),
@@ -465,6 +481,30 @@ impl SpecAgent {
         Ok(())
     }
 
+    /// Starts a turn of session `id`, at once when the prompt arrives (so a
+    /// `session/cancel` right behind it finds the turn's token); refused
+    /// while another turn of the session runs. [`SpecAgent::end`] ends it.
+    pub fn begin(&self, id: &str) -> Result<(), String> {
+        let slot = self.slot(id)?;
+        if slot.busy.swap(true, Ordering::SeqCst) {
+            return Err(format!("a turn of session `{id}` is still running: cancel it or wait for its answer"));
+        }
+        *lock(&slot.cancel) = CancellationToken::new();
+        Ok(())
+    }
+
+    /// The turn [`SpecAgent::begin`] started is over.
+    pub fn end(&self, id: &str) {
+        if let Ok(slot) = self.slot(id) {
+            slot.busy.store(false, Ordering::SeqCst);
+        }
+    }
+
+    /// Whether session `id` applies edits without asking.
+    pub fn autopilot(&self, id: &str) -> Option<bool> {
+        self.slot(id).ok().map(|s| s.autopilot.load(Ordering::SeqCst))
+    }
+
     /// Ends the session's running turn (answered `cancelled`).
     pub fn cancel(&self, id: &str) {
         if let Ok(slot) = self.slot(id) {
@@ -493,7 +533,8 @@ impl SpecAgent {
         }
     }
 
-    /// One prompt turn: a slash command, or a turn of the agent.
+    /// One prompt turn, begun with [`SpecAgent::begin`]: a slash command,
+    /// or a turn of the agent.
     pub async fn prompt(&self, id: &str, text: &str, peer: &dyn Peer) -> Result<Stop, String> {
         let slot = self.slot(id)?;
         if let Some(command) = text.trim_start().strip_prefix('/') {
@@ -513,8 +554,7 @@ impl SpecAgent {
                         SPECWRIGHT_PROVIDER=demo to try it"
                 .into());
         };
-        let cancel = CancellationToken::new();
-        *lock(&slot.cancel) = cancel.clone();
+        let cancel = lock(&slot.cancel).clone();
         let mut session = slot.session.lock().await;
         let workspace = Workspace::new(&slot.root).map_err(|e| format!("{}: {e}", slot.root.display()))?;
         let caps = *lock(&self.caps);
@@ -545,6 +585,8 @@ impl SpecAgent {
             StopReason::EndTurn => Ok(Stop::EndTurn),
             StopReason::Cancelled => Ok(Stop::Cancelled),
             StopReason::MaxSteps => Ok(Stop::MaxTurnRequests),
+            // A model call cut short by the cancel is the cancel.
+            StopReason::ModelError(_) if cancel.is_cancelled() => Ok(Stop::Cancelled),
             StopReason::ModelError(e) => Err(format!("the model failed: {e}")),
         }
     }
@@ -697,8 +739,7 @@ impl SpecAgent {
                         variable set"
                 .into());
         };
-        let cancel = CancellationToken::new();
-        *lock(&slot.cancel) = cancel.clone();
+        let cancel = lock(&slot.cancel).clone();
         let root = slot.root.clone();
         let index = tokio::task::spawn_blocking(move || specwright_index::Index::build(&root))
             .await
@@ -764,8 +805,7 @@ impl SpecAgent {
                 slot.root.display()
             ));
         }
-        let cancel = CancellationToken::new();
-        *lock(&slot.cancel) = cancel.clone();
+        let cancel = lock(&slot.cancel).clone();
         let workspace = Workspace::new(&slot.root).map_err(|e| format!("{}: {e}", slot.root.display()))?;
         let caps = *lock(&self.caps);
         let host = AcpHost { peer, slot, caps, current: Mutex::default() };
@@ -1024,6 +1064,7 @@ impl Host for AcpHost<'_> {
                 cwd: &self.slot.root,
                 timeout,
                 output_limit: 200_000,
+                cancel: lock(&self.slot.cancel).clone(),
             };
             Some(self.peer.run_terminal(run).await)
         })

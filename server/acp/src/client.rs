@@ -17,6 +17,7 @@
 
 use std::path::{Path, PathBuf};
 
+use process_wrap::tokio::{CommandWrap, KillOnDrop, ProcessGroup};
 use specwright_agent::{AgentEvent, FileChange, StopReason, ToolContext, TurnOutcome};
 use specwright_models::BoxFuture;
 use specwright_runtime::chat::TurnEvent;
@@ -24,7 +25,7 @@ use specwright_runtime::tasks::run::TaskAgent;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::compat::{TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
 
-/// How long the agent has to answer `session/cancel` before it is killed.
+/// How long the agent has to answer `session/cancel` before it is stopped.
 const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// An external ACP agent: a command and its arguments.
@@ -126,22 +127,25 @@ impl TaskAgent for ExternalAgent {
         Box::pin(async move {
             let failed = |why: String| TurnOutcome { stop: StopReason::ModelError(why), text: String::new(), steps: 0 };
             let root = cx.workspace.root().to_path_buf();
-            let mut child = match tokio::process::Command::new(&self.program)
+            let mut command = tokio::process::Command::new(&self.program);
+            command
                 .args(&self.args)
                 .current_dir(&root)
                 .stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .kill_on_drop(true)
-                .spawn()
-            {
+                .stderr(std::process::Stdio::piped());
+            // Its own process group: a launcher's (npx's) children and the
+            // commands the agent starts are stopped with it.
+            let mut command = CommandWrap::from(command);
+            command.wrap(ProcessGroup::leader()).wrap(KillOnDrop);
+            let mut child = match command.spawn() {
                 Ok(child) => child,
                 Err(e) => return failed(format!("cannot start the task agent `{}`: {e}", self.label())),
             };
-            let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let (Some(stdin), Some(stdout)) = (child.stdin().take(), child.stdout().take()) else {
                 return failed("the task agent's stdin or stdout is missing".into());
             };
-            if let Some(stderr) = child.stderr.take() {
+            if let Some(stderr) = child.stderr().take() {
                 let label = self.label();
                 tokio::spawn(async move {
                     use tokio::io::AsyncBufReadExt;
@@ -159,42 +163,81 @@ impl TaskAgent for ExternalAgent {
                 brief.to_string(),
                 root.clone(),
                 cx.cancel.clone(),
-                CANCEL_GRACE,
+                Timeouts { start: START_TIMEOUT, cancel_grace: CANCEL_GRACE },
             );
             tokio::pin!(connection);
+            // After a cancel the agent has the grace period to answer, then it is stopped.
+            let stop_after_cancel = async {
+                cx.cancel.cancelled().await;
+                tokio::time::sleep(CANCEL_GRACE + std::time::Duration::from_secs(1)).await;
+            };
+            tokio::pin!(stop_after_cancel);
             let ended = loop {
                 tokio::select! {
-                    ended = &mut connection => break ended,
+                    ended = &mut connection => break Some(ended),
+                    () = &mut stop_after_cancel => break None,
                     Some(incoming) = rx.recv() => serve(incoming, cx, &self.label(), on_event).await,
                 }
             };
-            // What it sent last, answered (refused) rather than left hanging.
-            while let Ok(incoming) = rx.try_recv() {
-                serve(incoming, cx, &self.label(), on_event).await;
-            }
+            // Stopped before anything it still asks is answered: those are refused.
             let _ = child.start_kill();
+            while let Ok(incoming) = rx.try_recv() {
+                refuse(incoming);
+            }
             match ended {
-                Ok(end) => TurnOutcome {
+                // Whatever it answers after a cancel, the run was cancelled.
+                _ if cx.cancel.is_cancelled() => {
+                    TurnOutcome { stop: StopReason::Cancelled, text: String::new(), steps: 1 }
+                }
+                Some(Ok(end)) => TurnOutcome {
                     stop: match end.stop.as_str() {
                         "end_turn" => StopReason::EndTurn,
-                        "cancelled" => StopReason::Cancelled,
                         "max_turn_requests" | "max_tokens" => StopReason::MaxSteps,
                         other => StopReason::ModelError(format!("the task agent stopped: {other}")),
                     },
                     text: end.text,
                     steps: 1,
                 },
-                Err(_) if cx.cancel.is_cancelled() => {
-                    TurnOutcome { stop: StopReason::Cancelled, text: String::new(), steps: 1 }
-                }
-                Err(e) => failed(format!("the task agent `{}` failed: {e}", self.label())),
+                Some(Err(e)) => failed(format!("the task agent `{}` failed: {e}", self.label())),
+                None => TurnOutcome { stop: StopReason::Cancelled, text: String::new(), steps: 1 },
             }
         })
     }
 }
 
+/// How long the task agent has to start (answer `initialize` and
+/// `session/new`): a launcher may download it first.
+const START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The client side's time limits.
+pub struct Timeouts {
+    /// For `initialize` and `session/new`.
+    pub start: std::time::Duration,
+    /// For the agent's answer to `session/cancel`.
+    pub cancel_grace: std::time::Duration,
+}
+
+/// Refuses what the agent asked after the run ended.
+fn refuse(incoming: Incoming) {
+    match incoming {
+        Incoming::Read { reply, .. } => {
+            let _ = reply.send(Err("the task run ended".into()));
+        }
+        Incoming::Write { reply, .. } => {
+            let _ = reply.send(Err("the task run ended; nothing was written".into()));
+        }
+        Incoming::Permission { reply, .. } => {
+            let _ = reply.send(false);
+        }
+        Incoming::Update(_) => {}
+    }
+}
+
 /// Answers one request of the agent through the task run's host.
 async fn serve(incoming: Incoming, cx: &ToolContext<'_>, agent: &str, on_event: &mut (dyn FnMut(TurnEvent) + Send)) {
+    if cx.cancel.is_cancelled() && !matches!(incoming, Incoming::Update(_)) {
+        return refuse(incoming);
+    }
     match incoming {
         Incoming::Read { path, line, limit, reply } => {
             let _ = reply.send(read(cx, &path, line, limit).await);
@@ -240,8 +283,16 @@ fn confine(cx: &ToolContext<'_>, path: &Path) -> Result<PathBuf, String> {
     Ok(real)
 }
 
+/// Files larger than this are not handed to the agent.
+const MAX_READ_BYTES: u64 = 16 * 1024 * 1024;
+
 async fn read(cx: &ToolContext<'_>, path: &Path, line: Option<u32>, limit: Option<u32>) -> Result<String, String> {
     let real = confine(cx, path)?;
+    if let Ok(meta) = std::fs::metadata(&real)
+        && meta.len() > MAX_READ_BYTES
+    {
+        return Err(format!("{} is {} bytes, too large to read", path.display(), meta.len()));
+    }
     let text = cx.host.current_text(&real).ok_or_else(|| format!("{} does not exist", path.display()))?;
     let (text, _) = specwright_secrets::redact_for_model(&text);
     let skip = line.map_or(0, |l| l.saturating_sub(1) as usize);
@@ -259,9 +310,16 @@ async fn read(cx: &ToolContext<'_>, path: &Path, line: Option<u32>, limit: Optio
 
 async fn write(cx: &ToolContext<'_>, path: &Path, content: String) -> Result<(), String> {
     let real = confine(cx, path)?;
+    let rel = cx.workspace.display(&real);
+    // The task's status is Specwright's to set, after its own test run.
+    let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if rel.starts_with(".kiro/specs/") && matches!(name.as_str(), "tasks.md" | ".tasks-meta.json" | ".config.kiro") {
+        return Err(format!("{rel} is Specwright's to change: it ticks the task itself after running the tests"));
+    }
     let old = cx.host.current_text(&real);
     let placeholder = "<redacted:";
-    if content.contains(placeholder) && !old.as_deref().is_some_and(|o| o.contains(placeholder)) {
+    let placeholders = |text: &str| text.matches(placeholder).count();
+    if placeholders(&content) > old.as_deref().map_or(0, placeholders) {
         return Err(format!(
             "{} was not written: the text holds a redacted secret's placeholder (the agent was shown the file \
              redacted); the file keeps its secret",

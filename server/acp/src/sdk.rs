@@ -164,7 +164,7 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
                         Ok(()) => {
                             let view = SessionView {
                                 id: req.session_id.0.to_string(),
-                                autopilot: value == AUTOPILOT,
+                                autopilot: a.autopilot(&req.session_id.0).unwrap_or(false),
                                 model_label: a.model_label().to_string(),
                                 spec: None,
                             };
@@ -180,13 +180,19 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
             {
                 let a = a.clone();
                 async move |req: PromptRequest, responder: Responder<PromptResponse>, cx: ConnectionTo<Client>| {
+                    // Begun here, so that a session/cancel right behind the prompt finds the turn.
+                    if let Err(e) = a.begin(&req.session_id.0) {
+                        return responder.respond_with_error(Error::invalid_params().data(serde_json::json!(e)));
+                    }
                     let a = a.clone();
                     let task_cx = cx.clone();
                     // Out of the dispatch loop: the turn waits on the client's answers.
                     cx.spawn(async move {
                         let peer = SdkPeer { cx: task_cx, session: req.session_id.clone() };
                         let text = prompt_text(&req.prompt);
-                        match a.prompt(&req.session_id.0, &text, &peer).await {
+                        let outcome = a.prompt(&req.session_id.0, &text, &peer).await;
+                        a.end(&req.session_id.0);
+                        match outcome {
                             Ok(stop) => responder.respond(PromptResponse::new(stop_reason(stop))),
                             Err(e) => responder.respond_with_error(Error::internal_error().data(serde_json::json!(e))),
                         }
@@ -493,27 +499,26 @@ impl crate::agent::Peer for SdkPeer {
                 self.session.clone(),
                 SessionUpdate::ToolCallUpdate(shown),
             ));
-            let wait = WaitForTerminalExitRequest::new(self.session.clone(), terminal.clone());
-            let exited = tokio::time::timeout(run.timeout, self.cx.send_request(wait).block_task()).await;
-            let timed_out = match exited {
-                Ok(answer) => {
-                    answer.map_err(failed)?;
-                    false
-                }
-                Err(_) => {
+            let result = async {
+                let wait =
+                    self.cx.send_request(WaitForTerminalExitRequest::new(self.session.clone(), terminal.clone()));
+                let stopped = tokio::select! {
+                    exited = tokio::time::timeout(run.timeout, wait.block_task()) => match exited {
+                        Ok(answer) => {
+                            answer.map_err(failed)?;
+                            None
+                        }
+                        Err(_) => Some(ShellEnding::TimedOut),
+                    },
+                    () = run.cancel.cancelled() => Some(ShellEnding::Cancelled),
+                };
+                if stopped.is_some() {
                     let kill = KillTerminalRequest::new(self.session.clone(), terminal.clone());
                     let _ = self.cx.send_request(kill).block_task().await;
-                    true
                 }
-            };
-            let output = TerminalOutputRequest::new(self.session.clone(), terminal.clone());
-            let output = self.cx.send_request(output).block_task().await.map_err(failed)?;
-            let release = ReleaseTerminalRequest::new(self.session.clone(), terminal);
-            let _ = self.cx.send_request(release).block_task().await;
-            let ending = if timed_out {
-                ShellEnding::TimedOut
-            } else {
-                match output.exit_status.as_ref() {
+                let output = TerminalOutputRequest::new(self.session.clone(), terminal.clone());
+                let output = self.cx.send_request(output).block_task().await.map_err(failed)?;
+                let ending = stopped.unwrap_or_else(|| match output.exit_status.as_ref() {
                     Some(status) => match (status.exit_code, &status.signal) {
                         (Some(code), _) => {
                             ShellEnding::Exited { code: i32::try_from(code).ok(), status: format!("exit code {code}") }
@@ -524,9 +529,14 @@ impl crate::agent::Peer for SdkPeer {
                         (None, None) => ShellEnding::Exited { code: None, status: "ended".into() },
                     },
                     None => ShellEnding::Exited { code: None, status: "ended".into() },
-                }
-            };
-            Ok(ShellRun { ending, output: output.output })
+                });
+                Ok(ShellRun { ending, output: output.output })
+            }
+            .await;
+            // Released whatever happened.
+            let release = ReleaseTerminalRequest::new(self.session.clone(), terminal);
+            let _ = self.cx.send_request(release).block_task().await;
+            result
         })
     }
 
@@ -569,7 +579,7 @@ pub async fn run_task_client(
     brief: String,
     root: std::path::PathBuf,
     cancel: specwright_models::CancellationToken,
-    grace: std::time::Duration,
+    timeouts: crate::client::Timeouts,
 ) -> Result<AgentEnd, String> {
     use agent_client_protocol::v1::schema::{
         ClientCapabilities, FileSystemCapabilities, ReadTextFileRequest, ReadTextFileResponse,
@@ -658,8 +668,9 @@ pub async fn run_task_client(
                     let _ = tx.send(Incoming::Permission { title, input, reply });
                     cx.spawn(async move {
                         let allowed = answer.await.unwrap_or(false);
+                        // A one-time answer never becomes a standing one.
                         let kinds: &[PermissionOptionKind] = if allowed {
-                            &[PermissionOptionKind::AllowOnce, PermissionOptionKind::AllowAlways]
+                            &[PermissionOptionKind::AllowOnce]
                         } else {
                             &[PermissionOptionKind::RejectOnce, PermissionOptionKind::RejectAlways]
                         };
@@ -677,7 +688,13 @@ pub async fn run_task_client(
             agent_client_protocol::on_receive_request!(),
         )
         .connect_with(transport, async move |cx: ConnectionTo<Agent>| {
-            cx.send_request(
+            let late = |what: &str| {
+                Error::internal_error().data(serde_json::json!(format!(
+                    "the agent did not answer {what} within {} s",
+                    timeouts.start.as_secs()
+                )))
+            };
+            let initialize = cx.send_request(
                 InitializeRequest::new(ProtocolVersion::V1)
                     .client_capabilities(
                         ClientCapabilities::new()
@@ -685,10 +702,11 @@ pub async fn run_task_client(
                             .terminal(false),
                     )
                     .client_info(Implementation::new("specwright", env!("CARGO_PKG_VERSION"))),
-            )
-            .block_task()
-            .await?;
-            let session = cx.send_request(NewSessionRequest::new(root)).block_task().await?;
+            );
+            tokio::time::timeout(timeouts.start, initialize.block_task()).await.map_err(|_| late("initialize"))??;
+            let new_session = cx.send_request(NewSessionRequest::new(root)).block_task();
+            let session =
+                tokio::time::timeout(timeouts.start, new_session).await.map_err(|_| late("session/new"))??;
             let id = session.session_id;
             let prompt = cx.send_request(PromptRequest::new(id.clone(), vec![brief.into()])).block_task();
             tokio::pin!(prompt);
@@ -696,7 +714,7 @@ pub async fn run_task_client(
                 answer = &mut prompt => Some(answer?),
                 () = cancel.cancelled() => {
                     cx.send_notification(CancelNotification::new(id.clone()))?;
-                    match tokio::time::timeout(grace, &mut prompt).await {
+                    match tokio::time::timeout(timeouts.cancel_grace, &mut prompt).await {
                         Ok(answer) => Some(answer?),
                         Err(_) => None,
                     }

@@ -378,7 +378,7 @@ async fn steering(path: Option<&Path>, cx: &ToolContext<'_>) -> Section {
 /// Unresolves every `#[[file:…]]` reference of `steering` to a withheld
 /// file, so that its content is not inlined; the document's path, the
 /// reference and the reason, for each.
-fn withhold_includes(root: &Path, steering: &mut Steering) -> Vec<(PathBuf, String, String)> {
+pub fn withhold_includes(root: &Path, steering: &mut Steering) -> Vec<(PathBuf, String, String)> {
     let mut out = Vec::new();
     for file in &mut steering.files {
         for include in &mut file.includes {

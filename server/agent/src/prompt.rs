@@ -35,7 +35,10 @@ pub async fn system_prompt(cx: &ToolContext<'_>, spec: Option<&str>, focus: &[St
         let (root, focus) = (root.clone(), focus.to_vec());
         tokio::task::spawn_blocking(move || {
             let user = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".kiro").join("steering"));
-            specwright_steering::Steering::load(&root, user.as_deref()).applicable(&focus, &[])
+            let mut steering = specwright_steering::Steering::load(&root, user.as_deref());
+            // A steering include of a credential file or a git-ignored one is not inlined.
+            crate::context::withhold_includes(&root, &mut steering);
+            steering.applicable(&focus, &[])
         })
         .await
         .unwrap_or_default()

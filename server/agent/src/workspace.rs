@@ -45,13 +45,17 @@ impl Workspace {
 
 /// The file system's view of `path`: symbolic links resolved for the part
 /// that exists, the rest (a file about to be created) appended; `None` when
-/// no part of it exists.
+/// no part of it exists, or when a part is a link to nothing (writing there
+/// would create the link's target, wherever it points).
 pub fn resolve_links(path: &Path) -> Option<PathBuf> {
     let mut existing = path;
     let mut rest = Vec::new();
     loop {
         if let Ok(canonical) = std::fs::canonicalize(existing) {
             return Some(rest.iter().rev().fold(canonical, |p: PathBuf, c| p.join(c)));
+        }
+        if std::fs::symlink_metadata(existing).is_ok() {
+            return None;
         }
         rest.push(existing.file_name()?.to_os_string());
         existing = existing.parent()?;

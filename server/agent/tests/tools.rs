@@ -447,6 +447,20 @@ async fn links_that_leave_the_workspace_are_refused() {
     assert_eq!(out, "no matches for `secret`");
 }
 
+/// A link to nothing: writing through it would create its target, which
+/// may be anywhere; it is refused, not treated as a new file.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_dangling_link_is_not_a_new_file() {
+    let f = Fixture::new(&[("a.txt", "a\n")]);
+    let target = f.outside().join("created-through-a-link.txt");
+    std::os::unix::fs::symlink(&target, f.path("notes.md")).unwrap();
+    let err = f.call(&WriteFile, json!({"path": "notes.md", "content": "pwned"})).await.unwrap_err();
+    assert!(matches!(err, ToolError::OutsideWorkspace(_)), "{err:?}");
+    assert!(!target.exists());
+    assert!(f.applied().is_empty());
+}
+
 // run_command
 
 #[tokio::test]

@@ -15,6 +15,7 @@ use std::process::Command;
 use serde_json::Value;
 
 const AWS_KEY: &str = "AKIAZ3MHQ7RT4KXW2PLE";
+const TEST: &str = "from calc import sub\n\n\ndef test_sub():\n    assert sub(5, 3) == 2\n";
 
 fn venv(rel: &str, what: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel);
@@ -48,11 +49,7 @@ impl Workspace {
         .unwrap();
         std::fs::write(root.join("calc.py"), format!("# deploy key {AWS_KEY}\ndef sub(a, b):\n    return a + b\n"))
             .unwrap();
-        std::fs::write(
-            root.join("test_sub.py"),
-            "from calc import sub\n\n\ndef test_sub():\n    assert sub(5, 3) == 2\n",
-        )
-        .unwrap();
+        std::fs::write(root.join("test_sub.py"), TEST).unwrap();
         std::fs::write(root.join(".env"), "TOKEN=very-secret\n").unwrap();
         std::fs::write(root.join(".kiro/specs/calc/design.md"), "# Design\n\nThe calculator subtracts exactly.\n")
             .unwrap();
@@ -106,10 +103,17 @@ fn an_acp_agent_runs_the_task_and_only_passing_tests_tick_it() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     assert_eq!(report["status"], "evidence-failed", "{report}");
-    assert_eq!(report["tests"]["failed"], 1, "{report}");
     assert!(report["answer"].as_str().unwrap().contains("All tests pass!"), "{report}");
+    // It emptied the test with its own tools, so the tests "pass"; the test
+    // files kept aside before the run show it.
+    assert_eq!(report["tests"]["passed"], 1, "{report}");
+    let kept = report["checks"].as_array().unwrap().iter().find(|c| c["name"] == "tests kept").expect("tests kept");
+    assert_eq!(kept["ok"], false, "{report}");
+    assert!(kept["detail"].as_str().unwrap().contains("test_sub.py"), "{kept}");
+    // It ticked the task on disk; Specwright set it back.
     let tasks = ws.read(".kiro/specs/calc/tasks.md");
-    assert!(!tasks.contains("- [x] 1."), "not ticked: {tasks}");
+    assert!(tasks.contains("- [-] 1. Subtract") && !tasks.contains("- [x] 1."), "not ticked: {tasks}");
+    assert!(seen["tasksWrite"]["data"].as_str().unwrap_or_default().contains("Specwright's to change"), "{seen}");
 
     assert_eq!(seen["cwd"], ws.root.display().to_string());
     assert_eq!(seen["clientCapabilities"]["fs"]["writeTextFile"], true);
@@ -129,7 +133,9 @@ fn an_acp_agent_runs_the_task_and_only_passing_tests_tick_it() {
     assert!(seen["notes"]["ok"].is_object(), "{seen}");
     assert_eq!(ws.read("notes.md"), "All tests pass.\n", "written through the host (autopilot)");
 
-    // The agent that fixes the code: Specwright's test run passes, the task is ticked.
+    // The user puts the test back; the agent that fixes the code: Specwright's
+    // test run passes, the task is ticked.
+    std::fs::write(ws.root.join("test_sub.py"), TEST).unwrap();
     let (out, seen) = ws.run("honest");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");

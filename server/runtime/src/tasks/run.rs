@@ -222,6 +222,15 @@ pub async fn run_task(
     let cx = ToolContext { workspace: run.workspace, host: &recording, cancel: run.cancel, output_limit: 20_000 };
     let allowed: Vec<String> = run.allowed_commands.iter().cloned().chain([test_command.clone()]).collect();
     let focus = named_files(spec, &root);
+    // An external agent also edits with its own tools, past the host: its
+    // test files are kept aside to compare after the run.
+    let tests_before = match run.implementer {
+        Some(_) => {
+            let root = root.clone();
+            tokio::task::spawn_blocking(move || test_files(&root)).await.unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
     let outcome = match (run.implementer, run.model) {
         (Some(agent), _) => {
             let brief = external_brief(spec, index, &test_command, &root, &focus);
@@ -323,6 +332,13 @@ pub async fn run_task(
         let after = host.current_text(&root.join(&file.path));
         weakened.extend(weakening::compare(&file.path, before, after.as_deref()));
     }
+    for (rel, before) in &tests_before {
+        if checkpoint.files.iter().any(|f| &f.path == rel) {
+            continue;
+        }
+        let after = host.current_text(&root.join(rel));
+        weakened.extend(weakening::compare(rel, before, after.as_deref()));
+    }
     report.checks.push(Check {
         name: "tests kept",
         ok: weakened.is_empty(),
@@ -352,6 +368,9 @@ pub async fn run_task(
         set_status(run, &spec.dir, task_id, TaskStatus::Done).await?;
         report.status = "done";
         record_done(run, spec, task_id, &checkpoint, &root).await;
+    } else {
+        // Whatever an agent wrote into tasks.md, the task is not done.
+        set_status(run, &spec.dir, task_id, TaskStatus::InProgress).await.ok();
     }
     fire(run, EventKind::PostTaskExecution).await;
     Ok(report)
@@ -543,6 +562,50 @@ pub fn brief(spec: &Spec, index: usize, test_command: &str) -> String {
     text
 }
 
+/// The most test files kept aside for an external agent's run.
+const MAX_TEST_FILES: usize = 2_000;
+/// Test files larger than this are not kept aside.
+const MAX_TEST_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The workspace's test files and their text (relative, `/`-separated),
+/// skipping hidden folders, dependencies and build output.
+fn test_files(root: &Path) -> Vec<(String, String)> {
+    const SKIPPED: &[&str] = &["node_modules", "target", "dist", "build", "vendor", "__pycache__"];
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                if !name.starts_with('.') && !SKIPPED.contains(&name.as_str()) {
+                    stack.push(entry.path());
+                }
+                continue;
+            }
+            if !kind.is_file() || entry.metadata().map_or(true, |m| m.len() > MAX_TEST_FILE_BYTES) {
+                continue;
+            }
+            let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            // Rust tests are told by their text; the others by their name.
+            if !weakening::is_test_file(&rel, None) && !rel.ends_with(".rs") {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path)
+                && weakening::is_test_file(&rel, Some(&text))
+            {
+                out.push((rel, text));
+                if out.len() >= MAX_TEST_FILES {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The most characters of the design an external agent's brief carries.
 const BRIEF_DESIGN_CHARS: usize = 30_000;
 
@@ -562,7 +625,8 @@ pub fn external_brief(spec: &Spec, index: usize, test_command: &str, root: &Path
         text.push_str(&format!("\n## The design (.kiro/specs/{}/design.md)\n\n{design}\n", spec.name));
     }
     let user_dir = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".kiro").join("steering"));
-    let steering = specwright_steering::Steering::load(root, user_dir.as_deref());
+    let mut steering = specwright_steering::Steering::load(root, user_dir.as_deref());
+    specwright_agent::context::withhold_includes(root, &mut steering);
     for applied in steering.applicable(focus, &[]) {
         text.push_str(&format!("\n## Steering: {}\n\n{}\n", applied.name, applied.text));
     }

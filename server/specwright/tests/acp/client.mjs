@@ -180,10 +180,16 @@ const first = await connect(
     state.onUpdate = (params) => {
       if (params.update.sessionUpdate === 'agent_message_chunk') {
         state.onUpdate = null;
+        // A second prompt while the turn runs is refused, not queued.
+        busy = agent
+          .request(acp.methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: 'and another' }] })
+          .then(() => 'accepted', (e) => JSON.stringify({ message: e.message, data: e.data ?? null }));
         agent.notify(acp.methods.agent.session.cancel, { sessionId });
       }
     };
+    let busy = null;
     out.cancelStop = await prompt(agent, sessionId, 'Count slowly');
+    out.busy = await busy;
     out.cancelText = textSince(state, mark);
 
     out.list = await agent.request(acp.methods.agent.session.list, { cwd: ws });
