@@ -415,23 +415,27 @@ impl SpecAgent {
         }
         // Loaded again while this process has it: the same session, not a second copy.
         if let Some(slot) = live {
-            return Ok(SessionView {
-                id: id.to_string(),
-                autopilot: slot.autopilot.load(Ordering::SeqCst),
-                model_label: self.config.model_label.clone(),
-                spec: lock(&slot.spec).clone(),
-            });
+            return Ok(self.view_of(id, &slot));
         }
         Ok(self.insert(root, store, session, servers))
     }
 
-    fn insert(&self, root: PathBuf, store: SessionStore, session: Session, servers: &[ClientServer]) -> SessionView {
-        let view = SessionView {
-            id: session.id.clone(),
-            autopilot: session.autopilot,
+    /// Session `id` as the client is told of it, from its live state.
+    pub fn view(&self, id: &str) -> Option<SessionView> {
+        self.slot(id).ok().map(|slot| self.view_of(id, &slot))
+    }
+
+    fn view_of(&self, id: &str, slot: &Slot) -> SessionView {
+        SessionView {
+            id: id.to_string(),
+            autopilot: slot.autopilot.load(Ordering::SeqCst),
             model_label: self.config.model_label.clone(),
-            spec: session.spec.clone(),
-        };
+            spec: lock(&slot.spec).clone(),
+        }
+    }
+
+    fn insert(&self, root: PathBuf, store: SessionStore, session: Session, servers: &[ClientServer]) -> SessionView {
+        let id = session.id.clone();
         let client_tools = client_mcp(&root, servers);
         let slot = Slot {
             client_tools,
@@ -446,7 +450,8 @@ impl SpecAgent {
             always_run: Mutex::default(),
             tools: Mutex::default(),
         };
-        lock(&self.sessions).insert(view.id.clone(), Arc::new(slot));
+        let view = self.view_of(&id, &slot);
+        lock(&self.sessions).insert(id, Arc::new(slot));
         view
     }
 
@@ -498,11 +503,6 @@ impl SpecAgent {
         if let Ok(slot) = self.slot(id) {
             slot.busy.store(false, Ordering::SeqCst);
         }
-    }
-
-    /// Whether session `id` applies edits without asking.
-    pub fn autopilot(&self, id: &str) -> Option<bool> {
-        self.slot(id).ok().map(|s| s.autopilot.load(Ordering::SeqCst))
     }
 
     /// Ends the session's running turn (answered `cancelled`).

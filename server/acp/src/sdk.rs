@@ -95,7 +95,7 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
                             announce(&a, &cx, &view);
                             Ok(())
                         }
-                        Err(e) => responder.respond_with_error(Error::invalid_params().data(serde_json::json!(e))),
+                        Err(e) => responder.respond_with_error(invalid(e)),
                     }
                 }
             },
@@ -114,7 +114,7 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
                             announce(&a, &cx, &view);
                             Ok(())
                         }
-                        Err(e) => responder.respond_with_error(Error::invalid_params().data(serde_json::json!(e))),
+                        Err(e) => responder.respond_with_error(invalid(e)),
                     }
                 }
             },
@@ -156,19 +156,13 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
                     let outcome = match &*req.config_id.0 {
                         "mode" => set_mode(&a, &req.session_id, &value),
                         "model" if value == a.model_label() => Ok(()),
-                        "model" => Err(Error::invalid_params()
-                            .data(serde_json::json!("the model is chosen where Specwright starts (SPECWRIGHT_MODEL)"))),
-                        other => Err(Error::invalid_params().data(serde_json::json!(format!("no option `{other}`")))),
+                        "model" => Err(invalid("the model is chosen where Specwright starts (SPECWRIGHT_MODEL)")),
+                        other => Err(invalid(format!("no option `{other}`"))),
                     };
                     match outcome {
                         Ok(()) => {
-                            let view = SessionView {
-                                id: req.session_id.0.to_string(),
-                                autopilot: a.autopilot(&req.session_id.0).unwrap_or(false),
-                                model_label: a.model_label().to_string(),
-                                spec: None,
-                            };
-                            responder.respond(SetSessionConfigOptionResponse::new(config_options(&view)))
+                            let options = a.view(&req.session_id.0).map(|v| config_options(&v)).unwrap_or_default();
+                            responder.respond(SetSessionConfigOptionResponse::new(options))
                         }
                         Err(e) => responder.respond_with_error(e),
                     }
@@ -182,7 +176,7 @@ pub async fn serve_stdio(agent: Arc<SpecAgent>) -> Result<(), String> {
                 async move |req: PromptRequest, responder: Responder<PromptResponse>, cx: ConnectionTo<Client>| {
                     // Begun here, so that a session/cancel right behind the prompt finds the turn.
                     if let Err(e) = a.begin(&req.session_id.0) {
-                        return responder.respond_with_error(Error::invalid_params().data(serde_json::json!(e)));
+                        return responder.respond_with_error(invalid(e));
                     }
                     let a = a.clone();
                     let task_cx = cx.clone();
@@ -239,6 +233,11 @@ fn client_servers(servers: &[agent_client_protocol::v1::schema::McpServer]) -> V
         .collect()
 }
 
+/// The client's request cannot be served: `invalid_params` with the reason.
+fn invalid(reason: impl Into<String>) -> Error {
+    Error::invalid_params().data(serde_json::json!(reason.into()))
+}
+
 fn initialize_response() -> InitializeResponse {
     InitializeResponse::new(ProtocolVersion::V1)
         .agent_capabilities(
@@ -261,11 +260,10 @@ fn set_mode(a: &SpecAgent, session: &SessionId, mode: &str) -> Result<(), Error>
         SUPERVISED => false,
         AUTOPILOT => true,
         other => {
-            return Err(Error::invalid_params()
-                .data(serde_json::json!(format!("the modes are `{SUPERVISED}` and `{AUTOPILOT}`, not `{other}`"))));
+            return Err(invalid(format!("the modes are `{SUPERVISED}` and `{AUTOPILOT}`, not `{other}`")));
         }
     };
-    a.set_autopilot(&session.0, autopilot).map_err(|e| Error::invalid_params().data(serde_json::json!(e)))
+    a.set_autopilot(&session.0, autopilot).map_err(invalid)
 }
 
 fn modes(view: &SessionView) -> SessionModeState {
@@ -562,7 +560,7 @@ async fn answer_with<T, R: agent_client_protocol::JsonRpcResponse>(
 ) -> Result<(), Error> {
     match answer.await {
         Ok(Ok(value)) => responder.respond(ok(value)),
-        Ok(Err(e)) => responder.respond_with_error(Error::invalid_params().data(serde_json::json!(e))),
+        Ok(Err(e)) => responder.respond_with_error(invalid(e)),
         Err(_) => responder.respond_with_internal_error("the task run ended"),
     }
 }

@@ -41,13 +41,7 @@ fn tasks(python: &Path) -> String {
 }
 
 fn python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/python");
-    assert!(
-        venv.exists(),
-        "pytest is needed: run scripts/setup-test-tools (scripts/test does) to create {}",
-        venv.display()
-    );
-    venv
+    venv_python("pytest is")
 }
 
 fn requirements_json() -> Value {

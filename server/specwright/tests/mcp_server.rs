@@ -23,13 +23,7 @@ const REQUIREMENTS: &str = "# Requirements Document\n\n## Requirements\n\n### Re
 2. WHEN a number is subtracted THEN the calculator SHALL return the difference\n";
 
 fn python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/python");
-    assert!(
-        venv.exists(),
-        "the MCP Python SDK and pytest are needed: run scripts/setup-test-tools (scripts/test does) to create {}",
-        venv.display()
-    );
-    venv
+    venv_python("the MCP Python SDK and pytest are")
 }
 
 fn client_script() -> PathBuf {

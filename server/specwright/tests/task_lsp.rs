@@ -27,13 +27,7 @@ fn options(server: &ScriptedServer) -> Value {
 }
 
 fn python() -> String {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/python");
-    assert!(
-        venv.exists(),
-        "pytest is needed: run scripts/setup-test-tools (scripts/test does) to create {}",
-        venv.display()
-    );
-    format!("{} -m pytest -q", venv.display())
+    format!("{} -m pytest -q", venv_python("pytest is").display())
 }
 
 #[tokio::test]

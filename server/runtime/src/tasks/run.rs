@@ -529,7 +529,19 @@ pub fn test_line(spec: &Spec, index: usize) -> Option<String> {
 /// evidence gate. The spec itself (requirements, design, tasks) is in the
 /// system prompt.
 pub fn brief(spec: &Spec, index: usize, test_command: &str) -> String {
-    let Some(tasks) = spec.tasks.as_ref() else { return String::new() };
+    let Some(mut text) = task_text(spec, index) else { return String::new() };
+    text.push_str(&format!(
+        "\nWrite or extend tests that prove the criteria, implement the task, and run the tests with run_command \
+         `{test_command}` until they pass. Do not delete, skip or weaken existing tests. Do not edit tasks.md: \
+         Specwright ticks the task itself after running the tests."
+    ));
+    text
+}
+
+/// The task `index` of `spec`: its title and details, its sub-tasks, and
+/// the acceptance criteria they cite; `None` without tasks.
+fn task_text(spec: &Spec, index: usize) -> Option<String> {
+    let tasks = spec.tasks.as_ref()?;
     let model = &tasks.model;
     let task = &model.tasks[index];
     let mut text = format!("Implement task {} of the spec `{}`: {}\n", task.id(), spec.name, task.title);
@@ -554,12 +566,7 @@ pub fn brief(spec: &Spec, index: usize, test_command: &str) -> String {
             text.push_str(&format!("- {id}: {criterion}\n"));
         }
     }
-    text.push_str(&format!(
-        "\nWrite or extend tests that prove the criteria, implement the task, and run the tests with run_command \
-         `{test_command}` until they pass. Do not delete, skip or weaken existing tests. Do not edit tasks.md: \
-         Specwright ticks the task itself after running the tests."
-    ));
-    text
+    Some(text)
 }
 
 /// The most test files kept aside for an external agent's run.
@@ -613,8 +620,7 @@ const BRIEF_DESIGN_CHARS: usize = 30_000;
 /// prompt nor its tools: the task, its sub-tasks and criteria, the design,
 /// and the steering that applies to the files the spec names, redacted.
 pub fn external_brief(spec: &Spec, index: usize, test_command: &str, root: &Path, focus: &[String]) -> String {
-    let own = brief(spec, index, test_command);
-    let task_part = own.split("\nWrite or extend tests").next().unwrap_or(&own);
+    let task_part = task_text(spec, index).unwrap_or_default();
     let mut text = format!(
         "{task_part}\nWrite or extend tests that prove the criteria, implement the task, and run `{test_command}` \
          until the tests pass. Do not delete, skip or weaken existing tests. Do not edit tasks.md: Specwright runs \

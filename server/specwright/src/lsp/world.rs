@@ -384,6 +384,11 @@ impl World {
         if self.mcp_root(path).is_some() {
             return Some(Scope::Workspace);
         }
+        // Asked on every edit of every open document: the environment is
+        // read only for a file that could be the user's mcp.json.
+        if path.file_name().is_none_or(|n| n != "mcp.json") {
+            return None;
+        }
         let home = mcp_environment().home()?;
         (specwright_mcp::config::user_file(&home) == path).then_some(Scope::User)
     }

@@ -39,6 +39,18 @@ pub async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
 // Text helpers (LSP coordinates: 0-based lines, UTF-16 columns).
 
 /// The `file://` URI of a path, as the server spells it.
+/// The Python of .venv-test (pytest and the MCP SDK), made by
+/// scripts/setup-test-tools; panics (never skips) naming `what` is needed.
+pub fn venv_python(what: &str) -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/python");
+    assert!(
+        venv.exists(),
+        "{what} needed: run scripts/setup-test-tools (scripts/test does) to create {}",
+        venv.display()
+    );
+    venv
+}
+
 pub fn uri(path: &Path) -> String {
     Uri::from_file_path(path).unwrap_or_else(|| panic!("no URI for {}", path.display())).as_str().to_string()
 }
